@@ -1,0 +1,3 @@
+export * from "./tenancy";
+export * from "./program";
+export * from "./members";

@@ -1,0 +1,275 @@
+import { pgTable, text, timestamp, integer, bigint, date, primaryKey, index, smallint, jsonb, bigserial, unique } from "drizzle-orm/pg-core";
+
+const money = (name: string) => bigint(name, { mode: "number" });
+const tz = (name: string) => timestamp(name, { withTimezone: true });
+
+/** The member's current state: a projection the engine keeps in step with the ledgers. */
+export const members = pgTable(
+  "members",
+  {
+    merchantId: text("merchant_id").notNull(),
+    memberId: text("member_id").notNull(),
+    name: text("name"),
+    phone: text("phone"),
+    birthday: date("birthday", { mode: "string" }),
+    referrerId: text("referrer_id"),
+    registeredAt: tz("registered_at").notNull(),
+    tierCode: text("tier_code").notNull(),
+    tierSince: tz("tier_since").notNull(),
+    /** Set by an operator: a floor that holds until the next period evaluation. */
+    manualTierCode: text("manual_tier_code"),
+    trialUntil: tz("trial_until"),
+    growth: money("growth").notNull().default(0),
+    pointsBalance: money("points_balance").notNull().default(0),
+    /** Points clawed back after they were spent: later earnings pay this off first. */
+    pointsDebt: money("points_debt").notNull().default(0),
+    lifetimeSpend: money("lifetime_spend").notNull().default(0),
+    orderCount: integer("order_count").notNull().default(0),
+    lastOrderAt: tz("last_order_at"),
+    lastCheckinDate: date("last_checkin_date", { mode: "string" }),
+    checkinStreak: integer("checkin_streak").notNull().default(0),
+    lifecycle: text("lifecycle", { enum: ["new", "active", "dormant", "lost"] }).notNull().default("new"),
+    rfmR: smallint("rfm_r").notNull().default(1),
+    rfmF: smallint("rfm_f").notNull().default(1),
+    rfmM: smallint("rfm_m").notNull().default(1),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.memberId] }),
+    index("members_phone").on(t.merchantId, t.phone),
+    index("members_tier").on(t.merchantId, t.tierCode, t.memberId),
+    index("members_registered").on(t.merchantId, t.registeredAt),
+  ],
+);
+
+/** One row per applied event: the idempotency key of the whole engine. */
+export const events = pgTable(
+  "events",
+  {
+    merchantId: text("merchant_id").notNull(),
+    eventId: text("event_id").notNull(),
+    type: text("type").notNull(),
+    occurredAt: tz("occurred_at").notNull(),
+    memberId: text("member_id"),
+    bodyHash: text("body_hash").notNull(),
+    payload: jsonb("payload").notNull(),
+    programVersion: integer("program_version").notNull(),
+    receivedAt: tz("received_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.eventId] }), index("events_member").on(t.merchantId, t.memberId, t.occurredAt)],
+);
+
+export const orders = pgTable(
+  "orders",
+  {
+    merchantId: text("merchant_id").notNull(),
+    orderId: text("order_id").notNull(),
+    memberId: text("member_id"),
+    eventId: text("event_id").notNull(),
+    paidAt: tz("paid_at").notNull(),
+    businessDate: date("business_date", { mode: "string" }).notNull(),
+    amount: money("amount").notNull(),
+    memberDiscount: money("member_discount").notNull().default(0),
+    refundedAmount: money("refunded_amount").notNull().default(0),
+    pointsEarned: money("points_earned").notNull().default(0),
+    growthEarned: money("growth_earned").notNull().default(0),
+    pointsClawed: money("points_clawed").notNull().default(0),
+    growthClawed: money("growth_clawed").notNull().default(0),
+    tierAtOrder: text("tier_at_order"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.orderId] }),
+    index("orders_member").on(t.merchantId, t.memberId, t.paidAt),
+    index("orders_date").on(t.merchantId, t.businessDate),
+  ],
+);
+
+export const refunds = pgTable(
+  "refunds",
+  {
+    merchantId: text("merchant_id").notNull(),
+    eventId: text("event_id").notNull(),
+    orderId: text("order_id").notNull(),
+    memberId: text("member_id"),
+    refundedAt: tz("refunded_at").notNull(),
+    businessDate: date("business_date", { mode: "string" }).notNull(),
+    amount: money("amount").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.eventId] }), index("refunds_date").on(t.merchantId, t.businessDate)],
+);
+
+/**
+ * Append-only. `source` names what caused the row (event, redemption, expiry of a lot, period
+ * job, operator) and is unique per merchant, so replaying a cause can never post twice.
+ */
+export const pointsLedger = pgTable(
+  "points_ledger",
+  {
+    id: bigserial("id", { mode: "number" }).notNull(),
+    merchantId: text("merchant_id").notNull(),
+    memberId: text("member_id").notNull(),
+    delta: money("delta").notNull(),
+    /** The debt change this row made (positive adds debt, negative pays it off). */
+    debtDelta: money("debt_delta").notNull().default(0),
+    kind: text("kind", { enum: ["earn", "spend", "clawback", "expire", "adjust", "bonus"] }).notNull(),
+    source: text("source").notNull(),
+    rule: text("rule"),
+    reason: text("reason").notNull(),
+    programVersion: integer("program_version"),
+    occurredAt: tz("occurred_at").notNull(),
+    businessDate: date("business_date", { mode: "string" }).notNull(),
+    createdAt: tz("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.id] }),
+    unique("points_ledger_source").on(t.merchantId, t.source),
+    index("points_ledger_member").on(t.merchantId, t.memberId, t.id),
+    index("points_ledger_date").on(t.merchantId, t.businessDate),
+  ],
+);
+
+/** Earned points by lot, so spending and expiry go oldest-expiring first. */
+export const pointsLots = pgTable(
+  "points_lots",
+  {
+    id: bigserial("id", { mode: "number" }).notNull(),
+    merchantId: text("merchant_id").notNull(),
+    memberId: text("member_id").notNull(),
+    source: text("source").notNull(),
+    earnedAt: tz("earned_at").notNull(),
+    expiresAt: tz("expires_at").notNull(),
+    amount: money("amount").notNull(),
+    remaining: money("remaining").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.id] }),
+    unique("points_lots_source").on(t.merchantId, t.source),
+    index("points_lots_member").on(t.merchantId, t.memberId, t.expiresAt),
+    index("points_lots_expiry").on(t.merchantId, t.expiresAt),
+  ],
+);
+
+export const growthLedger = pgTable(
+  "growth_ledger",
+  {
+    id: bigserial("id", { mode: "number" }).notNull(),
+    merchantId: text("merchant_id").notNull(),
+    memberId: text("member_id").notNull(),
+    delta: money("delta").notNull(),
+    kind: text("kind", { enum: ["earn", "clawback", "adjust"] }).notNull(),
+    source: text("source").notNull(),
+    rule: text("rule"),
+    reason: text("reason").notNull(),
+    programVersion: integer("program_version"),
+    occurredAt: tz("occurred_at").notNull(),
+    businessDate: date("business_date", { mode: "string" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.id] }),
+    unique("growth_ledger_source").on(t.merchantId, t.source),
+    index("growth_ledger_member").on(t.merchantId, t.memberId, t.id),
+  ],
+);
+
+export const tierHistory = pgTable(
+  "tier_history",
+  {
+    id: bigserial("id", { mode: "number" }).notNull(),
+    merchantId: text("merchant_id").notNull(),
+    memberId: text("member_id").notNull(),
+    fromTier: text("from_tier"),
+    toTier: text("to_tier").notNull(),
+    direction: text("direction", { enum: ["initial", "up", "down", "manual", "trial"] }).notNull(),
+    reason: text("reason").notNull(),
+    source: text("source").notNull(),
+    changedAt: tz("changed_at").notNull(),
+    businessDate: date("business_date", { mode: "string" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.id] }),
+    unique("tier_history_source").on(t.merchantId, t.source),
+    index("tier_history_member").on(t.merchantId, t.memberId, t.changedAt),
+    index("tier_history_date").on(t.merchantId, t.businessDate),
+  ],
+);
+
+export const rightInstances = pgTable(
+  "right_instances",
+  {
+    merchantId: text("merchant_id").notNull(),
+    grantId: text("grant_id").notNull(),
+    memberId: text("member_id").notNull(),
+    rightCode: text("right_code").notNull(),
+    tierCode: text("tier_code"),
+    value: text("value"),
+    unitCost: money("unit_cost").notNull(),
+    source: text("source").notNull(),
+    issuedAt: tz("issued_at").notNull(),
+    issuedDate: date("issued_date", { mode: "string" }).notNull(),
+    expiresAt: tz("expires_at"),
+    redeemedAt: tz("redeemed_at"),
+    redeemedDate: date("redeemed_date", { mode: "string" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.grantId] }),
+    unique("right_instances_source").on(t.merchantId, t.source),
+    index("right_instances_member").on(t.merchantId, t.memberId, t.issuedAt),
+    index("right_instances_issued").on(t.merchantId, t.issuedDate),
+  ],
+);
+
+export const redemptions = pgTable(
+  "redemptions",
+  {
+    merchantId: text("merchant_id").notNull(),
+    redemptionId: text("redemption_id").notNull(),
+    memberId: text("member_id").notNull(),
+    points: money("points").notNull(),
+    reason: text("reason").notNull(),
+    bodyHash: text("body_hash").notNull(),
+    createdAt: tz("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.redemptionId] })],
+);
+
+export const automationFirings = pgTable(
+  "automation_firings",
+  {
+    merchantId: text("merchant_id").notNull(),
+    automationCode: text("automation_code").notNull(),
+    memberId: text("member_id").notNull(),
+    /** The occasion the firing belongs to (a date, a tier, a lot): at most one firing per key. */
+    occasion: text("occasion").notNull(),
+    firedAt: tz("fired_at").notNull(),
+    firedDate: date("fired_date", { mode: "string" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.automationCode, t.memberId, t.occasion] }),
+    index("automation_firings_member").on(t.merchantId, t.memberId, t.firedAt),
+  ],
+);
+
+/** Messages for the shop to read and send; the app itself sends nothing. */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: bigserial("id", { mode: "number" }).notNull(),
+    merchantId: text("merchant_id").notNull(),
+    memberId: text("member_id").notNull(),
+    template: text("template").notNull(),
+    payload: jsonb("payload").notNull(),
+    source: text("source").notNull(),
+    createdAt: tz("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.id] }), unique("outbox_source").on(t.merchantId, t.source)],
+);
+
+export const periodRuns = pgTable(
+  "period_runs",
+  {
+    merchantId: text("merchant_id").notNull(),
+    businessDate: date("business_date", { mode: "string" }).notNull(),
+    ranAt: tz("ran_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.businessDate] })],
+);

@@ -1,0 +1,239 @@
+import { z } from "zod";
+
+const code = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,39}$/, "lowercase letters, digits, _ or -, starting with a letter (max 40)");
+const names = z.object({ zh: z.string().trim().min(1).max(60), en: z.string().trim().min(1).max(60) });
+const fen = z.number().int().nonnegative();
+const pct = z.number().int().min(0).max(10_000);
+const isTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const measures = ["growth", "spend", "orders"] as const;
+export const windows = ["lifetime", "rolling12m", "calendarYear"] as const;
+
+export const threshold = z.object({
+  measure: z.enum(measures),
+  window: z.enum(windows),
+  value: z.number().int().positive(),
+});
+
+export const tierInput = z.object({
+  code,
+  name: names,
+  color: z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour like #C0C0C0"),
+  /** Empty for the entry tier (everyone qualifies). */
+  thresholds: z.array(threshold).max(3),
+  thresholdMode: z.enum(["any", "all"]).default("any"),
+  /** Points multiplier in percent: 120 = ×1.2. */
+  pointsMultiplierPct: pct.default(100),
+});
+export type TierInput = z.infer<typeof tierInput>;
+
+export const rightKinds = ["discount", "coupon", "free_shipping", "birthday_gift", "service", "early_access", "event_seat", "gift"] as const;
+export const cadences = ["always", "upgrade", "monthly", "birthday", "once"] as const;
+
+export const rightInput = z.object({
+  code,
+  name: names,
+  kind: z.enum(rightKinds),
+  cadence: z.enum(cadences),
+  group: z.enum(["base", "tier", "exclusive"]).default("tier"),
+  /** Estimated cost of one instance in fen, counted when it is redeemed. */
+  unitCost: fen,
+  faceValue: fen.nullable().default(null),
+  validityDays: z.number().int().positive().max(3660).nullable().default(null),
+});
+export type RightInput = z.infer<typeof rightInput>;
+
+export const matrixCell = z.object({
+  tierCode: code,
+  rightCode: code,
+  value: z.string().max(40).nullable().default(null),
+  quantity: z.number().int().min(0).max(100),
+  /** Overrides the right's unit cost for this tier (a birthday coupon's face value differs by tier). */
+  unitCost: fen.nullable().default(null),
+});
+export type MatrixCell = z.infer<typeof matrixCell>;
+
+export const pointsRules = z.object({
+  perYuan: z.number().int().min(0).max(1000),
+  checkIn: z.number().int().min(0),
+  streakDays: z.number().int().min(2).max(31),
+  /** Right granted on completing a streak (null: none). */
+  streakRightCode: code.nullable(),
+  review: z.number().int().min(0),
+  share: z.number().int().min(0),
+  shareDailyCap: z.number().int().min(0),
+  profileCompleted: z.number().int().min(0),
+  referral: z.number().int().min(0),
+  /** Most points one member may earn a business day from non-order events (null: no cap). */
+  dailyCap: z.number().int().positive().nullable(),
+  expiry: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("rollingMonths"), months: z.number().int().min(1).max(120) }),
+    z.object({ kind: z.literal("endOfNextYear") }),
+    z.object({ kind: z.literal("never") }),
+  ]),
+  /** Value of one point in fen, in hundredths: 1 point = 1 fen is 100. */
+  pointValueCentiFen: z.number().int().positive(),
+  allowPointsPlusCash: z.boolean(),
+});
+export type PointsRules = z.infer<typeof pointsRules>;
+
+export const growthRules = z.object({
+  perYuan: z.number().int().min(0).max(1000),
+  checkIn: z.number().int().min(0),
+  review: z.number().int().min(0),
+  share: z.number().int().min(0),
+  profileCompleted: z.number().int().min(0),
+  referral: z.number().int().min(0),
+});
+export type GrowthRules = z.infer<typeof growthRules>;
+
+export const schedule = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("range"), from: z.iso.date(), to: z.iso.date() }),
+  z.object({ kind: z.literal("monthlyDay"), day: z.number().int().min(1).max(31) }),
+  z.object({ kind: z.literal("weekday"), weekday: z.number().int().min(1).max(7) }),
+  z.object({ kind: z.literal("birthdayMonth") }),
+]);
+
+export const campaignEffect = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("pointsMultiplier"), pct: z.number().int().min(100).max(1000) }),
+  z.object({ kind: z.literal("bonusPoints"), points: z.number().int().positive() }),
+  z.object({ kind: z.literal("extraDiscount"), pct: z.number().int().min(1).max(90) }),
+  z.object({ kind: z.literal("grantRight"), rightCode: code }),
+]);
+
+export const campaignInput = z.object({
+  code,
+  name: names,
+  schedule,
+  /** Empty: all tiers. */
+  targetTiers: z.array(code),
+  effect: campaignEffect,
+  enabled: z.boolean().default(true),
+});
+export type CampaignInput = z.infer<typeof campaignInput>;
+
+export const automationTrigger = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("registered") }),
+  z.object({ kind: z.literal("tierUpgraded") }),
+  z.object({ kind: z.literal("birthdayInDays"), days: z.number().int().min(0).max(60) }),
+  z.object({ kind: z.literal("noOrderForDays"), days: z.number().int().min(1).max(730) }),
+  z.object({ kind: z.literal("pointsExpiringInDays"), days: z.number().int().min(1).max(365) }),
+]);
+export const automationAction = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("grantRight"), rightCode: code }),
+  z.object({ kind: z.literal("bonusPoints"), points: z.number().int().positive() }),
+  z.object({ kind: z.literal("message"), template: z.string().min(1).max(60) }),
+]);
+export const automationInput = z.object({
+  code,
+  name: names,
+  trigger: automationTrigger,
+  actions: z.array(automationAction).min(1).max(5),
+  /** At most once per member per this many days; null: once per occasion. */
+  cooldownDays: z.number().int().positive().max(3660).nullable().default(null),
+  enabled: z.boolean().default(true),
+});
+export type AutomationInput = z.infer<typeof automationInput>;
+
+export const retention = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("none") }),
+  /** No paid order for `months` months → down one tier. */
+  z.object({ kind: z.literal("inactivity"), months: z.number().int().min(1).max(36) }),
+  /** Every `months` months since reaching the tier, re-check its thresholds; fall to the highest tier still met. */
+  z.object({ kind: z.literal("requalify"), months: z.number().int().min(1).max(36) }),
+]);
+
+export const programInput = z
+  .object({
+    timeZone: z.string().refine(isTimeZone, "an IANA time zone such as Asia/Shanghai"),
+    tiers: z.array(tierInput).min(2).max(8),
+    retention,
+    trial: z.object({ tierCode: code, days: z.number().int().min(1).max(90) }).nullable(),
+    rights: z.array(rightInput).max(100),
+    matrix: z.array(matrixCell),
+    points: pointsRules,
+    growth: growthRules,
+    campaigns: z.array(campaignInput).max(200),
+    automations: z.array(automationInput).max(100),
+    lifecycle: z.object({
+      newDays: z.number().int().min(1).max(365),
+      dormantDays: z.number().int().min(1).max(730),
+      lostDays: z.number().int().min(1).max(1095),
+    }),
+    costs: z.object({ toolFen: fen, labourFen: fen, otherFen: fen }),
+  })
+  .superRefine((p, ctx) => {
+    const tierCodes = new Set<string>();
+    p.tiers.forEach((t, i) => {
+      if (tierCodes.has(t.code)) ctx.addIssue({ code: "custom", path: ["tiers", i, "code"], message: `duplicate tier code "${t.code}"` });
+      tierCodes.add(t.code);
+      if (i === 0 && t.thresholds.length > 0)
+        ctx.addIssue({ code: "custom", path: ["tiers", 0, "thresholds"], message: "the entry tier has no thresholds: every member qualifies" });
+      if (i > 0 && t.thresholds.length === 0)
+        ctx.addIssue({ code: "custom", path: ["tiers", i, "thresholds"], message: "a tier above the entry tier needs at least one threshold" });
+      if (i > 1) {
+        const prev = p.tiers[i - 1];
+        t.thresholds.forEach((th, j) => {
+          const same = prev.thresholds.find((x) => x.measure === th.measure && x.window === th.window);
+          if (same && th.value <= same.value)
+            ctx.addIssue({
+              code: "custom",
+              path: ["tiers", i, "thresholds", j, "value"],
+              message: `must be greater than ${same.value}, the threshold of the tier below (${prev.code})`,
+            });
+        });
+      }
+    });
+    const rightCodes = new Set<string>();
+    p.rights.forEach((r, i) => {
+      if (rightCodes.has(r.code)) ctx.addIssue({ code: "custom", path: ["rights", i, "code"], message: `duplicate right code "${r.code}"` });
+      rightCodes.add(r.code);
+    });
+    const cells = new Set<string>();
+    p.matrix.forEach((c, i) => {
+      if (!tierCodes.has(c.tierCode)) ctx.addIssue({ code: "custom", path: ["matrix", i, "tierCode"], message: `unknown tier "${c.tierCode}"` });
+      if (!rightCodes.has(c.rightCode)) ctx.addIssue({ code: "custom", path: ["matrix", i, "rightCode"], message: `unknown right "${c.rightCode}"` });
+      const key = `${c.tierCode}/${c.rightCode}`;
+      if (cells.has(key)) ctx.addIssue({ code: "custom", path: ["matrix", i], message: `duplicate cell ${key}` });
+      cells.add(key);
+    });
+    if (p.trial && !tierCodes.has(p.trial.tierCode))
+      ctx.addIssue({ code: "custom", path: ["trial", "tierCode"], message: `unknown tier "${p.trial.tierCode}"` });
+    if (p.points.streakRightCode && !rightCodes.has(p.points.streakRightCode))
+      ctx.addIssue({ code: "custom", path: ["points", "streakRightCode"], message: `unknown right "${p.points.streakRightCode}"` });
+    const campaignCodes = new Set<string>();
+    p.campaigns.forEach((c, i) => {
+      if (campaignCodes.has(c.code)) ctx.addIssue({ code: "custom", path: ["campaigns", i, "code"], message: `duplicate campaign code "${c.code}"` });
+      campaignCodes.add(c.code);
+      c.targetTiers.forEach((t, j) => {
+        if (!tierCodes.has(t)) ctx.addIssue({ code: "custom", path: ["campaigns", i, "targetTiers", j], message: `unknown tier "${t}"` });
+      });
+      if (c.schedule.kind === "range" && c.schedule.to < c.schedule.from)
+        ctx.addIssue({ code: "custom", path: ["campaigns", i, "schedule", "to"], message: "must not be before the start date" });
+      if (c.effect.kind === "grantRight" && !rightCodes.has(c.effect.rightCode))
+        ctx.addIssue({ code: "custom", path: ["campaigns", i, "effect", "rightCode"], message: `unknown right "${c.effect.rightCode}"` });
+    });
+    const automationCodes = new Set<string>();
+    p.automations.forEach((a, i) => {
+      if (automationCodes.has(a.code)) ctx.addIssue({ code: "custom", path: ["automations", i, "code"], message: `duplicate automation code "${a.code}"` });
+      automationCodes.add(a.code);
+      a.actions.forEach((act, j) => {
+        if (act.kind === "grantRight" && !rightCodes.has(act.rightCode))
+          ctx.addIssue({ code: "custom", path: ["automations", i, "actions", j, "rightCode"], message: `unknown right "${act.rightCode}"` });
+      });
+    });
+    if (!(p.lifecycle.dormantDays < p.lifecycle.lostDays))
+      ctx.addIssue({ code: "custom", path: ["lifecycle", "lostDays"], message: "must be greater than the dormant day count" });
+  });
+
+export type ProgramInput = z.input<typeof programInput>;
+export type Program = z.output<typeof programInput>;

@@ -1,0 +1,44 @@
+import { TZDate } from "@date-fns/tz";
+
+/** The business date (YYYY-MM-DD) of an instant in a time zone. */
+export function businessDate(at: Date, timeZone: string): string {
+  const d = new TZDate(at.getTime(), timeZone);
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** The instant a business date starts in a time zone. */
+export function startOfBusinessDate(date: string, timeZone: string): Date {
+  const [y, m, d] = date.split("-").map(Number);
+  return new Date(new TZDate(y, m - 1, d, 0, 0, 0, timeZone).getTime());
+}
+
+export const pad = (n: number) => String(n).padStart(2, "0");
+
+/** Date arithmetic on plain YYYY-MM-DD strings (calendar days, no time zone involved). */
+export function addDays(date: string, days: number): string {
+  const t = Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10)) + days * 86_400_000;
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+export function addMonths(date: string, months: number): string {
+  const y = +date.slice(0, 4);
+  const m = +date.slice(5, 7) - 1 + months;
+  const ny = y + Math.floor(m / 12);
+  const nm = ((m % 12) + 12) % 12;
+  const last = new Date(Date.UTC(ny, nm + 1, 0)).getUTCDate();
+  return `${ny}-${pad(nm + 1)}-${pad(Math.min(+date.slice(8, 10), last))}`;
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** ISO weekday 1 (Monday) .. 7 (Sunday) of a business date. */
+export function isoWeekday(date: string): number {
+  const d = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return d === 0 ? 7 : d;
+}
+
+export function daysInMonth(date: string): number {
+  return new Date(Date.UTC(+date.slice(0, 4), +date.slice(5, 7), 0)).getUTCDate();
+}

@@ -1,0 +1,31 @@
+// `npm start`: build when there is no build, keep a NEXTAUTH_SECRET with the data, then serve.
+// Migrations and the first-run seed happen inside the server (instrumentation.ts).
+import { spawnSync, spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import crypto from "node:crypto";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+process.chdir(root);
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", AUTH_TRUST_HOST: "true" };
+env.NODE_ENV = "production";
+
+if (!env.NEXTAUTH_SECRET) {
+  const dir = env.PGLITE_DIR ? path.dirname(path.resolve(env.PGLITE_DIR)) : path.join(root, ".data");
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, "nextauth-secret");
+  if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(32).toString("base64url"), { mode: 0o600 });
+  env.NEXTAUTH_SECRET = fs.readFileSync(file, "utf8").trim();
+}
+
+const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+if (!fs.existsSync(path.join(root, ".next", "BUILD_ID")) || env.FORCE_BUILD === "1") {
+  console.log("No production build yet: building (next build)…");
+  const r = spawnSync(process.execPath, [nextBin, "build", "--webpack"], { stdio: "inherit", env });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const port = env.PORT ?? "3000";
+const child = spawn(process.execPath, [nextBin, "start", "-p", port, ...(env.HOSTNAME ? ["-H", env.HOSTNAME] : [])], { stdio: "inherit", env });
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
+child.on("exit", (code) => process.exit(code ?? 0));
