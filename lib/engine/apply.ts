@@ -1,0 +1,260 @@
+import type { EventInput } from "@/lib/schemas/events";
+import type { LoadedProgram } from "@/lib/program/store";
+import { AppError } from "@/lib/errors";
+import { addDays } from "@/lib/util/dates";
+import type { Batch, MemberState } from "./batch";
+import { campaignsInForce, campaignMultiplierPct, orderGrowth, orderPoints, proRataClawback } from "./rules";
+
+export interface EventContext {
+  event: EventInput;
+  program: LoadedProgram;
+  at: Date;
+  date: string;
+}
+
+const reject = (message: string, path: string, code: "validation_failed" | "conflict" | "not_found" = "validation_failed") =>
+  new AppError(code, message, [{ path, message }]);
+
+/**
+ * Applies one event to the batch's in-memory state. Every rejection is decided before the first
+ * change, so a rejected event leaves nothing behind.
+ */
+export function applyEvent(b: Batch, ctx: EventContext) {
+  const { event: e } = ctx;
+  switch (e.type) {
+    case "member.registered":
+      return register(b, ctx, e);
+    case "order.paid":
+      return orderPaid(b, ctx, e);
+    case "order.refunded":
+      return orderRefunded(b, ctx, e);
+    case "member.checked_in":
+      return checkIn(b, ctx, b.memberOrThrow(e.memberId));
+    case "review.posted":
+      return simpleReward(b, ctx, b.memberOrThrow(e.memberId), "review");
+    case "content.shared":
+      return simpleReward(b, ctx, b.memberOrThrow(e.memberId), "share");
+    case "profile.completed":
+      return simpleReward(b, ctx, b.memberOrThrow(e.memberId), "profileCompleted");
+    case "referral.completed":
+      return referral(b, ctx, e);
+    case "right.redeemed":
+      return rightRedeemed(b, ctx, e);
+  }
+}
+
+function register(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "member.registered" }>) {
+  if (b.members.has(e.memberId)) throw reject(`member ${e.memberId} is already registered`, "memberId", "conflict");
+  const p = ctx.program;
+  const trialTier = p.trial ? p.tiers.find((t) => t.code === p.trial!.tierCode) : undefined;
+  const m: MemberState = {
+    memberId: e.memberId,
+    name: e.data.name ?? null,
+    phone: e.data.phone ?? null,
+    birthday: e.data.birthday ?? null,
+    referrerId: e.data.referrerId ?? null,
+    registeredAt: ctx.at,
+    tierCode: trialTier?.code ?? p.tiers[0].code,
+    tierSince: ctx.at,
+    manualTierCode: null,
+    trialUntil: trialTier ? new Date(ctx.at.getTime() + p.trial!.days * 86_400_000) : null,
+    growth: 0,
+    pointsBalance: 0,
+    pointsDebt: 0,
+    lifetimeSpend: 0,
+    orderCount: 0,
+    lastOrderAt: null,
+    lastCheckinDate: null,
+    checkinStreak: 0,
+    lifecycle: "new",
+    rfmR: 1,
+    rfmF: 1,
+    rfmM: 1,
+    isNew: true,
+    dirty: true,
+  };
+  b.members.set(m.memberId, m);
+  b.windowed?.set(m.memberId, []);
+  b.tierRows.push({
+    memberId: m.memberId,
+    fromTier: null,
+    toTier: m.tierCode,
+    direction: "initial",
+    reason: trialTier ? `registered: trial of ${trialTier.name.en} for ${p.trial!.days} days` : "registered",
+    source: `ev:${e.id}:tier`,
+    changedAt: ctx.at,
+    businessDate: ctx.date,
+  });
+  b.fireAutomations(m, p, "registered", "registered", ctx.at, ctx.date, {});
+}
+
+function orderPaid(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "order.paid" }>) {
+  const { program: p, at, date } = ctx;
+  if (b.orders.has(e.data.orderId)) throw reject(`order ${e.data.orderId} is already recorded`, "data.orderId", "conflict");
+  const m = e.memberId === null ? null : b.memberOrThrow(e.memberId);
+  const tierBefore = m?.tierCode ?? null;
+  let points = 0;
+  let growth = 0;
+  if (m) {
+    const tier = p.tiers.find((t) => t.code === m.tierCode) ?? p.tiers[0];
+    const campaigns = campaignsInForce(p, date, tier.code, m.birthday);
+    const campaignPct = campaignMultiplierPct(campaigns);
+    points = orderPoints(e.data.amount, p.points.perYuan, tier.pointsMultiplierPct, campaignPct);
+    growth = orderGrowth(e.data.amount, p.growth.perYuan);
+    const yuan = (e.data.amount / 100).toFixed(2);
+    b.earnPoints(m, p, points, {
+      kind: "earn",
+      source: `ev:${e.id}:order`,
+      rule: "order",
+      reason: `order ${e.data.orderId} ¥${yuan} × ${p.points.perYuan}/yuan × tier ${tier.pointsMultiplierPct}% × campaign ${campaignPct}%`,
+      at,
+      date,
+    });
+    for (const c of campaigns) {
+      if (c.effect.kind === "bonusPoints")
+        b.earnPoints(m, p, c.effect.points, { kind: "bonus", source: `ev:${e.id}:campaign:${c.code}`, rule: `campaign:${c.code}`, reason: `campaign ${c.name.en}: bonus`, at, date });
+      if (c.effect.kind === "grantRight") b.issueRight(m, p, c.effect.rightCode, `campaign:${c.code}:${m.memberId}:${date}`, at, m.tierCode);
+    }
+    b.addGrowth(m, p, growth, { kind: "earn", source: `ev:${e.id}:order`, rule: "order", reason: `order ${e.data.orderId} ¥${yuan} × ${p.growth.perYuan}/yuan`, at, date });
+    m.lifetimeSpend += e.data.amount;
+    m.orderCount += 1;
+    if (!m.lastOrderAt || m.lastOrderAt < at) m.lastOrderAt = at;
+    // Trial tier ("0元升级"): a first order during the trial keeps the tier.
+    if (m.trialUntil && at <= m.trialUntil) m.trialUntil = null;
+    if (m.lifecycle !== "new") m.lifecycle = "active";
+    m.dirty = true;
+    b.windowed?.get(m.memberId)?.push({ date, spend: e.data.amount, growth: 0, orders: 1 });
+  }
+  b.orders.set(e.data.orderId, {
+    orderId: e.data.orderId,
+    memberId: e.memberId,
+    eventId: e.id,
+    paidAt: at,
+    businessDate: date,
+    amount: e.data.amount,
+    memberDiscount: e.data.memberDiscount ?? 0,
+    refundedAmount: 0,
+    pointsEarned: points,
+    growthEarned: growth,
+    pointsClawed: 0,
+    growthClawed: 0,
+    tierAtOrder: tierBefore,
+    isNew: true,
+    dirty: true,
+  });
+  if (m) b.evaluateUpgrade(m, p, at, date, `ev:${e.id}`);
+}
+
+function orderRefunded(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "order.refunded" }>) {
+  const { program: p, at, date } = ctx;
+  const o = b.orders.get(e.data.orderId);
+  if (!o) throw reject(`order ${e.data.orderId} not found`, "data.orderId", "not_found");
+  if ((o.memberId ?? null) !== (e.memberId ?? null)) throw reject(`order ${e.data.orderId} does not belong to member ${e.memberId}`, "memberId");
+  const left = o.amount - o.refundedAmount;
+  if (e.data.amount > left) throw reject(`refund ${e.data.amount} is more than the ${left} fen left unrefunded`, "data.amount");
+  const m = o.memberId ? b.memberOrThrow(o.memberId) : null;
+  o.refundedAmount += e.data.amount;
+  o.dirty = true;
+  b.refunds.push({ eventId: e.id, orderId: o.orderId, memberId: o.memberId, refundedAt: at, businessDate: date, amount: e.data.amount });
+  if (!m) return;
+  const clawPoints = proRataClawback(o.pointsEarned, o.amount, o.refundedAmount, o.pointsClawed);
+  const clawGrowth = proRataClawback(o.growthEarned, o.amount, o.refundedAmount, o.growthClawed);
+  o.pointsClawed += clawPoints;
+  o.growthClawed += clawGrowth;
+  b.deductPoints(m, clawPoints, {
+    kind: "clawback",
+    source: `ev:${e.id}:refund`,
+    rule: "refund",
+    reason: `refund of order ${o.orderId}: ¥${(e.data.amount / 100).toFixed(2)} of ¥${(o.amount / 100).toFixed(2)}`,
+    at,
+    date,
+    version: p.version,
+    preferredSource: `ev:${o.eventId}:order`,
+    allowDebt: true,
+  });
+  b.addGrowth(m, p, -clawGrowth, { kind: "clawback", source: `ev:${e.id}:refund`, rule: "refund", reason: `refund of order ${o.orderId}`, at, date });
+  m.lifetimeSpend -= e.data.amount;
+  m.dirty = true;
+  b.windowed?.get(m.memberId)?.push({ date: o.businessDate, spend: -e.data.amount, growth: 0, orders: 0 });
+}
+
+function checkIn(b: Batch, ctx: EventContext, m: MemberState) {
+  const { program: p, at, date, event: e } = ctx;
+  const source = `checkin:${m.memberId}:${date}`;
+  if (b.hasSource(source)) throw reject(`member ${m.memberId} already checked in on ${date}`, "occurredAt", "conflict");
+  if (!m.lastCheckinDate || date > m.lastCheckinDate) {
+    m.checkinStreak = m.lastCheckinDate === addDays(date, -1) ? m.checkinStreak + 1 : 1;
+    m.lastCheckinDate = date;
+    m.dirty = true;
+  }
+  const points = capDaily(b, p, m, date, p.points.checkIn);
+  if (points > 0) {
+    b.earnPoints(m, p, points, { kind: "earn", source, rule: "checkin", reason: `check-in (streak ${m.checkinStreak})`, at, date });
+  } else {
+    // A check-in always posts a row, even of 0 points: its source is what keeps it once a day.
+    b.points.push({ memberId: m.memberId, delta: 0, debtDelta: 0, kind: "earn", source, rule: "checkin", reason: "check-in", programVersion: p.version, occurredAt: at, businessDate: date });
+    b.newSources.add(source);
+  }
+  b.addGrowth(m, p, p.growth.checkIn, { kind: "earn", source: `ev:${e.id}:checkin`, rule: "checkin", reason: "check-in", at, date });
+  if (p.points.streakRightCode && m.lastCheckinDate === date && m.checkinStreak > 0 && m.checkinStreak % p.points.streakDays === 0)
+    b.issueRight(m, p, p.points.streakRightCode, `streak:${m.memberId}:${date}`, at, null);
+}
+
+function capDaily(b: Batch, p: LoadedProgram, m: MemberState, date: string, points: number): number {
+  const key = `${m.memberId}:${date}`;
+  const so = b.dailyEarned.get(key) ?? 0;
+  const allowed = p.points.dailyCap === null ? points : Math.max(0, Math.min(points, p.points.dailyCap - so));
+  b.dailyEarned.set(key, so + allowed);
+  return allowed;
+}
+
+function simpleReward(b: Batch, ctx: EventContext, m: MemberState, rule: "review" | "share" | "profileCompleted") {
+  const { program: p, at, date, event: e } = ctx;
+  let points = p.points[rule];
+  let source = `ev:${e.id}:${rule}`;
+  let reason: string = rule === "profileCompleted" ? "profile completed" : rule;
+  if (rule === "share") {
+    const key = `${m.memberId}:${date}`;
+    const count = b.shareCounts.get(key) ?? 0;
+    if (count >= p.points.shareDailyCap) points = 0;
+    else b.shareCounts.set(key, count + 1);
+  }
+  if (rule === "profileCompleted") {
+    source = `profile:${m.memberId}`;
+    if (b.hasSource(source)) return; // rewarded once per member; a repeat is applied and earns nothing
+    reason = "profile completed";
+  }
+  points = capDaily(b, p, m, date, points);
+  b.earnPoints(m, p, points, { kind: "earn", source, rule: rule === "profileCompleted" ? "profile" : rule, reason, at, date });
+  const growth = p.growth[rule];
+  b.addGrowth(m, p, growth, { kind: "earn", source: `ev:${e.id}:${rule}`, rule, reason, at, date });
+}
+
+function referral(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "referral.completed" }>) {
+  const { program: p, at, date } = ctx;
+  const referrer = b.memberOrThrow(e.memberId);
+  const referee = b.members.get(e.data.refereeId);
+  if (!referee) throw reject(`referee ${e.data.refereeId} not found`, "data.refereeId", "not_found");
+  if (referee.memberId === referrer.memberId) throw reject("a member cannot refer themselves", "data.refereeId");
+  const sides: [MemberState, string][] = [
+    [referrer, `referral:${referee.memberId}:referrer`],
+    [referee, `referral:${referee.memberId}:referee`],
+  ];
+  for (const [m, source] of sides) {
+    if (b.hasSource(source)) continue; // each referee earns the reward once
+    const points = capDaily(b, p, m, date, p.points.referral);
+    b.earnPoints(m, p, points, { kind: "earn", source, rule: "referral", reason: `referral of ${referee.memberId}`, at, date });
+    b.addGrowth(m, p, p.growth.referral, { kind: "earn", source, rule: "referral", reason: `referral of ${referee.memberId}`, at, date });
+  }
+}
+
+function rightRedeemed(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "right.redeemed" }>) {
+  b.memberOrThrow(e.memberId);
+  const r = b.rights.get(e.data.grantId);
+  if (!r || r.memberId !== e.memberId) throw reject(`right ${e.data.grantId} not found for member ${e.memberId}`, "data.grantId", "not_found");
+  if (r.redeemedAt) throw reject(`right ${e.data.grantId} was already redeemed`, "data.grantId", "conflict");
+  if (r.expiresAt && r.expiresAt < ctx.at) throw reject(`right ${e.data.grantId} expired on ${r.expiresAt.toISOString()}`, "data.grantId", "conflict");
+  r.redeemedAt = ctx.at;
+  r.redeemedDate = ctx.date;
+  r.dirty = true;
+}

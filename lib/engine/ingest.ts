@@ -1,0 +1,175 @@
+import { eventInput, type EventInput, type EventResult } from "@/lib/schemas/events";
+import type { Db } from "@/db/client";
+import { and, eq, inArray } from "drizzle-orm";
+import { events } from "@/db/schema";
+import { AppError, issuesOf } from "@/lib/errors";
+import { canonicalJson, sha256 } from "@/lib/util/ids";
+import { businessDate, addDays } from "@/lib/util/dates";
+import { listVersions, loadProgramVersion, type LoadedProgram } from "@/lib/program/store";
+import { Batch } from "./batch";
+import { applyEvent } from "./apply";
+import { loadDailyCounts, loadLots, loadMembers, loadOrders, loadRights, loadSources, loadWindowed, lockKeys } from "./load";
+import { windowsUsed } from "./rules";
+import { writeBatch } from "./write";
+
+interface Candidate {
+  index: number;
+  event: EventInput;
+  raw: unknown;
+  hash: string;
+  at: Date;
+}
+
+const RETRYABLE = new Set(["23505", "40P01", "40001"]);
+const pgCode = (e: unknown): string | undefined => {
+  const x = e as { code?: string; cause?: { code?: string } };
+  return x?.code ?? x?.cause?.code;
+};
+
+/**
+ * Applies events exactly once. Each is validated, evaluated under the program in force at its
+ * occurredAt, and applied or rejected on its own; the applied ones are written in one transaction.
+ * `pathPrefix` names the events in error paths (["events"] for a batch body).
+ */
+export async function ingestEvents(db: Db, merchantId: string, raws: unknown[], pathPrefix: (string | number)[] = []): Promise<EventResult[]> {
+  const results: EventResult[] = new Array(raws.length);
+  const candidates: Candidate[] = [];
+  const firstById = new Map<string, Candidate>();
+  const repeats: { index: number; id: string; hash: string }[] = [];
+  raws.forEach((raw, index) => {
+    const rawId = typeof (raw as { id?: unknown })?.id === "string" ? (raw as { id: string }).id : "";
+    const parsed = eventInput.safeParse(raw);
+    if (!parsed.success) {
+      const prefix = pathPrefix.length ? [...pathPrefix, index] : [];
+      const issues = issuesOf(parsed.error, prefix);
+      results[index] = { id: rawId, status: "rejected", error: { code: "validation_failed", message: issues.map((i) => `${i.path || "event"}: ${i.message}`).join("; "), issues } };
+      return;
+    }
+    const hash = sha256(canonicalJson(raw));
+    if (firstById.has(parsed.data.id)) {
+      repeats.push({ index, id: parsed.data.id, hash });
+      return;
+    }
+    const c = { index, event: parsed.data, raw, hash, at: new Date(parsed.data.occurredAt) };
+    firstById.set(c.event.id, c);
+    candidates.push(c);
+  });
+
+  if (candidates.length) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = await db.transaction((tx) => applyCandidates(tx, merchantId, candidates));
+        outcome.forEach((r, i) => (results[candidates[i].index] = r));
+        break;
+      } catch (e) {
+        if (attempt < 4 && RETRYABLE.has(pgCode(e) ?? "")) continue;
+        throw e;
+      }
+    }
+  }
+  // The same id twice in one body: the later copy is a duplicate of the first (or a conflict if it differs).
+  for (const r of repeats) {
+    const first = firstById.get(r.id)!;
+    const firstResult = results[first.index];
+    if (r.hash !== first.hash) results[r.index] = { id: r.id, status: "rejected", error: { code: "conflict", message: `event ${r.id} was already sent with a different body` } };
+    else results[r.index] = firstResult.status === "rejected" ? firstResult : { id: r.id, status: "duplicate" };
+  }
+  return results;
+}
+
+async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[]): Promise<EventResult[]> {
+  const memberIds = new Set<string>();
+  const orderIds = new Set<string>();
+  for (const { event: e } of cs) {
+    if (e.memberId) memberIds.add(e.memberId);
+    if (e.type === "referral.completed") memberIds.add(e.data.refereeId);
+    if (e.type === "order.paid" || e.type === "order.refunded") orderIds.add(e.data.orderId);
+  }
+  await lockKeys(tx, merchantId, [...[...memberIds].map((x) => `m:${x}`), ...[...orderIds].map((x) => `o:${x}`)]);
+
+  // Idempotency: ids already stored are duplicates (same body) or conflicts (another body).
+  const stored = new Map<string, string>();
+  const ids = cs.map((c) => c.event.id);
+  for (let i = 0; i < ids.length; i += 5000) {
+    const rows = await tx
+      .select({ id: events.eventId, hash: events.bodyHash })
+      .from(events)
+      .where(and(eq(events.merchantId, merchantId), inArray(events.eventId, ids.slice(i, i + 5000))));
+    for (const r of rows) stored.set(r.id, r.hash);
+  }
+
+  const versions = await listVersions(tx, merchantId);
+  if (!versions.length) throw new AppError("not_found", "this merchant has no program yet");
+  const programs = new Map<number, LoadedProgram>();
+  const versionAt = (at: Date) => {
+    let v = versions[0];
+    // Versions are in number order and their start instants never go back (saveProgram keeps it so).
+    for (const x of versions) if (x.effectiveFrom <= at) v = x;
+    return v.version;
+  };
+  const fresh = cs.filter((c) => !stored.has(c.event.id));
+  for (const c of fresh) {
+    const v = versionAt(c.at);
+    if (!programs.has(v)) programs.set(v, await loadProgramVersion(tx, merchantId, v));
+  }
+  const programOf = (c: Candidate) => programs.get(versionAt(c.at))!;
+  const tz = (c: Candidate) => programOf(c).timeZone;
+
+  const b = new Batch(merchantId);
+  await loadMembers(tx, b, [...memberIds]);
+  await loadOrders(tx, b, [...orderIds]);
+  await loadLots(tx, b, fresh.filter((c) => c.event.type === "order.refunded" && c.event.memberId).map((c) => c.event.memberId!));
+  await loadRights(tx, b, fresh.flatMap((c) => (c.event.type === "right.redeemed" ? [c.event.data.grantId] : [])));
+
+  const sources: string[] = [];
+  const dailyMembers: string[] = [];
+  const dailyDates: string[] = [];
+  for (const c of fresh) {
+    const e = c.event;
+    const p = programOf(c);
+    const date = businessDate(c.at, p.timeZone);
+    if (e.type === "member.checked_in") sources.push(`checkin:${e.memberId}:${date}`);
+    if (e.type === "profile.completed") sources.push(`profile:${e.memberId}`);
+    if (e.type === "referral.completed") sources.push(`referral:${e.data.refereeId}:referrer`, `referral:${e.data.refereeId}:referee`);
+    if (e.type === "order.paid" && e.memberId) {
+      for (const camp of p.campaigns) if (camp.effect.kind === "grantRight") sources.push(`campaign:${camp.code}:${e.memberId}:${date}`);
+      for (const a of p.automations)
+        if (a.trigger.kind === "tierUpgraded") for (const t of p.tiers) sources.push(`auto:${a.code}:${e.memberId}:upgraded:${t.code}:${date}`);
+    }
+    if (e.type === "member.checked_in" && p.points.streakRightCode) sources.push(`streak:${e.memberId}:${date}`);
+    if (["member.checked_in", "review.posted", "content.shared", "profile.completed", "referral.completed"].includes(e.type)) {
+      dailyMembers.push(e.memberId!);
+      if (e.type === "referral.completed") dailyMembers.push(e.data.refereeId);
+      dailyDates.push(date);
+    }
+  }
+  await loadSources(tx, b, sources);
+  await loadDailyCounts(tx, b, dailyMembers, dailyDates);
+  const windowed = [...programs.values()].some((p) => [...windowsUsed(p)].some((w) => !w.endsWith(":lifetime")));
+  if (windowed) {
+    const earliest = fresh.reduce((min, c) => (c.at < min ? c.at : min), new Date());
+    await loadWindowed(tx, b, [...memberIds], addDays(businessDate(earliest, "UTC"), -400));
+  }
+
+  const results: EventResult[] = [];
+  const eventRows: (typeof events.$inferInsert)[] = [];
+  for (const c of cs) {
+    const e = c.event;
+    const prior = stored.get(e.id);
+    if (prior !== undefined) {
+      results.push(prior === c.hash ? { id: e.id, status: "duplicate" } : { id: e.id, status: "rejected", error: { code: "conflict", message: `event ${e.id} was already applied with a different body` } });
+      continue;
+    }
+    const program = programOf(c);
+    try {
+      applyEvent(b, { event: e, program, at: c.at, date: businessDate(c.at, tz(c)) });
+      eventRows.push({ merchantId, eventId: e.id, type: e.type, occurredAt: c.at, memberId: e.memberId, bodyHash: c.hash, payload: c.raw, programVersion: program.version });
+      results.push({ id: e.id, status: "applied" });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      results.push({ id: e.id, status: "rejected", error: err.toJSON() });
+    }
+  }
+  await writeBatch(tx, b, eventRows);
+  return results;
+}
