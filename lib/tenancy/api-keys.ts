@@ -2,12 +2,14 @@ import { and, desc, eq, isNull } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { apiKeys } from "@/db/schema";
+import { apiKeyInput } from "@/lib/schemas/api-keys";
 import { newId, randomToken, sha256 } from "@/lib/util/ids";
 import { AppError, validationError } from "@/lib/errors";
 import { writeAudit } from "@/lib/audit";
 import type { Actor } from "@/lib/auth/actor";
 
-export const apiKeyInput = z.object({ name: z.string().trim().min(1).max(60) });
+// The schema lives in lib/schemas so the client form can import it without this module's server code.
+export { apiKeyInput } from "@/lib/schemas/api-keys";
 
 const KEY_PREFIX = "mk_";
 

@@ -1,20 +1,16 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
-import { users, roles } from "@/db/schema";
+import { users } from "@/db/schema";
+import { userInput, userUpdate, type UserInput } from "@/lib/schemas/users";
 import { newId } from "@/lib/util/ids";
 import { AppError, validationError } from "@/lib/errors";
 import { hashPassword } from "@/lib/auth/passwords";
 import { writeAudit } from "@/lib/audit";
 import type { Actor } from "@/lib/auth/actor";
 
-export const userInput = z.object({
-  email: z.string().trim().toLowerCase().pipe(z.email("a valid email address")),
-  name: z.string().trim().min(1).max(60),
-  role: z.enum(roles),
-  password: z.string().min(8, "at least 8 characters").max(200),
-});
-export type UserInput = z.input<typeof userInput>;
+// The schemas live in lib/schemas so client forms can import them without this module's server code.
+export { userInput, userUpdate, type UserInput } from "@/lib/schemas/users";
 
 export async function createUser(db: Db, merchantId: string, input: UserInput, actor: Actor | null = null) {
   const parsed = userInput.safeParse(input);
@@ -37,8 +33,6 @@ export async function listUsers(db: Db, merchantId: string) {
     .where(eq(users.merchantId, merchantId))
     .orderBy(users.createdAt);
 }
-
-export const userUpdate = z.object({ role: z.enum(roles).optional(), disabled: z.boolean().optional() });
 
 export async function updateUser(db: Db, merchantId: string, userId: string, input: z.input<typeof userUpdate>, actor: Actor) {
   const parsed = userUpdate.safeParse(input);
