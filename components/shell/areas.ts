@@ -1,0 +1,17 @@
+/** The console's areas, in sidebar order; the label is `nav.<key>` in the messages. */
+export const areas = [
+  { key: "dashboard", href: "/" },
+  { key: "members", href: "/members" },
+  { key: "tiers", href: "/tiers" },
+  { key: "rights", href: "/rights" },
+  { key: "points", href: "/points" },
+  { key: "campaigns", href: "/campaigns" },
+  { key: "automations", href: "/automations" },
+  { key: "settings", href: "/settings" },
+] as const;
+
+export type AreaKey = (typeof areas)[number]["key"];
+
+export function isActive(href: string, pathname: string) {
+  return href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
+}
