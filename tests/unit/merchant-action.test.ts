@@ -1,0 +1,85 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { createTranslator } from "use-intl/core";
+import zh from "@/messages/zh-CN.json";
+import type { Actor } from "@/lib/auth/actor";
+import { AppError } from "@/lib/errors";
+import { userInput } from "@/lib/schemas/users";
+
+// The action client's collaborators: the guard (here a stand-in applying the real policy) and the
+// request's translator (here zh-CN).
+const session: { actor: Actor | null } = { actor: null };
+vi.mock("@/lib/auth/guard", async () => {
+  const { assertCan } = await vi.importActual<typeof import("@/lib/auth/guard")>("@/lib/auth/guard");
+  return {
+    guardSession: vi.fn(async (permission: Parameters<typeof assertCan>[1]) => {
+      assertCan(session.actor, permission);
+      return { actor: session.actor, db: {} };
+    }),
+  };
+});
+vi.mock("next-intl/server", () => ({
+  getTranslations: async (namespace?: string) => createTranslator({ locale: "zh-CN", messages: zh, namespace: namespace as never }),
+}));
+
+const { merchantAction } = await import("@/lib/api/action");
+
+const user = (role: "owner" | "operator" | "analyst"): Actor => ({ kind: "user", userId: `u-${role}`, merchantId: "m1", role, email: `${role}@x.test`, name: role });
+const valid = { email: "A@B.test", name: "新人", role: "operator" as const, password: "long-enough" };
+
+describe("merchantAction", () => {
+  const handler = vi.fn(async (input: { email: string }, ctx: { merchantId: string }) => ({ email: input.email, merchantId: ctx.merchantId }));
+  const action = merchantAction("users.manage", userInput, handler);
+  beforeEach(() => {
+    handler.mockClear();
+  });
+
+  it("runs the handler with parsed input and the guard's merchant", async () => {
+    session.actor = user("owner");
+    expect(await action(valid)).toEqual({ ok: true, data: { email: "a@b.test", merchantId: "m1" } });
+  });
+
+  it.each(["analyst", "operator"] as const)("refuses a %s with forbidden, before looking at the input", async (role) => {
+    session.actor = user(role);
+    const result = await action({ ...valid, email: "nope" });
+    expect(result).toEqual({ ok: false, error: { code: "forbidden", message: "你的角色无权执行此操作。", fieldErrors: {} } });
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it("refuses a signed-out caller with unauthorized", async () => {
+    session.actor = null;
+    const result = await action(valid);
+    expect(result.ok === false && result.error.code).toBe("unauthorized");
+  });
+
+  it("turns zod issues into translated field errors keyed by path", async () => {
+    session.actor = user("owner");
+    const result = await action({ email: "x", name: "", role: "operator", password: "short" });
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: "validation_failed",
+        message: "请检查标出的字段。",
+        fieldErrors: { email: "请输入有效的邮箱地址。", name: "请填写名称。", password: "密码至少 8 个字符。" },
+      },
+    });
+    expect(handler).not.toHaveBeenCalled();
+  });
+
+  it("turns an AppError from the domain into the error shape", async () => {
+    session.actor = user("owner");
+    const conflict = merchantAction("users.manage", userInput, async () => {
+      throw new AppError("conflict", "a user with email a@b.test exists", [{ path: "email", message: "already in use" }]);
+    });
+    expect(await conflict(valid)).toEqual({ ok: false, error: { code: "conflict", message: "与现有数据冲突。", fieldErrors: { email: "该邮箱已被使用。" } } });
+  });
+
+  it("hides unexpected errors behind internal", async () => {
+    session.actor = user("owner");
+    const spy = vi.spyOn(console, "error").mockImplementation(() => {});
+    const broken = merchantAction("users.manage", userInput, async () => {
+      throw new Error("db down");
+    });
+    expect(await broken(valid)).toEqual({ ok: false, error: { code: "internal", message: "出现了意外错误，请稍后重试。", fieldErrors: {} } });
+    spy.mockRestore();
+  });
+});
