@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { createTranslator } from "use-intl/core";
 import zh from "@/messages/zh-CN.json";
-import type { Actor } from "@/lib/auth/actor";
+import type { Actor, Permission } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
 import { userInput } from "@/lib/schemas/users";
 
@@ -9,9 +9,10 @@ import { userInput } from "@/lib/schemas/users";
 // request's translator (here zh-CN).
 const session: { actor: Actor | null } = { actor: null };
 vi.mock("@/lib/auth/guard", async () => {
-  const { assertCan } = await vi.importActual<typeof import("@/lib/auth/guard")>("@/lib/auth/guard");
+  const guard = await vi.importActual<typeof import("@/lib/auth/guard")>("@/lib/auth/guard");
+  const assertCan: typeof guard.assertCan = guard.assertCan;
   return {
-    guardSession: vi.fn(async (permission: Parameters<typeof assertCan>[1]) => {
+    guardSession: vi.fn(async (permission: Permission) => {
       assertCan(session.actor, permission);
       return { actor: session.actor, db: {} };
     }),
