@@ -34,6 +34,11 @@ test("shell and settings", async ({ page }) => {
   await expect(page.getByTestId("created-api-key")).toBeVisible();
   await expect(page.getByTestId("api-key-row-官方商城")).toBeVisible();
   await shot(page, "settings-api-keys-zh");
+  await page.getByRole("button", { name: "我已保存" }).click();
+  await page.getByRole("button", { name: "吊销 官方商城" }).click();
+  await expect(page.getByRole("dialog")).toBeVisible();
+  await shot(page, "revoke-dialog-zh");
+  await page.keyboard.press("Escape");
 
   await toEnglish(page);
   await page.goto("/");
