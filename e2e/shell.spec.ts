@@ -54,7 +54,7 @@ test("switching to English translates the shell, and back", async ({ page }) => 
 });
 
 test("the sidebar collapses to icons at tablet width and stays usable", async ({ page }) => {
-  await page.setViewportSize({ width: 800, height: 900 });
+  await page.setViewportSize({ width: 768, height: 900 });
   await signIn(page, "owner");
   const settings = page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "设置", exact: true });
   await expect(settings).toBeVisible();
@@ -65,4 +65,17 @@ test("the sidebar collapses to icons at tablet width and stays usable", async ({
   // Nothing overflows the viewport horizontally.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+});
+
+test("keyboard users can skip to the content and reach the navigation", async ({ page }) => {
+  await signIn(page, "operator");
+  await page.keyboard.press("Tab");
+  const skip = page.getByRole("link", { name: "跳到主要内容" });
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeVisible();
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "概览", exact: true })).toBeFocused();
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/members$/);
 });
