@@ -39,6 +39,7 @@ export const members = pgTable(
     index("members_phone").on(t.merchantId, t.phone),
     index("members_tier").on(t.merchantId, t.tierCode, t.memberId),
     index("members_registered").on(t.merchantId, t.registeredAt),
+    index("members_last_order").on(t.merchantId, t.lastOrderAt),
   ],
 );
 
@@ -56,7 +57,11 @@ export const events = pgTable(
     programVersion: integer("program_version").notNull(),
     receivedAt: tz("received_at").notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.merchantId, t.eventId] }), index("events_member").on(t.merchantId, t.memberId, t.occurredAt)],
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.eventId] }),
+    index("events_member").on(t.merchantId, t.memberId, t.occurredAt),
+    index("events_occurred").on(t.merchantId, t.occurredAt),
+  ],
 );
 
 export const orders = pgTable(
@@ -246,6 +251,7 @@ export const automationFirings = pgTable(
   (t) => [
     primaryKey({ columns: [t.merchantId, t.automationCode, t.memberId, t.occasion] }),
     index("automation_firings_member").on(t.merchantId, t.memberId, t.firedAt),
+    index("automation_firings_date").on(t.merchantId, t.automationCode, t.firedDate),
   ],
 );
 

@@ -255,18 +255,20 @@ export class Batch {
 
   /** Event-time automations (registered, tier upgraded): each at most once per occasion. */
   fireAutomations(m: MemberState, p: LoadedProgram, trigger: "registered" | "tierUpgraded", occasion: string, at: Date, date: string, payload: Record<string, unknown>) {
-    for (const a of p.automations) {
-      if (!a.enabled || a.trigger.kind !== trigger) continue;
-      const key = `auto:${a.code}:${m.memberId}:${occasion}`;
-      if (this.hasSource(key)) continue;
-      this.newSources.add(key);
-      this.firings.push({ automationCode: a.code, memberId: m.memberId, occasion, firedAt: at, firedDate: date });
-      a.actions.forEach((act, i) => {
-        const source = `${key}:${i}`;
-        if (act.kind === "grantRight") this.issueRight(m, p, act.rightCode, source, at, null);
-        else if (act.kind === "bonusPoints") this.earnPoints(m, p, act.points, { kind: "bonus", source, rule: `automation:${a.code}`, reason: `automation ${a.name.en}: bonus points`, at, date });
-        else this.outbox.push({ memberId: m.memberId, template: act.template, payload: { automation: a.code, ...payload }, source, createdAt: at });
-      });
-    }
+    for (const a of p.automations) if (a.enabled && a.trigger.kind === trigger) this.fireAutomation(m, p, a, occasion, at, date, payload);
+  }
+
+  /** Runs one automation's actions for a member once per occasion (the firing's key). */
+  fireAutomation(m: MemberState, p: LoadedProgram, a: LoadedProgram["automations"][number], occasion: string, at: Date, date: string, payload: Record<string, unknown>) {
+    const key = `auto:${a.code}:${m.memberId}:${occasion}`;
+    if (this.hasSource(key)) return;
+    this.newSources.add(key);
+    this.firings.push({ automationCode: a.code, memberId: m.memberId, occasion, firedAt: at, firedDate: date });
+    a.actions.forEach((act, i) => {
+      const source = `${key}:${i}`;
+      if (act.kind === "grantRight") this.issueRight(m, p, act.rightCode, source, at, null);
+      else if (act.kind === "bonusPoints") this.earnPoints(m, p, act.points, { kind: "bonus", source, rule: `automation:${a.code}`, reason: `automation ${a.name.en}: bonus points`, at, date });
+      else this.outbox.push({ memberId: m.memberId, template: act.template, payload: { automation: a.code, ...payload }, source, createdAt: at });
+    });
   }
 }

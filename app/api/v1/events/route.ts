@@ -1,0 +1,17 @@
+// POST /api/v1/events — one event or { events: [...up to 1000] }; each applied once, in input order.
+import { withMerchant, readJson } from "@/lib/api/handler";
+import { AppError } from "@/lib/errors";
+import { ingestEvents } from "@/lib/engine/ingest";
+import { MAX_BATCH, eventsResponse } from "@/lib/schemas/events";
+
+export const POST = withMerchant("events.write", async ({ request, db, merchantId }) => {
+  const body = await readJson(request);
+  const isBatch = !!body && typeof body === "object" && !Array.isArray(body) && "events" in body;
+  const list = isBatch ? (body as { events: unknown }).events : [body];
+  if (!Array.isArray(list)) throw new AppError("validation_failed", "events must be an array", [{ path: "events", message: "must be an array" }]);
+  if (list.length === 0) throw new AppError("validation_failed", "events is empty", [{ path: "events", message: "at least one event" }]);
+  if (list.length > MAX_BATCH)
+    throw new AppError("validation_failed", `at most ${MAX_BATCH} events per request (got ${list.length})`, [{ path: "events", message: `at most ${MAX_BATCH} events` }]);
+  const results = await ingestEvents(db, merchantId, list, isBatch ? ["events"] : []);
+  return eventsResponse.parse({ results });
+});

@@ -1,0 +1,13 @@
+// POST /api/v1/members/{memberId}/redemptions — spends points oldest first; `id` is the idempotency key.
+import { NextResponse } from "next/server";
+import { withMerchant, readJson } from "@/lib/api/handler";
+import { validationError } from "@/lib/errors";
+import { redemptionInput } from "@/lib/schemas/events";
+import { redeemPoints } from "@/lib/members/points-ops";
+
+export const POST = withMerchant<{ memberId: string }>("members.write", async ({ request, db, merchantId, params }) => {
+  const parsed = redemptionInput.safeParse(await readJson(request));
+  if (!parsed.success) throw validationError(parsed.error);
+  const r = await redeemPoints(db, merchantId, decodeURIComponent(params.memberId), parsed.data);
+  return NextResponse.json({ id: r.id, points: r.points, balance: r.balance }, { status: r.duplicate ? 200 : 201 });
+});

@@ -1,0 +1,103 @@
+import { z } from "zod";
+import { eventInput, eventsResponse, redemptionInput, periodJobInput, MAX_BATCH } from "@/lib/schemas/events";
+import { programInput } from "@/lib/schemas/program";
+
+// OpenAPI 3.1 schemas are JSON Schema 2020-12, which zod 4 emits itself: the document is built
+// from the very schemas the handlers parse with, so the two cannot drift.
+const schema = (s: z.ZodType, io: "input" | "output" = "input") => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(s, { io, unrepresentable: "any" }) as Record<string, unknown>;
+  return rest;
+};
+
+const error = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: {
+        code: { type: "string", enum: ["unauthorized", "forbidden", "not_found", "validation_failed", "conflict", "insufficient_points", "payload_too_large", "rate_limited"] },
+        message: { type: "string" },
+        issues: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } } },
+      },
+    },
+  },
+};
+const errors = (...codes: number[]) =>
+  Object.fromEntries(codes.map((c) => [String(c), { description: String(c), content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }]));
+const json = (ref: string) => ({ content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
+const memberIdParam = { name: "memberId", in: "path", required: true, schema: { type: "string" } };
+
+export const metricNames = ["tier-distribution", "tier-changes", "rights-usage", "rights-cost", "member-roi", "repurchase", "arpu", "revenue-share", "lifecycle", "points", "retention", "rfm"];
+
+export function openApiDocument() {
+  return {
+    openapi: "3.1.0",
+    info: { title: "会员运营台 Membership program console API", version: "1.0.0", description: "Events in; points, growth, tiers and rights out. Money in fen, rates as decimals." },
+    servers: [{ url: "/" }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API key created by an owner (Settings → API keys)." } },
+      schemas: {
+        Error: error,
+        Event: schema(eventInput),
+        EventBatch: { type: "object", required: ["events"], properties: { events: { type: "array", maxItems: MAX_BATCH, items: { $ref: "#/components/schemas/Event" } } } },
+        EventsResponse: schema(eventsResponse, "output"),
+        Redemption: schema(redemptionInput),
+        PeriodJob: schema(periodJobInput),
+        Program: schema(programInput),
+      },
+    },
+    paths: {
+      "/api/v1/events": {
+        post: {
+          summary: "Send one event or a batch of up to 1000",
+          requestBody: { required: true, content: { "application/json": { schema: { oneOf: [{ $ref: "#/components/schemas/Event" }, { $ref: "#/components/schemas/EventBatch" }] } } } },
+          responses: { "200": { description: "One result per event, in input order", ...json("EventsResponse") }, ...errors(400, 401, 403, 413) },
+        },
+      },
+      "/api/v1/members/{memberId}": {
+        get: { summary: "A member's state", parameters: [memberIdParam], responses: { "200": { description: "The member" }, ...errors(401, 404) } },
+      },
+      "/api/v1/members/{memberId}/ledger": {
+        get: {
+          summary: "Points ledger, newest first",
+          parameters: [memberIdParam, { name: "cursor", in: "query", schema: { type: "string" } }, { name: "limit", in: "query", schema: { type: "integer", maximum: 200 } }],
+          responses: { "200": { description: "{ entries, nextCursor }" }, ...errors(400, 401, 404) },
+        },
+      },
+      "/api/v1/members/{memberId}/rights": {
+        get: { summary: "Right instances held", parameters: [memberIdParam], responses: { "200": { description: "{ rights: [{ grantId, right, issuedAt, expiresAt, redeemedAt }] }" }, ...errors(401, 404) } },
+      },
+      "/api/v1/members/{memberId}/redemptions": {
+        post: {
+          summary: "Spend points (oldest-expiring first); id is an idempotency key",
+          parameters: [memberIdParam],
+          requestBody: { required: true, ...json("Redemption") },
+          responses: { "201": { description: "Spent" }, "200": { description: "The same request again" }, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      "/api/v1/program": {
+        get: { summary: "The whole program", responses: { "200": { description: "The program", ...json("Program") }, ...errors(401) } },
+        put: { summary: "Replace the program (validated as a whole)", requestBody: { required: true, ...json("Program") }, responses: { "200": { description: "Saved as a new version" }, ...errors(400, 401, 403) } },
+      },
+      "/api/v1/jobs/period": {
+        post: { summary: "Run the period job up to asOf", requestBody: { required: true, ...json("PeriodJob") }, responses: { "200": { description: "Days run" }, ...errors(400, 401, 403) } },
+      },
+      "/api/v1/metrics/{name}": {
+        get: {
+          summary: "A KPI over business days [from, to]",
+          parameters: [
+            { name: "name", in: "path", required: true, schema: { type: "string", enum: metricNames } },
+            { name: "from", in: "query", required: true, schema: { type: "string", format: "date" } },
+            { name: "to", in: "query", required: true, schema: { type: "string", format: "date" } },
+            { name: "tier", in: "query", schema: { type: "string" } },
+            { name: "granularity", in: "query", schema: { type: "string", enum: ["day", "week", "month"] } },
+          ],
+          responses: { "200": { description: "{ name, from, to, series: [{ period, ... }], total }" }, ...errors(400, 401, 404) },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,169 @@
+import { and, eq, isNull, inArray, or, gt } from "drizzle-orm";
+import cliProgress from "cli-progress";
+import type { Db } from "@/db/client";
+import { rightInstances } from "@/db/schema";
+import { ingestEvents } from "@/lib/engine/ingest";
+import { analyzeEngineTables, runPeriodJob } from "@/lib/engine/period";
+import { redeemPoints } from "@/lib/members/points-ops";
+import { currentProgram } from "@/lib/program/store";
+import { addDays, addMonths, businessDate, isoWeekday, startOfBusinessDate, pad } from "@/lib/util/dates";
+import { rng, type Rng } from "./random";
+
+export interface SeedOptions {
+  members: number;
+  months: number;
+  seed: number;
+  /** The last day of history (default: today in the merchant's time zone). */
+  endDate?: string;
+  progress?: boolean;
+}
+
+interface SimMember {
+  id: string;
+  registered: string;
+  /** Expected orders per month. */
+  rate: number;
+  /** Median order in fen. */
+  basket: number;
+  checksIn: boolean;
+  churnAfter: string | null;
+}
+
+const surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗".split("");
+const given = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红".split("");
+
+/** How busy a day is: weekends, 11.11 (the year's peak), 6.18 and the member and double-points days. */
+function dayWeight(date: string): number {
+  const md = date.slice(5);
+  let w = isoWeekday(date) >= 6 ? 1.35 : 1;
+  if (md === "11-11") w *= 6;
+  else if (md >= "11-01" && md <= "11-12") w *= 1.8;
+  else if (md === "06-18") w *= 2.5;
+  else if (md.startsWith("12") || md.startsWith("01")) w *= 1.15;
+  const day = Number(date.slice(8));
+  if (day === 8) w *= 1.5;
+  if (day === 18) w *= 1.4;
+  return w;
+}
+
+function makeMembers(r: Rng, n: number, start: string, end: string): SimMember[] {
+  const days = Math.round((Date.parse(end) - Date.parse(start)) / 86_400_000);
+  const out: SimMember[] = [];
+  for (let i = 0; i < n; i++) {
+    // Registrations grow over time: density rising linearly (sqrt of a uniform).
+    const offset = Math.min(days, Math.floor(Math.sqrt(r.next()) * (days + 1)));
+    const registered = addDays(start, offset);
+    const heavy = r.chance(0.12);
+    out.push({
+      id: `M${String(i + 1).padStart(6, "0")}`,
+      registered,
+      rate: heavy ? r.logNormal(2.2, 0.4) : r.logNormal(0.45, 0.8),
+      basket: Math.round(r.logNormal(heavy ? 22000 : 11000, 0.55)),
+      checksIn: r.chance(0.12),
+      churnAfter: r.chance(0.35) ? addDays(registered, r.int(20, 300)) : null,
+    });
+  }
+  return out.sort((a, b) => a.registered.localeCompare(b.registered) || a.id.localeCompare(b.id));
+}
+
+const at = (date: string, tz: string, r: Rng) => {
+  const hour = r.pick([9, 10, 11, 12, 12, 13, 14, 15, 17, 18, 19, 19, 20, 20, 21, 22]);
+  return new Date(startOfBusinessDate(date, tz).getTime() + (hour * 3600 + r.int(0, 3599)) * 1000).toISOString().replace(".000Z", "Z");
+};
+
+/**
+ * Generates a realistic, deterministic history — registrations growing, weekly and yearly
+ * seasonality with an 11.11 peak, repeat buyers, check-ins, reviews, shares, referrals, ~5%
+ * refunds, coupons redeemed at checkout, points redeemed, birthdays — and feeds it day by day
+ * through the engine's own batch path and the period job.
+ */
+export async function seedMerchantHistory(db: Db, merchantId: string, o: SeedOptions) {
+  const t0 = Date.now();
+  const p = await currentProgram(db, merchantId);
+  const tz = p.timeZone;
+  const end = o.endDate ?? businessDate(new Date(), tz);
+  const start = addMonths(end, -o.months);
+  const r = rng(o.seed);
+  const sims = makeMembers(r, o.members, start, end);
+  const byDay = new Map<string, SimMember[]>();
+  for (const m of sims) byDay.set(m.registered, [...(byDay.get(m.registered) ?? []), m]);
+  const active: SimMember[] = [];
+  const pending: { date: string; ev: Record<string, unknown> }[] = [];
+  let seq = 0;
+  let events = 0;
+  const bar = o.progress ? new cliProgress.SingleBar({ format: "seeding {bar} {percentage}% | {value}/{total} days | {date}" }, cliProgress.Presets.shades_classic) : null;
+  const totalDays = Math.round((Date.parse(end) - Date.parse(start)) / 86_400_000) + 1;
+  bar?.start(totalDays, 0, { date: start });
+  let dayIndex = 0;
+  for (let d = start; d <= end; d = addDays(d, 1)) {
+    const batch: Record<string, unknown>[] = [];
+    const id = (k: string) => `seed-${o.seed}-${k}-${++seq}`;
+    for (const m of byDay.get(d) ?? []) {
+      const referrer = active.length > 20 && r.chance(0.06) ? r.pick(active) : null;
+      const birthday = r.chance(0.85) ? `${r.int(1965, 2004)}-${pad(r.int(1, 12))}-${pad(r.int(1, 28))}` : undefined;
+      batch.push({ id: id("reg"), type: "member.registered", occurredAt: at(d, tz, r), memberId: m.id, data: { name: r.pick(surnames) + r.pick(given) + (r.chance(0.5) ? r.pick(given) : ""), phone: `1${r.pick(["38", "39", "58", "86", "35"])}${String(r.int(0, 99_999_999)).padStart(8, "0")}`, ...(birthday ? { birthday } : {}), ...(referrer ? { referrerId: referrer.id } : {}) } });
+      if (referrer) batch.push({ id: id("ref"), type: "referral.completed", occurredAt: at(d, tz, r), memberId: referrer.id, data: { refereeId: m.id } });
+      if (r.chance(0.4)) batch.push({ id: id("prof"), type: "profile.completed", occurredAt: at(d, tz, r), memberId: m.id, data: {} });
+      active.push(m);
+    }
+    const w = dayWeight(d);
+    const buyers: { m: SimMember; amount: number; orderId: string; time: string }[] = [];
+    for (const m of active) {
+      if (m.churnAfter && d > m.churnAfter && !r.chance(0.05)) continue;
+      if (r.chance(Math.min(0.9, (m.rate / 30) * w))) {
+        const amount = Math.max(990, Math.round(r.logNormal(m.basket, 0.5) / 10) * 10);
+        buyers.push({ m, amount, orderId: `${d.replaceAll("-", "")}-${++seq}`, time: at(d, tz, r) });
+      }
+      if (m.checksIn && r.chance(0.35)) batch.push({ id: id("ci"), type: "member.checked_in", occurredAt: at(d, tz, r), memberId: m.id, data: {} });
+    }
+    // Coupons held by today's buyers: about half of them use one at checkout.
+    const held = buyers.length
+      ? await db
+          .select({ grantId: rightInstances.grantId, memberId: rightInstances.memberId, code: rightInstances.rightCode, cost: rightInstances.unitCost })
+          .from(rightInstances)
+          .where(and(eq(rightInstances.merchantId, merchantId), inArray(rightInstances.memberId, buyers.map((b) => b.m.id)), isNull(rightInstances.redeemedAt), or(isNull(rightInstances.expiresAt), gt(rightInstances.expiresAt, startOfBusinessDate(addDays(d, 1), tz)))))
+          .orderBy(rightInstances.source)
+      : [];
+    const usedGrant = new Set<string>();
+    for (const b of buyers) {
+      const discount = Math.round(b.amount * 0.05) + (Number(d.slice(8)) === 8 ? Math.round(b.amount * 0.07) : 0);
+      batch.push({ id: id("paid"), type: "order.paid", occurredAt: b.time, memberId: b.m.id, data: { orderId: b.orderId, amount: b.amount, memberDiscount: discount } });
+      const coupon = held.find((h) => h.memberId === b.m.id && !usedGrant.has(h.grantId));
+      if (coupon && r.chance(0.55)) {
+        usedGrant.add(coupon.grantId);
+        batch.push({ id: id("use"), type: "right.redeemed", occurredAt: b.time, memberId: b.m.id, data: { grantId: coupon.grantId } });
+      }
+      if (r.chance(0.12)) pending.push({ date: addDays(d, r.int(0, 2)), ev: { id: id("rev"), type: "review.posted", memberId: b.m.id, data: {} } });
+      if (r.chance(0.08)) pending.push({ date: d, ev: { id: id("share"), type: "content.shared", memberId: b.m.id, data: {} } });
+      if (r.chance(0.05)) {
+        const full = r.chance(0.6);
+        pending.push({ date: addDays(d, r.int(1, 10)), ev: { id: id("refund"), type: "order.refunded", memberId: b.m.id, data: { orderId: b.orderId, amount: full ? b.amount : Math.round(b.amount * r.int(20, 80) / 100) } } });
+      }
+    }
+    if (r.chance(0.7)) for (let i = 0; i < Math.ceil(buyers.length / 20); i++) if (buyers.length) pending.push({ date: d, ev: { id: id("share"), type: "content.shared", memberId: r.pick(buyers).m.id, data: {} } });
+    for (let i = pending.length - 1; i >= 0; i--) {
+      if (pending[i].date !== d) continue;
+      batch.push({ ...pending[i].ev, occurredAt: at(d, tz, r) });
+      pending.splice(i, 1);
+    }
+    batch.sort((a, b) => String(a.occurredAt).localeCompare(String(b.occurredAt)) || (a.type === "member.registered" ? -1 : 0));
+    for (let i = 0; i < batch.length; i += 1000) await ingestEvents(db, merchantId, batch.slice(i, i + 1000));
+    events += batch.length;
+    // Some members spend points at the till.
+    for (const b of buyers) {
+      if (!r.chance(0.04)) continue;
+      const points = 100 * r.int(1, 5);
+      try {
+        await redeemPoints(db, merchantId, b.m.id, { id: `seed-${o.seed}-redeem-${++seq}`, points, reason: "抵现 points as cash" });
+      } catch {
+        /* not enough points: a real till would refuse too */
+      }
+    }
+    await runPeriodJob(db, merchantId, d, { refreshProjections: d === end, analyze: false });
+    // The embedded database has no autovacuum: keep the planner's statistics fresh as tables grow.
+    if (dayIndex === 7 || d.endsWith("-01") || d === end) await analyzeEngineTables(db);
+    bar?.update(++dayIndex, { date: d });
+  }
+  bar?.stop();
+  return { events, members: sims.length, days: totalDays, ms: Date.now() - t0 };
+}
