@@ -1,5 +1,7 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // `next build` loads this too while collecting pages: never open (and lock) the database then.
+  if (process.env.NEXT_PHASE === "phase-production-build") return;
   const { getDatabase } = await import("./db/client");
   const { seedDemoIfEmpty, demoLoginsText } = await import("./lib/bootstrap");
   const { db } = await getDatabase(); // opens, locks and migrates
@@ -10,5 +12,7 @@ export async function register() {
       await seedDemoHistory(db, merchantId);
     },
   });
-  console.log(`${seeded ? "Seeded the demo merchant. " : ""}${demoLoginsText()}`);
+  const { findMerchantBySlug } = await import("./lib/tenancy/merchants");
+  if (seeded) console.log("Seeded the demo merchant.");
+  if (await findMerchantBySlug(db, "demo")) console.log(demoLoginsText());
 }

@@ -1,6 +1,7 @@
 import { cookies } from "next/headers";
 import { getRequestConfig } from "next-intl/server";
 import { defaultLocale, defaultTimeZone, isLocale, LOCALE_COOKIE } from "./config";
+import { messages } from "@/messages";
 
 export default getRequestConfig(async () => {
   const requested = (await cookies()).get(LOCALE_COOKIE)?.value;
@@ -8,6 +9,6 @@ export default getRequestConfig(async () => {
   return {
     locale,
     timeZone: defaultTimeZone,
-    messages: (await import(`../messages/${locale}.json`)).default,
+    messages: messages[locale],
   };
 });

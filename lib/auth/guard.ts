@@ -1,3 +1,4 @@
+import { cache } from "react";
 import { getServerSession } from "next-auth";
 import { eq } from "drizzle-orm";
 import { getDb, type Db } from "@/db/client";
@@ -52,8 +53,8 @@ export async function guardSession(permission: Permission): Promise<{ actor: Act
   return { actor, db };
 }
 
-/** The signed-in user or null, for pages that render differently per role. */
-export async function currentActor(): Promise<{ actor: Actor | null; db: Db }> {
+/** The signed-in user or null, for pages that render differently per role (once per request). */
+export const currentActor = cache(async (): Promise<{ actor: Actor | null; db: Db }> => {
   const db = await getDb();
   return { actor: await actorFromSession(db), db };
-}
+});

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
-import zh from "@/messages/zh-CN.json";
-import en from "@/messages/en.json";
+import { messages } from "@/messages";
+
+const zh = messages["zh-CN"];
+const en = messages.en;
 
 function keys(obj: object, prefix = ""): string[] {
   return Object.entries(obj).flatMap(([k, v]) => (v && typeof v === "object" ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]));

@@ -1,0 +1,28 @@
+import type { AppLocale } from "@/i18n/config";
+import coreZh from "./zh-CN.json";
+import coreEn from "./en.json";
+
+/**
+ * Messages per locale: the core file plus one pair of files per product area
+ * (messages/areas/<area>.<locale>.json, each holding its own top-level namespaces), so areas don't
+ * all edit one shared file. A namespace defined twice is a programming error.
+ */
+type Messages = Record<string, unknown>;
+const areas: [Messages, Messages][] = [
+  // [zh-CN, en] per area, e.g. [membersZh, membersEn]
+];
+
+function merge(core: Messages, extra: Messages[]): Messages {
+  const out: Messages = { ...core };
+  for (const m of extra)
+    for (const [k, v] of Object.entries(m)) {
+      if (k in out) throw new Error(`message namespace "${k}" is defined twice`);
+      out[k] = v;
+    }
+  return out;
+}
+
+export const messages: Record<AppLocale, Messages> = {
+  "zh-CN": merge(coreZh, areas.map((a) => a[0])),
+  en: merge(coreEn, areas.map((a) => a[1])),
+};
