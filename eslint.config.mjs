@@ -1,7 +1,7 @@
 import next from "eslint-config-next/core-web-vitals";
 import nextTs from "eslint-config-next/typescript";
 
-export default [
+const config = [
   ...next,
   ...nextTs,
   {
@@ -11,3 +11,5 @@ export default [
   },
   { ignores: [".next/**", "node_modules/**", "drizzle/**", ".data/**", "playwright-report/**", "test-results/**", "next-env.d.ts"] },
 ];
+
+export default config;
