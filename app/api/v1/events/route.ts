@@ -1,4 +1,5 @@
 // POST /api/v1/events — one event or { events: [...up to 1000] }; each applied once, in input order.
+import { NextResponse } from "next/server";
 import { withMerchant, readJson } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
 import { ingestEvents } from "@/lib/engine/ingest";
@@ -12,6 +13,13 @@ export const POST = withMerchant("events.write", async ({ request, db, merchantI
   if (list.length === 0) throw new AppError("validation_failed", "events is empty", [{ path: "events", message: "at least one event" }]);
   if (list.length > MAX_BATCH)
     throw new AppError("validation_failed", `at most ${MAX_BATCH} events per request (got ${list.length})`, [{ path: "events", message: `at most ${MAX_BATCH} events` }]);
-  const results = await ingestEvents(db, merchantId, list, isBatch ? ["events"] : []);
-  return eventsResponse.parse({ results });
+  const results = eventsResponse.parse({ results: await ingestEvents(db, merchantId, list, isBatch ? ["events"] : []) }).results;
+  // A batch always answers 200 with a result per event. A single event that is rejected also gets
+  // the status of its error (400, 404, 409) and the error shape, beside its result.
+  const only = results[0];
+  if (!isBatch && only.status === "rejected" && only.error) {
+    const status = { validation_failed: 400, not_found: 404, conflict: 409 }[only.error.code] ?? 400;
+    return NextResponse.json({ error: only.error, results }, { status });
+  }
+  return { results };
 });
