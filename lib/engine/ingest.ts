@@ -12,7 +12,7 @@ import { loadDailyCounts, loadLots, loadMembers, loadOrders, loadRights, loadSou
 import { windowsUsed } from "./rules";
 import { writeBatch } from "./write";
 
-interface Candidate {
+export interface Candidate {
   index: number;
   event: EventInput;
   raw: unknown;
@@ -26,16 +26,16 @@ const pgCode = (e: unknown): string | undefined => {
   return x?.code ?? x?.cause?.code;
 };
 
-/**
- * Applies events exactly once. Each is validated, evaluated under the program in force at its
- * occurredAt, and applied or rejected on its own; the applied ones are written in one transaction.
- * `pathPrefix` names the events in error paths (["events"] for a batch body).
- */
-export async function ingestEvents(db: Db, merchantId: string, raws: unknown[], pathPrefix: (string | number)[] = []): Promise<EventResult[]> {
-  const results: EventResult[] = new Array(raws.length);
+export interface Parsed {
+  /** Results decided without the database (validation failures), by input index. */
+  results: (EventResult | undefined)[];
+  candidates: Candidate[];
+}
+
+/** Validates each event on its own; `pathPrefix` names the events in error paths (["events"] for a batch body). */
+export function parseEvents(raws: unknown[], pathPrefix: (string | number)[] = []): Parsed {
+  const results: (EventResult | undefined)[] = new Array(raws.length);
   const candidates: Candidate[] = [];
-  const firstById = new Map<string, Candidate>();
-  const repeats: { index: number; id: string; hash: string }[] = [];
   raws.forEach((raw, index) => {
     const rawId = typeof (raw as { id?: unknown })?.id === "string" ? (raw as { id: string }).id : "";
     const parsed = eventInput.safeParse(raw);
@@ -45,21 +45,25 @@ export async function ingestEvents(db: Db, merchantId: string, raws: unknown[], 
       results[index] = { id: rawId, status: "rejected", error: { code: "validation_failed", message: issues.map((i) => `${i.path || "event"}: ${i.message}`).join("; "), issues } };
       return;
     }
-    const hash = sha256(canonicalJson(raw));
-    if (firstById.has(parsed.data.id)) {
-      repeats.push({ index, id: parsed.data.id, hash });
-      return;
-    }
-    const c = { index, event: parsed.data, raw, hash, at: new Date(parsed.data.occurredAt) };
-    firstById.set(c.event.id, c);
-    candidates.push(c);
+    candidates.push({ index, event: parsed.data, raw, hash: sha256(canonicalJson(raw)), at: new Date(parsed.data.occurredAt) });
   });
+  return { results, candidates };
+}
 
-  if (candidates.length) {
+/**
+ * Applies valid events exactly once, in order, in one transaction (retried on a lost race), and
+ * returns one result per candidate. The same id twice among them: the later copy is a duplicate
+ * of the first (or a conflict if its body differs).
+ */
+export async function applyEvents(db: Db, merchantId: string, candidates: Candidate[]): Promise<EventResult[]> {
+  const firsts: Candidate[] = [];
+  const firstIndex = new Map<string, number>();
+  for (const c of candidates) if (!firstIndex.has(c.event.id)) firstIndex.set(c.event.id, firsts.push(c) - 1);
+  let outcome: EventResult[] = [];
+  if (firsts.length) {
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await db.transaction((tx) => applyCandidates(tx, merchantId, candidates));
-        outcome.forEach((r, i) => (results[candidates[i].index] = r));
+        outcome = await db.transaction((tx) => applyCandidates(tx, merchantId, firsts));
         break;
       } catch (e) {
         if (attempt < 4 && RETRYABLE.has(pgCode(e) ?? "")) continue;
@@ -67,14 +71,21 @@ export async function ingestEvents(db: Db, merchantId: string, raws: unknown[], 
       }
     }
   }
-  // The same id twice in one body: the later copy is a duplicate of the first (or a conflict if it differs).
-  for (const r of repeats) {
-    const first = firstById.get(r.id)!;
-    const firstResult = results[first.index];
-    if (r.hash !== first.hash) results[r.index] = { id: r.id, status: "rejected", error: { code: "conflict", message: `event ${r.id} was already sent with a different body` } };
-    else results[r.index] = firstResult.status === "rejected" ? firstResult : { id: r.id, status: "duplicate" };
-  }
-  return results;
+  return candidates.map((c) => {
+    const i = firstIndex.get(c.event.id)!;
+    const first = firsts[i];
+    if (first === c) return outcome[i];
+    if (c.hash !== first.hash) return { id: c.event.id, status: "rejected", error: { code: "conflict", message: `event ${c.event.id} was already sent with a different body` } };
+    return outcome[i].status === "rejected" ? { ...outcome[i] } : { id: c.event.id, status: "duplicate" };
+  });
+}
+
+/** Validates and applies events; one result per input, in input order. */
+export async function ingestEvents(db: Db, merchantId: string, raws: unknown[], pathPrefix: (string | number)[] = []): Promise<EventResult[]> {
+  const { results, candidates } = parseEvents(raws, pathPrefix);
+  const applied = await applyEvents(db, merchantId, candidates);
+  candidates.forEach((c, i) => (results[c.index] = applied[i]));
+  return results as EventResult[];
 }
 
 async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[]): Promise<EventResult[]> {

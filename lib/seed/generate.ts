@@ -71,6 +71,10 @@ const at = (date: string, tz: string, r: Rng) => {
   return new Date(startOfBusinessDate(date, tz).getTime() + (hour * 3600 + r.int(0, 3599)) * 1000).toISOString().replace(".000Z", "Z");
 };
 
+/** Registrations happen before the shop's opening hours (08:00–08:59), so a new member's first order that day comes after. */
+const early = (date: string, tz: string, r: Rng) =>
+  new Date(startOfBusinessDate(date, tz).getTime() + (8 * 3600 + r.int(0, 3599)) * 1000).toISOString().replace(".000Z", "Z");
+
 /**
  * Generates a realistic, deterministic history — registrations growing, weekly and yearly
  * seasonality with an 11.11 peak, repeat buyers, check-ins, reviews, shares, referrals, ~5%
@@ -91,17 +95,25 @@ export async function seedMerchantHistory(db: Db, merchantId: string, o: SeedOpt
   const pending: { date: string; ev: Record<string, unknown> }[] = [];
   let seq = 0;
   let events = 0;
+  let rejected = 0;
   const bar = o.progress ? new cliProgress.SingleBar({ format: "seeding {bar} {percentage}% | {value}/{total} days | {date}" }, cliProgress.Presets.shades_classic) : null;
   const totalDays = Math.round((Date.parse(end) - Date.parse(start)) / 86_400_000) + 1;
   bar?.start(totalDays, 0, { date: start });
   let dayIndex = 0;
+  // Days go in chunks of up to a week that never cross a month's end: a chunk's events in batches
+  // of 1,000, then the period job day by day. (Within a chunk a coupon issued on one day can only
+  // be used from the next chunk on; everything else is as if each day went in on its own.)
+  let chunk: Record<string, unknown>[] = [];
+  let chunkBuyers: { m: SimMember }[] = [];
+  let chunkDays: string[] = [];
+  const usedGrant = new Set<string>();
   for (let d = start; d <= end; d = addDays(d, 1)) {
     const batch: Record<string, unknown>[] = [];
     const id = (k: string) => `seed-${o.seed}-${k}-${++seq}`;
     for (const m of byDay.get(d) ?? []) {
       const referrer = active.length > 20 && r.chance(0.06) ? r.pick(active) : null;
       const birthday = r.chance(0.85) ? `${r.int(1965, 2004)}-${pad(r.int(1, 12))}-${pad(r.int(1, 28))}` : undefined;
-      batch.push({ id: id("reg"), type: "member.registered", occurredAt: at(d, tz, r), memberId: m.id, data: { name: r.pick(surnames) + r.pick(given) + (r.chance(0.5) ? r.pick(given) : ""), phone: `1${r.pick(["38", "39", "58", "86", "35"])}${String(r.int(0, 99_999_999)).padStart(8, "0")}`, ...(birthday ? { birthday } : {}), ...(referrer ? { referrerId: referrer.id } : {}) } });
+      batch.push({ id: id("reg"), type: "member.registered", occurredAt: early(d, tz, r), memberId: m.id, data: { name: r.pick(surnames) + r.pick(given) + (r.chance(0.5) ? r.pick(given) : ""), phone: `1${r.pick(["38", "39", "58", "86", "35"])}${String(r.int(0, 99_999_999)).padStart(8, "0")}`, ...(birthday ? { birthday } : {}), ...(referrer ? { referrerId: referrer.id } : {}) } });
       if (referrer) batch.push({ id: id("ref"), type: "referral.completed", occurredAt: at(d, tz, r), memberId: referrer.id, data: { refereeId: m.id } });
       if (r.chance(0.4)) batch.push({ id: id("prof"), type: "profile.completed", occurredAt: at(d, tz, r), memberId: m.id, data: {} });
       active.push(m);
@@ -124,7 +136,6 @@ export async function seedMerchantHistory(db: Db, merchantId: string, o: SeedOpt
           .where(and(eq(rightInstances.merchantId, merchantId), inArray(rightInstances.memberId, buyers.map((b) => b.m.id)), isNull(rightInstances.redeemedAt), or(isNull(rightInstances.expiresAt), gt(rightInstances.expiresAt, startOfBusinessDate(addDays(d, 1), tz)))))
           .orderBy(rightInstances.source)
       : [];
-    const usedGrant = new Set<string>();
     for (const b of buyers) {
       const discount = Math.round(b.amount * 0.05) + (Number(d.slice(8)) === 8 ? Math.round(b.amount * 0.07) : 0);
       batch.push({ id: id("paid"), type: "order.paid", occurredAt: b.time, memberId: b.m.id, data: { orderId: b.orderId, amount: b.amount, memberDiscount: discount } });
@@ -146,11 +157,17 @@ export async function seedMerchantHistory(db: Db, merchantId: string, o: SeedOpt
       batch.push({ ...pending[i].ev, occurredAt: at(d, tz, r) });
       pending.splice(i, 1);
     }
-    batch.sort((a, b) => String(a.occurredAt).localeCompare(String(b.occurredAt)) || (a.type === "member.registered" ? -1 : 0));
-    for (let i = 0; i < batch.length; i += 1000) await ingestEvents(db, merchantId, batch.slice(i, i + 1000));
-    events += batch.length;
+    chunk.push(...batch);
+    chunkBuyers.push(...buyers);
+    chunkDays.push(d);
+    const next = addDays(d, 1);
+    if (chunkDays.length < 7 && !next.endsWith("-01") && d !== end) continue;
+    chunk.sort((a, b) => String(a.occurredAt).localeCompare(String(b.occurredAt)));
+    for (let i = 0; i < chunk.length; i += 1000)
+      for (const res of await ingestEvents(db, merchantId, chunk.slice(i, i + 1000))) if (res.status !== "applied") rejected++;
+    events += chunk.length;
     // Some members spend points at the till.
-    for (const b of buyers) {
+    for (const b of chunkBuyers) {
       if (!r.chance(0.04)) continue;
       const points = 100 * r.int(1, 5);
       try {
@@ -159,11 +176,18 @@ export async function seedMerchantHistory(db: Db, merchantId: string, o: SeedOpt
         /* not enough points: a real till would refuse too */
       }
     }
-    await runPeriodJob(db, merchantId, d, { refreshProjections: d === end, analyze: false });
-    // The embedded database has no autovacuum: keep the planner's statistics fresh as tables grow.
-    if (dayIndex === 7 || d.endsWith("-01") || d === end) await analyzeEngineTables(db);
-    bar?.update(++dayIndex, { date: d });
+    for (const day of chunkDays) {
+      await runPeriodJob(db, merchantId, day, { refreshProjections: day === end, analyze: false });
+      dayIndex++;
+      // The embedded database has no autovacuum: keep the planner's statistics fresh as tables grow.
+      if (dayIndex === 7 || day.endsWith("-01") || day === end) await analyzeEngineTables(db);
+    }
+    bar?.update(dayIndex, { date: d });
+    chunk = [];
+    chunkBuyers = [];
+    chunkDays = [];
+    usedGrant.clear();
   }
   bar?.stop();
-  return { events, members: sims.length, days: totalDays, ms: Date.now() - t0 };
+  return { events, rejected, members: sims.length, days: totalDays, ms: Date.now() - t0 };
 }

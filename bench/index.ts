@@ -1,0 +1,13 @@
+// npm run bench -- <name> [args]: ingest | metrics | members | seed
+const [benchName, ...args] = process.argv.slice(2);
+const benches: Record<string, () => Promise<void>> = {
+  seed: async () => (await import("./seed")).benchSeed(args),
+  ingest: async () => (await import("./ingest")).benchIngest(args),
+};
+const run = benches[benchName ?? ""];
+if (!run) {
+  console.error(`usage: npm run bench -- <${Object.keys(benches).join(" | ")}>`);
+  process.exit(2);
+}
+await run();
+export {};
