@@ -18,12 +18,35 @@ if (!env.NEXTAUTH_SECRET) {
   env.NEXTAUTH_SECRET = fs.readFileSync(file, "utf8").trim();
 }
 
+// The sources a build depends on: their paths and modification times, so a changed checkout rebuilds.
+function fingerprint() {
+  const parts = [];
+  const walk = (dir) => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else parts.push(`${path.relative(root, p)}:${fs.statSync(p).mtimeMs}`);
+    }
+  };
+  for (const d of ["app", "components", "lib", "db", "i18n", "messages", "drizzle"]) walk(path.join(root, d));
+  for (const f of ["package-lock.json", "next.config.ts", "instrumentation.ts", "postcss.config.mjs", "tsconfig.json"])
+    if (fs.existsSync(path.join(root, f))) parts.push(`${f}:${fs.statSync(path.join(root, f)).mtimeMs}`);
+  return crypto.createHash("sha256").update(parts.sort().join("\n")).digest("hex");
+}
+
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
-if (!fs.existsSync(path.join(root, ".next", "BUILD_ID")) || env.FORCE_BUILD === "1") {
-  console.log("No production build yet: building (next build)…");
+const stamp = path.join(root, ".next", "source-fingerprint");
+const current = fingerprint();
+const built = fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === current;
+if (!built || env.FORCE_BUILD === "1") {
+  console.log(fs.existsSync(path.join(root, ".next", "BUILD_ID")) ? "The sources changed since the last build: building (next build)…" : "No production build yet: building (next build)…");
   const r = spawnSync(process.execPath, [nextBin, "build", "--webpack"], { stdio: "inherit", env });
   if (r.status !== 0) process.exit(r.status ?? 1);
+  fs.writeFileSync(stamp, current);
 }
+
+if (process.argv.includes("--build-only")) process.exit(0);
 
 const port = env.PORT ?? "3000";
 const child = spawn(process.execPath, [nextBin, "start", "-p", port, ...(env.HOSTNAME ? ["-H", env.HOSTNAME] : [])], { stdio: "inherit", env });

@@ -25,7 +25,8 @@ step("lint", bin("eslint"), [".", "--max-warnings=0"]);
 step("types", bin("tsc"), ["--noEmit"]);
 if (!env.TEST_DATABASE_URL) console.log("\n(TEST_DATABASE_URL is not set: integration tests run on PGlite only)");
 step("unit+integration", bin("vitest"), ["run"]);
-const built = step("build", bin("next"), ["build", "--webpack"]);
+// Builds unless the sources are unchanged since the last build (the servers below then serve it).
+const built = step("build", process.execPath, ["scripts/start.mjs", "--build-only"]);
 if (built) {
   step("e2e", bin("playwright"), ["test"]);
   await smoke();
