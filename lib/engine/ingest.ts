@@ -1,6 +1,7 @@
 import { eventInput, type EventInput, type EventResult } from "@/lib/schemas/events";
 import type { Db } from "@/db/client";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
+import { inList } from "./sql-json";
 import { events } from "@/db/schema";
 import { AppError, issuesOf } from "@/lib/errors";
 import { canonicalJson, sha256 } from "@/lib/util/ids";
@@ -105,7 +106,7 @@ async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[]): Pro
     const rows = await tx
       .select({ id: events.eventId, hash: events.bodyHash })
       .from(events)
-      .where(and(eq(events.merchantId, merchantId), inArray(events.eventId, ids.slice(i, i + 5000))));
+      .where(and(eq(events.merchantId, merchantId), inList(events.eventId, ids.slice(i, i + 5000))));
     for (const r of rows) stored.set(r.id, r.hash);
   }
 

@@ -1,4 +1,5 @@
-import { and, eq, gt, gte, inArray, sql } from "drizzle-orm";
+import { and, eq, gt, gte, sql } from "drizzle-orm";
+import { inList } from "./sql-json";
 import type { Db } from "@/db/client";
 import { members, orders, pointsLots, rightInstances, pointsLedger, growthLedger } from "@/db/schema";
 import type { Batch } from "./batch";
@@ -21,7 +22,7 @@ const chunk = <T>(xs: T[], n = 5000): T[][] => {
 export async function loadMembers(tx: Db, b: Batch, ids: string[]) {
   for (const part of chunk([...new Set(ids)])) {
     if (!part.length) continue;
-    const rows = await tx.select().from(members).where(and(eq(members.merchantId, b.merchantId), inArray(members.memberId, part)));
+    const rows = await tx.select().from(members).where(and(eq(members.merchantId, b.merchantId), inList(members.memberId, part)));
     for (const r of rows) {
       b.members.set(r.memberId, {
         memberId: r.memberId,
@@ -56,7 +57,7 @@ export async function loadMembers(tx: Db, b: Batch, ids: string[]) {
 export async function loadOrders(tx: Db, b: Batch, ids: string[]) {
   for (const part of chunk([...new Set(ids)])) {
     if (!part.length) continue;
-    const rows = await tx.select().from(orders).where(and(eq(orders.merchantId, b.merchantId), inArray(orders.orderId, part)));
+    const rows = await tx.select().from(orders).where(and(eq(orders.merchantId, b.merchantId), inList(orders.orderId, part)));
     for (const r of rows) b.orders.set(r.orderId, { ...r, isNew: false, dirty: false });
   }
 }
@@ -67,7 +68,7 @@ export async function loadLots(tx: Db, b: Batch, memberIds: string[]) {
     const rows = await tx
       .select()
       .from(pointsLots)
-      .where(and(eq(pointsLots.merchantId, b.merchantId), inArray(pointsLots.memberId, part), gt(pointsLots.remaining, 0)));
+      .where(and(eq(pointsLots.merchantId, b.merchantId), inList(pointsLots.memberId, part), gt(pointsLots.remaining, 0)));
     for (const r of rows) b.lotsOf(r.memberId).push({ id: r.id, key: String(r.id), source: r.source, memberId: r.memberId, earnedAt: r.earnedAt, expiresAt: r.expiresAt, amount: r.amount, remaining: r.remaining, dirty: false });
   }
 }
@@ -75,7 +76,7 @@ export async function loadLots(tx: Db, b: Batch, memberIds: string[]) {
 export async function loadRights(tx: Db, b: Batch, grantIds: string[]) {
   for (const part of chunk([...new Set(grantIds)])) {
     if (!part.length) continue;
-    const rows = await tx.select().from(rightInstances).where(and(eq(rightInstances.merchantId, b.merchantId), inArray(rightInstances.grantId, part)));
+    const rows = await tx.select().from(rightInstances).where(and(eq(rightInstances.merchantId, b.merchantId), inList(rightInstances.grantId, part)));
     for (const r of rows) b.rights.set(r.grantId, { ...r, isNew: false, dirty: false });
   }
 }
@@ -85,8 +86,8 @@ export async function loadSources(tx: Db, b: Batch, sources: string[]) {
   for (const part of chunk([...new Set(sources)])) {
     if (!part.length) continue;
     const [a, r] = await Promise.all([
-      tx.select({ s: pointsLedger.source }).from(pointsLedger).where(and(eq(pointsLedger.merchantId, b.merchantId), inArray(pointsLedger.source, part))),
-      tx.select({ s: rightInstances.source }).from(rightInstances).where(and(eq(rightInstances.merchantId, b.merchantId), inArray(rightInstances.source, part))),
+      tx.select({ s: pointsLedger.source }).from(pointsLedger).where(and(eq(pointsLedger.merchantId, b.merchantId), inList(pointsLedger.source, part))),
+      tx.select({ s: rightInstances.source }).from(rightInstances).where(and(eq(rightInstances.merchantId, b.merchantId), inList(rightInstances.source, part))),
     ]);
     for (const x of [...a, ...r]) b.existingSources.add(x.s);
   }
@@ -103,7 +104,7 @@ export async function loadDailyCounts(tx: Db, b: Batch, memberIds: string[], dat
       earned: sql<number>`coalesce(sum(${pointsLedger.delta} - ${pointsLedger.debtDelta}) filter (where ${pointsLedger.rule} in ('checkin','review','share','profile','referral')), 0)`.mapWith(Number),
     })
     .from(pointsLedger)
-    .where(and(eq(pointsLedger.merchantId, b.merchantId), inArray(pointsLedger.memberId, [...new Set(memberIds)]), inArray(pointsLedger.businessDate, [...new Set(dates)])))
+    .where(and(eq(pointsLedger.merchantId, b.merchantId), inList(pointsLedger.memberId, [...new Set(memberIds)]), inList(sql`${pointsLedger.businessDate}::text`, [...new Set(dates)])))
     .groupBy(pointsLedger.memberId, pointsLedger.businessDate);
   for (const r of rows) {
     b.shareCounts.set(`${r.memberId}:${r.date}`, r.shares);
@@ -120,12 +121,12 @@ export async function loadWindowed(tx: Db, b: Batch, memberIds: string[], since:
     tx
       .select({ memberId: orders.memberId, date: orders.businessDate, spend: sql<number>`sum(${orders.amount} - ${orders.refundedAmount})`.mapWith(Number), n: sql<number>`count(*)`.mapWith(Number) })
       .from(orders)
-      .where(and(eq(orders.merchantId, b.merchantId), inArray(orders.memberId, ids), gte(orders.businessDate, since)))
+      .where(and(eq(orders.merchantId, b.merchantId), inList(orders.memberId, ids), gte(orders.businessDate, since)))
       .groupBy(orders.memberId, orders.businessDate),
     tx
       .select({ memberId: growthLedger.memberId, date: growthLedger.businessDate, g: sql<number>`sum(${growthLedger.delta})`.mapWith(Number) })
       .from(growthLedger)
-      .where(and(eq(growthLedger.merchantId, b.merchantId), inArray(growthLedger.memberId, ids), gte(growthLedger.businessDate, since)))
+      .where(and(eq(growthLedger.merchantId, b.merchantId), inList(growthLedger.memberId, ids), gte(growthLedger.businessDate, since)))
       .groupBy(growthLedger.memberId, growthLedger.businessDate),
   ]);
   for (const o of os) if (o.memberId) b.windowed.get(o.memberId)?.push({ date: o.date, spend: o.spend, growth: 0, orders: o.n });

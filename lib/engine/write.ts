@@ -1,29 +1,29 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { members, orders, refunds, pointsLedger, pointsLots, growthLedger, tierHistory, rightInstances, automationFirings, outbox, events } from "@/db/schema";
+import type { events } from "@/db/schema";
 import type { Batch } from "./batch";
-
-type Insertable = Parameters<Db["insert"]>[0];
-
-async function insertAll<T extends Record<string, unknown>>(tx: Db, table: Insertable, rows: T[], onConflictDoNothing = false) {
-  // Under PostgreSQL's 65,535 parameters per statement for the widest table here.
-  for (let i = 0; i < rows.length; i += 2000) {
-    const q = tx.insert(table).values(rows.slice(i, i + 2000) as never);
-    await (onConflictDoNothing ? q.onConflictDoNothing() : q);
-  }
-}
+import { insertRows } from "./sql-json";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+const ledgerColumns = { memberId: "text", delta: "bigint", kind: "text", source: "text", rule: "text", reason: "text", programVersion: "int", occurredAt: "timestamptz", businessDate: "date" };
 
 /** Writes everything a batch changed: multi-row inserts and one set-based update per table. */
 export async function writeBatch(tx: Db, b: Batch, eventRows: (typeof events.$inferInsert)[]) {
   const m = b.merchantId;
-  await insertAll(tx, events, eventRows);
+  await insertRows(tx, "events", m, { eventId: "text", type: "text", occurredAt: "timestamptz", memberId: "text", bodyHash: "text", payload: "jsonb", programVersion: "int" }, eventRows);
   const allMembers = [...b.members.values()];
-  await insertAll(
+  await insertRows(
     tx,
-    members,
-    allMembers.filter((x) => x.isNew).map(({ isNew: _n, dirty: _d, ...x }) => ({ ...x, merchantId: m })),
+    "members",
+    m,
+    {
+      memberId: "text", name: "text", phone: "text", birthday: "date", referrerId: "text", registeredAt: "timestamptz", tierCode: "text",
+      tierSince: "timestamptz", manualTierCode: "text", trialUntil: "timestamptz", growth: "bigint", pointsBalance: "bigint", pointsDebt: "bigint",
+      lifetimeSpend: "bigint", orderCount: "int", lastOrderAt: "timestamptz", lastCheckinDate: "date", checkinStreak: "int", lifecycle: "text",
+      rfmR: "smallint", rfmF: "smallint", rfmM: "smallint",
+    },
+    allMembers.filter((x) => x.isNew),
   );
   const changed = allMembers.filter((x) => !x.isNew && x.dirty);
   if (changed.length) {
@@ -52,22 +52,39 @@ export async function writeBatch(tx: Db, b: Batch, eventRows: (typeof events.$in
       where m.merchant_id = ${m} and m.member_id = x.id`);
   }
   const allOrders = [...b.orders.values()];
-  await insertAll(tx, orders, allOrders.filter((o) => o.isNew).map(({ isNew: _n, dirty: _d, ...o }) => ({ ...o, merchantId: m })));
+  await insertRows(
+    tx,
+    "orders",
+    m,
+    {
+      orderId: "text", memberId: "text", eventId: "text", paidAt: "timestamptz", businessDate: "date", amount: "bigint", memberDiscount: "bigint",
+      refundedAmount: "bigint", pointsEarned: "bigint", growthEarned: "bigint", pointsClawed: "bigint", growthClawed: "bigint", tierAtOrder: "text",
+    },
+    allOrders.filter((o) => o.isNew),
+  );
   const changedOrders = allOrders.filter((o) => !o.isNew && o.dirty).map((o) => ({ id: o.orderId, r: o.refundedAmount, p: o.pointsClawed, g: o.growthClawed }));
   if (changedOrders.length)
     await tx.execute(sql`
       update orders o set refunded_amount = x.r, points_clawed = x.p, growth_clawed = x.g
       from jsonb_to_recordset(${JSON.stringify(changedOrders)}::jsonb) as x(id text, r bigint, p bigint, g bigint)
       where o.merchant_id = ${m} and o.order_id = x.id`);
-  await insertAll(tx, refunds, b.refunds.map((r) => ({ ...r, merchantId: m })));
-  await insertAll(tx, pointsLedger, b.points.map((r) => ({ ...r, merchantId: m })));
-  await insertAll(tx, growthLedger, b.growth.map((r) => ({ ...r, merchantId: m })));
-  await insertAll(tx, tierHistory, b.tierRows.map((r) => ({ ...r, merchantId: m })));
-  const lots = [...b.lots.values()].flat();
-  await insertAll(
+  await insertRows(tx, "refunds", m, { eventId: "text", orderId: "text", memberId: "text", refundedAt: "timestamptz", businessDate: "date", amount: "bigint" }, b.refunds);
+  await insertRows(tx, "points_ledger", m, { ...ledgerColumns, debtDelta: "bigint" }, b.points);
+  await insertRows(tx, "growth_ledger", m, ledgerColumns, b.growth);
+  await insertRows(
     tx,
-    pointsLots,
-    lots.filter((l) => l.id === null).map((l) => ({ merchantId: m, memberId: l.memberId, source: l.source, earnedAt: l.earnedAt, expiresAt: l.expiresAt, amount: l.amount, remaining: l.remaining })),
+    "tier_history",
+    m,
+    { memberId: "text", fromTier: "text", toTier: "text", direction: "text", reason: "text", source: "text", changedAt: "timestamptz", businessDate: "date" },
+    b.tierRows,
+  );
+  const lots = [...b.lots.values()].flat();
+  await insertRows(
+    tx,
+    "points_lots",
+    m,
+    { memberId: "text", source: "text", earnedAt: "timestamptz", expiresAt: "timestamptz", amount: "bigint", remaining: "bigint" },
+    lots.filter((l) => l.id === null),
   );
   const changedLots = lots.filter((l) => l.id !== null && l.dirty).map((l) => ({ id: l.id, r: l.remaining }));
   if (changedLots.length)
@@ -76,13 +93,24 @@ export async function writeBatch(tx: Db, b: Batch, eventRows: (typeof events.$in
       from jsonb_to_recordset(${JSON.stringify(changedLots)}::jsonb) as x(id bigint, r bigint)
       where l.merchant_id = ${m} and l.id = x.id`);
   const allRights = [...b.rights.values()];
-  await insertAll(tx, rightInstances, allRights.filter((r) => r.isNew).map(({ isNew: _n, dirty: _d, ...r }) => ({ ...r, merchantId: m })));
+  await insertRows(
+    tx,
+    "right_instances",
+    m,
+    {
+      grantId: "text", memberId: "text", rightCode: "text", tierCode: "text", value: "text", unitCost: "bigint", source: "text", issuedAt: "timestamptz",
+      issuedDate: "date", expiresAt: "timestamptz", redeemedAt: "timestamptz", redeemedDate: "date",
+    },
+    allRights.filter((r) => r.isNew),
+  );
   const redeemed = allRights.filter((r) => !r.isNew && r.dirty).map((r) => ({ id: r.grantId, at: iso(r.redeemedAt), d: r.redeemedDate }));
   if (redeemed.length)
     await tx.execute(sql`
       update right_instances r set redeemed_at = x.at, redeemed_date = x.d
       from jsonb_to_recordset(${JSON.stringify(redeemed)}::jsonb) as x(id text, at timestamptz, d date)
       where r.merchant_id = ${m} and r.grant_id = x.id`);
-  await insertAll(tx, automationFirings, b.firings.map((f) => ({ ...f, merchantId: m })), true);
-  await insertAll(tx, outbox, b.outbox.map((o) => ({ ...o, merchantId: m })));
+  await insertRows(tx, "automation_firings", m, { automationCode: "text", memberId: "text", occasion: "text", firedAt: "timestamptz", firedDate: "date" }, b.firings, {
+    onConflictDoNothing: true,
+  });
+  await insertRows(tx, "outbox", m, { memberId: "text", template: "text", payload: "jsonb", source: "text", createdAt: "timestamptz" }, b.outbox);
 }
