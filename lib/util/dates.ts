@@ -1,15 +1,37 @@
 import { TZDate } from "@date-fns/tz";
 
-/** The business date (YYYY-MM-DD) of an instant in a time zone. */
-export function businessDate(at: Date, timeZone: string): string {
-  const d = new TZDate(at.getTime(), timeZone);
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+// Time-zone offsets change at most a few times a year, and the engine asks for the business date
+// of every event: remember each zone's offset per quarter hour (transitions fall on quarter hours).
+const offsets = new Map<string, number>();
+function offsetMs(timeZone: string, t: number): number {
+  const key = `${timeZone}|${Math.floor(t / 900_000)}`;
+  let o = offsets.get(key);
+  if (o === undefined) {
+    const d = new TZDate(t, timeZone);
+    o = -d.getTimezoneOffset() * 60_000;
+    if (offsets.size > 100_000) offsets.clear();
+    offsets.set(key, o);
+  }
+  return o;
 }
 
+/** The business date (YYYY-MM-DD) of an instant in a time zone. */
+export function businessDate(at: Date, timeZone: string): string {
+  return new Date(at.getTime() + offsetMs(timeZone, at.getTime())).toISOString().slice(0, 10);
+}
+
+const starts = new Map<string, number>();
 /** The instant a business date starts in a time zone. */
 export function startOfBusinessDate(date: string, timeZone: string): Date {
-  const [y, m, d] = date.split("-").map(Number);
-  return new Date(new TZDate(y, m - 1, d, 0, 0, 0, timeZone).getTime());
+  const key = `${timeZone}|${date}`;
+  let t = starts.get(key);
+  if (t === undefined) {
+    const [y, m, d] = date.split("-").map(Number);
+    t = new TZDate(y, m - 1, d, 0, 0, 0, timeZone).getTime();
+    if (starts.size > 100_000) starts.clear();
+    starts.set(key, t);
+  }
+  return new Date(t);
 }
 
 export const pad = (n: number) => String(n).padStart(2, "0");

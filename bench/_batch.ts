@@ -1,0 +1,15 @@
+import postgres from "postgres";
+import { openDatabase } from "@/db/client";
+import { createMerchant } from "@/lib/tenancy/merchants";
+import { ingestEvents } from "@/lib/engine/ingest";
+const admin = postgres("postgres://postgres:postgres@127.0.0.1:5432/postgres", { max: 1, onnotice: () => {} });
+await admin.unsafe("drop database if exists bench_batch with (force)"); await admin.unsafe("create database bench_batch"); await admin.end();
+const d = await openDatabase({ url: "postgres://postgres:postgres@127.0.0.1:5432/bench_batch" });
+const m = await createMerchant(d.db, { slug: "bb", name: "b", demoProgram: true });
+for (let i = 0; i < 20000; i += 1000) await ingestEvents(d.db, m.id, Array.from({ length: 1000 }, (_, j) => ({ id: `r${i + j}`, type: "member.registered", occurredAt: "2026-01-01T10:00:00+08:00", memberId: `B${i + j}`, data: {} })));
+let seq = 0;
+const t = performance.now(); const cpu0 = process.cpuUsage();
+for (let b = 0; b < 20; b++) await ingestEvents(d.db, m.id, Array.from({ length: 1000 }, () => { const n = ++seq; return { id: `e${n}`, type: "order.paid", occurredAt: "2026-03-05T12:00:00+08:00", memberId: `B${(n * 7919) % 20000}`, data: { orderId: `o${n}`, amount: 1000 + (n % 50) * 100 } }; }));
+const ms = performance.now() - t; const cpu = process.cpuUsage(cpu0);
+console.log(`20k events in ${ms.toFixed(0)} ms wall = ${(20000 / ms * 1000).toFixed(0)} ev/s; node cpu ${(cpu.user / 1000).toFixed(0)} ms user ${(cpu.system / 1000).toFixed(0)} ms sys`);
+await d.close();
