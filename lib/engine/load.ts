@@ -104,7 +104,7 @@ export async function loadDailyCounts(tx: Db, b: Batch, memberIds: string[], dat
       earned: sql<number>`coalesce(sum(${pointsLedger.delta} - ${pointsLedger.debtDelta}) filter (where ${pointsLedger.rule} in ('checkin','review','share','profile','referral')), 0)`.mapWith(Number),
     })
     .from(pointsLedger)
-    .where(and(eq(pointsLedger.merchantId, b.merchantId), inList(pointsLedger.memberId, [...new Set(memberIds)]), inList(sql`${pointsLedger.businessDate}::text`, [...new Set(dates)])))
+    .where(and(eq(pointsLedger.merchantId, b.merchantId), inList(pointsLedger.memberId, [...new Set(memberIds)]), inList(pointsLedger.businessDate, [...new Set(dates)], "date")))
     .groupBy(pointsLedger.memberId, pointsLedger.businessDate);
   for (const r of rows) {
     b.shareCounts.set(`${r.memberId}:${r.date}`, r.shares);

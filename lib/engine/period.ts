@@ -272,5 +272,5 @@ async function updateRfm(tx: Db, merchantId: string, dayEnd: Date) {
  * query measured at 1,500 members); on PostgreSQL this only repeats what autovacuum does.
  */
 export async function analyzeEngineTables(db: Db) {
-  await db.execute(sql`analyze members, orders, refunds, points_lots, points_ledger, automation_firings, right_instances, tier_history, events`);
+  await db.execute(sql`analyze members, points_lots, automation_firings, right_instances, orders`);
 }

@@ -7,9 +7,9 @@ import type { Db } from "@/db/client";
  * multi-row inserts through the query builder cost more CPU than the database spent on them).
  */
 
-/** `column = any(<the list>)`, the list passed as one JSON array. */
-export function inList(column: SQLWrapper, values: readonly string[]): SQL {
-  return sql`${column} = any(array(select jsonb_array_elements_text(${JSON.stringify(values)}::jsonb)))`;
+/** `column = any(<the list>)`, the list passed as one JSON array (of `type` values, text by default). */
+export function inList(column: SQLWrapper, values: readonly string[], type: "text" | "date" = "text"): SQL {
+  return sql`${column} = any(array(select x::${sql.raw(type)} from jsonb_array_elements_text(${JSON.stringify(values)}::jsonb) as t(x)))`;
 }
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

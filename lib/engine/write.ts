@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import type { events } from "@/db/schema";
 import type { Batch } from "./batch";
-import { insertRows } from "./sql-json";
+import { inList, insertRows } from "./sql-json";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -49,7 +49,7 @@ export async function writeBatch(tx: Db, b: Batch, eventRows: (typeof events.$in
         last_order_at = x.last, last_checkin_date = x.ci, checkin_streak = x.streak, lifecycle = x.life, updated_at = now()
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id text, tier text, since timestamptz, manual text, trial timestamptz,
         growth bigint, bal bigint, debt bigint, spend bigint, orders int, last timestamptz, ci date, streak int, life text)
-      where m.merchant_id = ${m} and m.member_id = x.id`);
+      where m.merchant_id = ${m} and m.member_id = x.id and ${inList(sql`m.member_id`, changed.map((x) => x.memberId))}`);
   }
   const allOrders = [...b.orders.values()];
   await insertRows(

@@ -180,7 +180,7 @@ export async function seedMerchantHistory(db: Db, merchantId: string, o: SeedOpt
       await runPeriodJob(db, merchantId, day, { refreshProjections: day === end, analyze: false });
       dayIndex++;
       // The embedded database has no autovacuum: keep the planner's statistics fresh as tables grow.
-      if (dayIndex === 7 || day.endsWith("-01") || day === end) await analyzeEngineTables(db);
+      if ([7, 31, 91, 182, 365].includes(dayIndex) || day === end) await analyzeEngineTables(db);
     }
     bar?.update(dayIndex, { date: d });
     chunk = [];
