@@ -68,7 +68,7 @@ export function AutomationsEditor({ firings }: { firings: Record<string, { count
           const fired = firings[a.code];
           const tr = a.trigger;
           return (
-            <li key={i} className={clsx("grid gap-4 px-5 py-4 lg:grid-cols-[minmax(0,14rem)_1fr_auto]", a.enabled === false && "bg-gray-50/70")} data-testid={`automation-${a.code}`}>
+            <li key={i} className={clsx("grid gap-4 px-5 py-4 lg:grid-cols-[minmax(0,15rem)_1fr_7rem]", a.enabled === false && "bg-gray-50/70")} data-testid={`automation-${a.code}`}>
               <div className="space-y-2">
                 <label className="flex items-center gap-2 text-sm font-medium text-gray-900">
                   <input type="checkbox" checked={a.enabled !== false} onChange={(e) => set(i, { ...a, enabled: e.target.checked })} aria-label={t("enableNamed", { name: a.name.zh || a.code })} data-testid={`toggle-${a.code}`} />
@@ -99,6 +99,10 @@ export function AutomationsEditor({ firings }: { firings: Record<string, { count
                         <ErrorText name={`automations.${i}.trigger.days`} />
                       </div>
                     ) : null}
+                  </div>
+                  <div className="mt-2 flex items-center gap-2">
+                    <label htmlFor={`a${i}-cooldown`} className="text-xs text-gray-500">{t("cooldown")}</label>
+                    <NumberInput name={`automations.${i}.cooldownDays`} id={`a${i}-cooldown`} nullable min={1} className="w-20!" />
                   </div>
                 </div>
                 <span className="self-center text-gray-400" aria-hidden="true">→</span>
@@ -134,10 +138,6 @@ export function AutomationsEditor({ firings }: { firings: Record<string, { count
                   {readOnly || a.actions.length >= 5 ? null : (
                     <Button variant="ghost" size="sm" onClick={() => set(i, { ...a, actions: [...a.actions, newAction("bonusPoints")] })}>+ {t("addAction")}</Button>
                   )}
-                </div>
-                <div className="w-32">
-                  <label htmlFor={`a${i}-cooldown`} className="mb-1 block text-xs font-medium text-gray-500">{t("cooldown")}</label>
-                  <NumberInput name={`automations.${i}.cooldownDays`} id={`a${i}-cooldown`} nullable min={1} />
                 </div>
               </div>
               <div className="flex flex-col items-end gap-2 text-right">

@@ -209,13 +209,22 @@ export function CampaignsEditor({ today }: { today: string }) {
     setDialog({ initial: { code: `campaign_${date.replace(/-/g, "")}_${n}`, name: { zh: "", en: "" }, schedule: { kind: "range", from: date, to: date }, targetTiers: [], effect: { kind: "pointsMultiplier", pct: 200 }, enabled: true }, index: null });
   };
   const overlapsOf = (c: Campaign, idx: number) => {
-    // Another enabled campaign on one of the next 366 days, or any birthday-month multiplier (every month).
+    // Another enabled campaign in force on one of the next 366 days; a birthday-month campaign
+    // overlaps every dated one (some member's birthday month contains every date).
     const others: Campaign[] = [];
-    for (let d = 0; d < 366; d++) {
-      const date = new Date(Date.parse(`${today}T00:00:00Z`) + d * 86_400_000).toISOString().slice(0, 10);
-      if (!onDate(c, date)) continue;
-      for (const [j, o] of campaigns.entries()) if (j !== idx && o.enabled !== false && onDate(o, date) && !others.includes(o)) others.push(o);
+    const add = (o: Campaign) => {
+      if (!others.includes(o)) others.push(o);
+    };
+    for (const [j, o] of campaigns.entries()) {
+      if (j === idx || o.enabled === false) continue;
+      if ((c.schedule.kind === "birthdayMonth") !== (o.schedule.kind === "birthdayMonth")) add(o);
     }
+    if (c.schedule.kind !== "birthdayMonth")
+      for (let d = 0; d < 366; d++) {
+        const date = new Date(Date.parse(`${today}T00:00:00Z`) + d * 86_400_000).toISOString().slice(0, 10);
+        if (!onDate(c, date)) continue;
+        for (const [j, o] of campaigns.entries()) if (j !== idx && o.enabled !== false && onDate(o, date)) add(o);
+      }
     return others;
   };
 

@@ -38,7 +38,7 @@ function Catalogue() {
         }
       />
       <div className="overflow-x-auto">
-        <table className="w-full min-w-[900px] text-sm">
+        <table className="w-full min-w-[1100px] text-sm">
           <thead>
             <tr className="border-b border-gray-200 text-left text-xs text-gray-500">
               {["code", "nameZh", "nameEn", "kind", "cadence", "unitCost", "validity"].map((k) => (
@@ -65,7 +65,7 @@ function Catalogue() {
                   <ErrorText name={`rights.${i}.name.en`} />
                 </td>
                 <td className="px-2 py-2">
-                  <SelectInput name={`rights.${i}.kind`} id={`r${i}-kind`} aria-label={t("kind")}>
+                  <SelectInput name={`rights.${i}.kind`} id={`r${i}-kind`} aria-label={t("kind")} className="min-w-28">
                     {rightKinds.map((k) => (
                       <option key={k} value={k}>
                         {t(`kinds.${k}`)}
@@ -74,7 +74,7 @@ function Catalogue() {
                   </SelectInput>
                 </td>
                 <td className="px-2 py-2">
-                  <SelectInput name={`rights.${i}.cadence`} id={`r${i}-cadence`} aria-label={t("cadence")}>
+                  <SelectInput name={`rights.${i}.cadence`} id={`r${i}-cadence`} aria-label={t("cadence")} className="min-w-28">
                     {cadences.map((k) => (
                       <option key={k} value={k}>
                         {t(`cadences.${k}`)}
@@ -186,7 +186,7 @@ function Matrix() {
                           data-col={col}
                           data-field="value"
                           data-testid={`cell-${tier.code}-${r.code}-value`}
-                          className={clsx(inputClasses(), "h-8 min-w-0 flex-1 px-2")}
+                          className={clsx(inputClasses(), "h-8 w-auto! min-w-0 flex-1 px-2")}
                           value={cell?.value ?? ""}
                           placeholder="—"
                           readOnly={readOnly}
@@ -202,7 +202,7 @@ function Matrix() {
                           data-col={col}
                           data-field="quantity"
                           data-testid={`cell-${tier.code}-${r.code}-quantity`}
-                          className={clsx(inputClasses(), "h-8 w-14 px-2 tabular-nums")}
+                          className={clsx(inputClasses(), "h-8 w-14! flex-none px-2 tabular-nums")}
                           value={cell ? cell.quantity : 0}
                           readOnly={readOnly}
                           onKeyDown={moveFocus}

@@ -103,7 +103,7 @@ export function TiersEditor({ memberCounts }: { memberCounts: Record<string, num
         />
         <ol className="divide-y divide-gray-100">
           {fields.map((f, i) => (
-            <li key={f.id} className="grid gap-4 px-5 py-4 lg:grid-cols-[auto_1fr_1.3fr]" data-testid={`tier-row-${i}`}>
+            <li key={f.id} className="grid gap-4 px-5 py-4 lg:grid-cols-[6rem_1fr_1.3fr]" data-testid={`tier-row-${i}`}>
               <div className="flex items-start gap-3 lg:flex-col lg:items-center">
                 <span className="flex size-9 items-center justify-center rounded-full text-sm font-semibold text-white shadow-sm" style={{ backgroundColor: tiers[i]?.color ?? "#999" }} aria-hidden="true">
                   {i + 1}
