@@ -9,9 +9,20 @@ function parse(text: string | null): unknown {
   }
 }
 
+/** JSON with object keys sorted, so key order (jsonb reorders keys) never reads as a change. */
+export function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (typeof v === "object" && v !== null)
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(v) ?? "undefined";
+}
+
 /** Leaf paths whose values differ between two JSON values (arrays compared as wholes past depth 3). */
 export function changedPaths(before: unknown, after: unknown, path = "", depth = 0): { path: string; before: unknown; after: unknown }[] {
-  if (JSON.stringify(before) === JSON.stringify(after)) return [];
+  if (canonical(before) === canonical(after)) return [];
   const isObj = (v: unknown) => typeof v === "object" && v !== null;
   if (depth < 3 && isObj(before) && isObj(after)) {
     const keys = [...new Set([...Object.keys(before as object), ...Object.keys(after as object)])];
@@ -20,7 +31,7 @@ export function changedPaths(before: unknown, after: unknown, path = "", depth =
   return [{ path, before, after }];
 }
 
-const show = (v: unknown) => (v === undefined ? "—" : JSON.stringify(v));
+const show = (v: unknown) => (v === undefined ? "—" : canonical(v));
 
 /** An audit row's before → after, as the changed fields, with the full JSON behind a disclosure. */
 export async function AuditChanges({ before, after }: { before: string | null; after: string | null }) {

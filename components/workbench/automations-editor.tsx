@@ -84,11 +84,11 @@ export function AutomationsEditor({ firings }: { firings: Record<string, { count
                 <TextInput name={`automations.${i}.code`} id={`a${i}-code`} aria-label={t("code")} className="font-mono text-xs" />
                 <ErrorText name={`automations.${i}.code`} />
               </div>
-              <div className="flex flex-wrap items-start gap-2 text-sm">
+              <div className="grid items-start gap-2 text-sm xl:grid-cols-2">
                 <div className="rounded-lg bg-gray-50 p-2 ring-1 ring-gray-200">
-                  <p className="mb-1 text-xs font-medium text-gray-500">{t("when")}</p>
+                  <p className="mb-1 text-xs font-medium text-gray-500">{t("when")} →</p>
                   <div className="flex gap-2">
-                    <select className={clsx(inputClasses(), "w-44")} aria-label={t("trigger")} value={tr.kind} onChange={(e) => setTrigger(i, e.target.value as Trigger["kind"])}>
+                    <select className={clsx(inputClasses(), "min-w-0 flex-1")} aria-label={t("trigger")} value={tr.kind} onChange={(e) => setTrigger(i, e.target.value as Trigger["kind"])}>
                       {triggerKinds.map((k) => (
                         <option key={k} value={k}>{t(`triggers.${k}`)}</option>
                       ))}
@@ -105,28 +105,27 @@ export function AutomationsEditor({ firings }: { firings: Record<string, { count
                     <NumberInput name={`automations.${i}.cooldownDays`} id={`a${i}-cooldown`} nullable min={1} className="w-20!" />
                   </div>
                 </div>
-                <span className="self-center text-gray-400" aria-hidden="true">→</span>
                 <div className="space-y-2 rounded-lg bg-accent-50/60 p-2 ring-1 ring-accent-100">
                   <p className="text-xs font-medium text-gray-500">{t("then")}</p>
                   {a.actions.map((act, j) => (
                     <div key={j} className="flex gap-2">
-                      <select className={clsx(inputClasses(), "w-36")} aria-label={t("action")} value={act.kind} onChange={(e) => setAction(i, j, newAction(e.target.value as Action["kind"]))}>
+                      <select className={clsx(inputClasses(), "w-32! shrink-0")} aria-label={t("action")} value={act.kind} onChange={(e) => setAction(i, j, newAction(e.target.value as Action["kind"]))}>
                         {actionKinds.map((k) => (
                           <option key={k} value={k}>{t(`actions.${k}`)}</option>
                         ))}
                       </select>
                       {act.kind === "grantRight" ? (
-                        <select className={clsx(inputClasses(), "w-40")} aria-label={t("right")} value={act.rightCode} onChange={(e) => setAction(i, j, { ...act, rightCode: e.target.value })}>
+                        <select className={clsx(inputClasses(), "min-w-0 flex-1")} aria-label={t("right")} value={act.rightCode} onChange={(e) => setAction(i, j, { ...act, rightCode: e.target.value })}>
                           {rights.map((r) => (
                             <option key={r.code} value={r.code}>{rightName(r.code)}</option>
                           ))}
                         </select>
                       ) : act.kind === "bonusPoints" ? (
-                        <div className="w-28">
+                        <div className="min-w-0 flex-1">
                           <NumberInput name={`automations.${i}.actions.${j}.points`} id={`a${i}-act${j}-points`} min={1} aria-label={t("points")} />
                         </div>
                       ) : (
-                        <div className="w-40">
+                        <div className="min-w-0 flex-1">
                           <TextInput name={`automations.${i}.actions.${j}.template`} id={`a${i}-act${j}-template`} aria-label={t("template")} />
                         </div>
                       )}

@@ -152,12 +152,18 @@ function Matrix() {
     <Card aria-labelledby="matrix-heading">
       <CardHeader id="matrix-heading" title={t("matrix")} description={t("matrixHelp")} />
       <div className="overflow-x-auto">
-        <table className="w-full text-sm" data-testid="rights-matrix">
+        <table className="w-full table-fixed text-sm" style={{ minWidth: `${11 + tiers.length * 10}rem` }} data-testid="rights-matrix">
+          <colgroup>
+            <col className="w-44" />
+            {tiers.map((tier) => (
+              <col key={tier.code} />
+            ))}
+          </colgroup>
           <thead>
             <tr className="border-b border-gray-200 text-left text-xs text-gray-500">
               <th className="py-2 pr-3 pl-5 font-medium">{t("right")}</th>
               {tiers.map((tier) => (
-                <th key={tier.code} className="min-w-36 px-2 py-2 font-medium">
+                <th key={tier.code} className="truncate px-2 py-2 font-medium">
                   <span className="mr-1.5 inline-block size-2.5 rounded-full align-middle" style={{ backgroundColor: tier.color }} aria-hidden="true" />
                   {name(tier.name, tier.code)}
                 </th>
@@ -186,7 +192,7 @@ function Matrix() {
                           data-col={col}
                           data-field="value"
                           data-testid={`cell-${tier.code}-${r.code}-value`}
-                          className={clsx(inputClasses(), "h-8 w-auto! min-w-0 flex-1 px-2")}
+                          className={clsx(inputClasses(), "h-8 w-0! min-w-0 flex-1 px-2")}
                           value={cell?.value ?? ""}
                           placeholder="—"
                           readOnly={readOnly}
