@@ -101,4 +101,4 @@ export function SelectInput({ name, id, children, className, ...rest }: { name: 
 }
 
 export const yuan = (fen: number, locale: string) =>
-  new Intl.NumberFormat(locale, { style: "currency", currency: "CNY", maximumFractionDigits: fen % 100 === 0 ? 0 : 2 }).format(fen / 100);
+  new Intl.NumberFormat(locale, { style: "currency", currency: "CNY", currencyDisplay: "narrowSymbol", maximumFractionDigits: fen % 100 === 0 ? 0 : 2 }).format(fen / 100);

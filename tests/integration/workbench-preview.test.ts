@@ -100,4 +100,23 @@ describe.each(testDatabases)("previewProgramChange on $name", ({ open }) => {
     // C now costs gold's 4,800 + 13,000/12 = 5,883.33 instead of 2,916.67: 27,216.67 + 2,966.67 = 30,183.33.
     expect(p.monthlyCostAfter).toBe(30183);
   });
+
+  it("uses rolling 12-month spend from the orders when a threshold asks for it", async () => {
+    const program = structuredClone(toExport(await currentProgram(database.db, merchantId)));
+    // Diamond by net spend over the 12 months to 2026-06-30 (2025-07-01 on) ≥ ¥900:
+    // E spent ¥999.99 (05-31) → up from gold; B ¥800 and D ¥500 fall short; F has no orders and
+    // falls to gold on growth 25,000.
+    program.tiers[3].thresholds = [{ measure: "spend", window: "rolling12m", value: 90000 }];
+    const p = await previewProgramChange(database.db, merchantId, program, { today: "2026-06-30" });
+    expect([p.movedUp, p.movedDown]).toEqual([1, 1]);
+    expect(p.tiers.map((t) => [t.code, t.after])).toEqual([
+      ["basic", 1],
+      ["silver", 2],
+      ["gold", 2],
+      ["diamond", 1],
+    ]);
+    // E now costs diamond's 9,200 (not 4,800): +4,400; F gold with a birthday 5,883.33 (not 11,116.67):
+    // −5,233.33. 27,216.67 + 4,400 − 5,233.33 = 26,383.33.
+    expect(p.monthlyCostAfter).toBe(26383);
+  });
 });
