@@ -63,6 +63,12 @@ test("operator adds a tier: an invalid threshold is refused with the field named
   // What was typed is still there.
   await expect(row.getByLabel("中文名称")).toHaveValue("黑金会员");
 
+  // Leaving by a sidebar link with unsaved changes asks first; dismissing stays on the page.
+  page.once("dialog", (d) => d.dismiss());
+  await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "权益" }).click();
+  await expect(page).toHaveURL(/\/tiers$/);
+  await expect(row.getByLabel("中文名称")).toHaveValue("黑金会员");
+
   await page.locator("#t4-th0-value").fill("50000");
   await page.getByTestId("save-program").click();
   await expect(page.getByTestId("save-status")).toHaveText("已保存为第 2 版，对此后的事件生效。");

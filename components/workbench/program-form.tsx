@@ -80,12 +80,27 @@ export function ProgramForm({ program, readOnly, children, sticky = true }: { pr
   const { isDirty, isSubmitting, errors } = form.formState;
   const dirty = isDirty || tierMoves.length > 0;
 
+  const leaveQuestion = t("leave");
   useEffect(() => {
     if (!dirty) return;
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    // In-app links navigate without unloading the page: ask before following one.
+    const click = (e: MouseEvent) => {
+      const a = e.target instanceof Element ? e.target.closest("a[href]") : null;
+      if (!(a instanceof HTMLAnchorElement) || a.target === "_blank" || a.hasAttribute("download") || e.defaultPrevented) return;
+      if (a.origin !== window.location.origin || a.pathname === window.location.pathname) return;
+      if (!window.confirm(leaveQuestion)) {
+        e.preventDefault();
+        e.stopPropagation();
+      }
+    };
     window.addEventListener("beforeunload", warn);
-    return () => window.removeEventListener("beforeunload", warn);
-  }, [dirty]);
+    document.addEventListener("click", click, true);
+    return () => {
+      window.removeEventListener("beforeunload", warn);
+      document.removeEventListener("click", click, true);
+    };
+  }, [dirty, leaveQuestion]);
 
   const onSubmit = form.handleSubmit(
     async (values) => {
