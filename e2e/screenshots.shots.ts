@@ -56,3 +56,22 @@ test("narrow and forbidden", async ({ page }) => {
   await expect(page.getByTestId("forbidden")).toBeVisible();
   await shot(page, "forbidden-tablet-zh");
 });
+
+test("workbench on an empty merchant", async ({ page }) => {
+  await signIn(page, "owner");
+  await page.goto("/tiers");
+  await page.getByTestId("run-preview").click();
+  await expect(page.getByTestId("preview-table")).toBeVisible();
+  await page.getByTestId("preview-panel").scrollIntoViewIfNeeded();
+  await shot(page, "workbench-empty-tiers-preview-zh");
+  await page.goto("/automations");
+  await shot(page, "workbench-empty-automations-zh");
+  await toEnglish(page);
+  await page.goto("/tiers");
+  await page.getByTestId("run-preview").click();
+  await expect(page.getByTestId("preview-table")).toBeVisible();
+  await page.getByTestId("preview-panel").scrollIntoViewIfNeeded();
+  await shot(page, "workbench-empty-tiers-preview-en");
+  await page.goto("/automations");
+  await shot(page, "workbench-empty-automations-en");
+});

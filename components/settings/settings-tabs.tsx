@@ -8,15 +8,20 @@ const tabs = [
   { key: "general", href: "/settings" },
   { key: "users", href: "/settings/users" },
   { key: "apiKeys", href: "/settings/api-keys" },
+  { key: "program", href: "/settings/program" },
+  { key: "audit", href: "/settings/audit" },
 ] as const;
 
-export function SettingsTabs() {
+export type SettingsTabKey = (typeof tabs)[number]["key"];
+
+/** The settings sections; `show` lists the ones the signed-in role may open. */
+export function SettingsTabs({ show }: { show: readonly SettingsTabKey[] }) {
   const t = useTranslations("settings");
   const pathname = usePathname();
   return (
     <nav aria-label={t("tabsLabel")} className="mb-6 border-b border-gray-200">
       <ul className="-mb-px flex gap-6">
-        {tabs.map(({ key, href }) => {
+        {tabs.filter((tab) => show.includes(tab.key)).map(({ key, href }) => {
           const active = pathname === href;
           return (
             <li key={key}>

@@ -1,11 +1,25 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
-import { ComingSoon } from "@/components/shell/coming-soon";
+import { PageHeader } from "@/components/shell/page-header";
+import { AutomationsEditor } from "@/components/workbench/automations-editor";
+import { ProgramForm } from "@/components/workbench/program-form";
+import { VersionNote } from "@/components/workbench/version-note";
+import { loadEditor } from "@/lib/workbench/load";
+import { automationFiringCounts } from "@/lib/workbench/queries";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("nav"))("automations") };
 }
 
-export default function Page() {
-  return <ComingSoon area="automations" />;
+export default async function AutomationsPage() {
+  const { db, merchantId, program, readOnly, version, effectiveFrom } = await loadEditor();
+  const [t, firings] = await Promise.all([getTranslations("workbench.automations"), automationFiringCounts(db, merchantId)]);
+  return (
+    <>
+      <PageHeader title={t("pageTitle")} description={t("pageDescription")} actions={<VersionNote version={version} effectiveFrom={effectiveFrom} />} />
+      <ProgramForm program={program} readOnly={readOnly}>
+        <AutomationsEditor firings={firings} />
+      </ProgramForm>
+    </>
+  );
 }

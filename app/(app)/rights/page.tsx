@@ -1,11 +1,24 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
-import { ComingSoon } from "@/components/shell/coming-soon";
+import { PageHeader } from "@/components/shell/page-header";
+import { ProgramForm } from "@/components/workbench/program-form";
+import { RightsEditor } from "@/components/workbench/rights-editor";
+import { VersionNote } from "@/components/workbench/version-note";
+import { loadEditor } from "@/lib/workbench/load";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("nav"))("rights") };
 }
 
-export default function Page() {
-  return <ComingSoon area="rights" />;
+export default async function RightsPage() {
+  const { program, readOnly, version, effectiveFrom } = await loadEditor();
+  const t = await getTranslations("workbench.rights");
+  return (
+    <>
+      <PageHeader title={t("pageTitle")} description={t("pageDescription")} actions={<VersionNote version={version} effectiveFrom={effectiveFrom} />} />
+      <ProgramForm program={program} readOnly={readOnly}>
+        <RightsEditor />
+      </ProgramForm>
+    </>
+  );
 }

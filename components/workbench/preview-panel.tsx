@@ -1,0 +1,97 @@
+"use client";
+import { useMutation } from "@tanstack/react-query";
+import { useLocale, useTranslations } from "next-intl";
+import { useEditor, useProgramForm } from "./program-form";
+import { previewProgramAction } from "@/lib/workbench/actions";
+import type { ProgramPreview } from "@/lib/workbench/preview";
+import { Button } from "@/components/ui/button";
+import { Card, CardHeader } from "@/components/ui/card";
+import { FormAlert } from "@/components/ui/field";
+import { yuan } from "./controls";
+
+const pct = (x: number | null, locale: string) => (x === null ? "—" : new Intl.NumberFormat(locale, { style: "percent", maximumFractionDigits: 1 }).format(x));
+
+/** What-if: the proposed (unsaved) program over the merchant's real members, computed on the server. */
+export function PreviewPanel() {
+  const t = useTranslations("workbench.preview");
+  const locale = useLocale();
+  const { getValues } = useProgramForm();
+  const { readOnly } = useEditor();
+  const run = useMutation({
+    mutationFn: async () => {
+      const r = await previewProgramAction(getValues() as never);
+      if (!r.ok) throw new Error(Object.values(r.error.fieldErrors)[0] ?? r.error.message);
+      return r.data;
+    },
+  });
+  if (readOnly) return null;
+  const p: ProgramPreview | undefined = run.data;
+  const name = (r: ProgramPreview["tiers"][number]) => (r.name ? (locale === "en" ? r.name.en : r.name.zh) : r.code);
+  return (
+    <Card aria-labelledby="preview-heading" data-testid="preview-panel">
+      <CardHeader
+        id="preview-heading"
+        title={t("title")}
+        description={t("description")}
+        actions={
+          <Button variant="secondary" onClick={() => run.mutate()} disabled={run.isPending} data-testid="run-preview">
+            {run.isPending ? t("running") : t("run")}
+          </Button>
+        }
+      />
+      <div className="px-5 py-4">
+        {run.error ? <FormAlert>{t("failed", { message: run.error.message })}</FormAlert> : null}
+        {!p && !run.error ? <p className="text-sm text-gray-500">{t("empty")}</p> : null}
+        {p ? (
+          <div className="space-y-4">
+            <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+              {[
+                [t("members"), new Intl.NumberFormat(locale).format(p.members)],
+                [t("moves"), `↑ ${p.movedUp} · ↓ ${p.movedDown}`],
+                [t("monthlyCost"), `${yuan(p.monthlyCostBefore, locale)} → ${yuan(p.monthlyCostAfter, locale)}`],
+                [t("costRate"), `${pct(p.costRateBefore, locale)} → ${pct(p.costRateAfter, locale)}`],
+              ].map(([k, v]) => (
+                <div key={k} className="rounded-lg bg-gray-50 px-3 py-2">
+                  <dt className="text-xs text-gray-500">{k}</dt>
+                  <dd className="mt-0.5 text-sm font-semibold text-gray-900 tabular-nums" data-testid={`preview-${k}`}>
+                    {v}
+                  </dd>
+                </div>
+              ))}
+            </dl>
+            <div className="overflow-x-auto">
+              <table className="w-full text-sm" data-testid="preview-table">
+                <thead>
+                  <tr className="border-b border-gray-200 text-left text-xs text-gray-500">
+                    <th className="py-2 pr-3 font-medium">{t("tier")}</th>
+                    <th className="py-2 pr-3 text-right font-medium">{t("before")}</th>
+                    <th className="py-2 pr-3 text-right font-medium">{t("after")}</th>
+                    <th className="py-2 pr-3 text-right font-medium">{t("up")}</th>
+                    <th className="py-2 pr-3 text-right font-medium">{t("down")}</th>
+                    <th className="py-2 text-right font-medium">{t("costPerMember")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {p.tiers.map((r) => (
+                    <tr key={r.code} className="border-b border-gray-100 tabular-nums" data-testid={`preview-row-${r.code}`}>
+                      <td className="py-2 pr-3 font-medium text-gray-900">{name(r)}</td>
+                      <td className="py-2 pr-3 text-right">{r.before}</td>
+                      <td className={`py-2 pr-3 text-right ${r.after !== r.before ? "font-semibold text-accent-700" : ""}`}>{r.after}</td>
+                      <td className="py-2 pr-3 text-right text-emerald-700">{r.movingUp || "—"}</td>
+                      <td className="py-2 pr-3 text-right text-red-700">{r.movingDown || "—"}</td>
+                      <td className="py-2 text-right text-gray-600">
+                        {r.costPerMemberBefore === null ? "—" : yuan(Math.round(r.costPerMemberBefore), locale)} →{" "}
+                        {r.costPerMemberAfter === null ? "—" : yuan(Math.round(r.costPerMemberAfter), locale)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+            <p className="text-xs text-gray-500">{t("note", { date: p.asOf })}</p>
+          </div>
+        ) : null}
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,169 @@
+import fs from "node:fs";
+import { expect, test, type Page } from "@playwright/test";
+import { signIn } from "./helpers";
+
+// These tests edit the one demo program, so they run one after another.
+test.describe.configure({ mode: "serial" });
+
+async function program(page: Page) {
+  const res = await page.request.get("/api/v1/program");
+  expect(res.ok()).toBe(true);
+  return res.json();
+}
+
+const thisMonth = () => {
+  // The demo merchant's business date (Asia/Shanghai).
+  const d = new Date(Date.now() + 8 * 3600_000);
+  return { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1 };
+};
+const ym = (y: number, m: number) => `${y}-${String(m).padStart(2, "0")}`;
+const shift = ({ y, m }: { y: number; m: number }, n: number) => {
+  const k = y * 12 + (m - 1) + n;
+  return { y: Math.floor(k / 12), m: (k % 12) + 1 };
+};
+
+test("the analyst sees every editor read-only", async ({ page }) => {
+  await signIn(page, "analyst");
+  for (const path of ["/tiers", "/rights", "/points", "/campaigns", "/automations"]) {
+    await page.goto(path);
+    await expect(page.getByTestId("read-only-note")).toBeVisible();
+    await expect(page.getByTestId("save-program")).toHaveCount(0);
+    await expect(page.locator("fieldset[disabled]").first()).toBeVisible();
+  }
+  await page.goto("/tiers");
+  await expect(page.getByTestId("add-tier")).toHaveCount(0);
+  await expect(page.locator("#t1-zh")).toBeDisabled();
+  await page.goto("/points");
+  // The example still works for reading: gold ¥258 on the 18th earns 619 (258 × 1.2 × 2).
+  await expect(page.getByTestId("example-line")).toContainText("619");
+  await page.goto("/settings/program");
+  await expect(page.getByTestId("export-program")).toBeVisible();
+  await expect(page.getByTestId("import-program")).toHaveCount(0);
+  await expect(page.getByTestId("save-settings")).toHaveCount(0);
+  await page.goto("/settings/audit");
+  await expect(page.getByTestId("forbidden")).toBeVisible();
+});
+
+test("operator adds a tier: an invalid threshold is refused with the field named and nothing saved, then it saves", async ({ page }) => {
+  await signIn(page, "operator");
+  await page.goto("/tiers");
+  await expect(page.getByTestId("program-version")).toContainText("第 1 版");
+  await page.getByTestId("add-tier").click();
+  const row = page.getByTestId("tier-row-4");
+  await row.getByLabel("中文名称").fill("黑金会员");
+  await row.getByLabel("英文名称").fill("Black");
+  await row.getByLabel("编码").fill("black");
+  // Default threshold: growth ≥ 1,000 — not above diamond's 20,000.
+  await page.getByTestId("save-program").click();
+  const error = page.locator('[data-error-for="tiers.4.thresholds.0.value"]');
+  await expect(error).toHaveText("必须高于下一级等级的同类门槛。");
+  await expect(page.getByTestId("form-problems")).toContainText("tiers.4.thresholds.0.value");
+  await expect(page.locator("#t4-th0-value")).toHaveAttribute("aria-invalid", "true");
+  expect((await program(page)).tiers).toHaveLength(4);
+  // What was typed is still there.
+  await expect(row.getByLabel("中文名称")).toHaveValue("黑金会员");
+
+  // Leaving by a sidebar link with unsaved changes asks first; dismissing stays on the page.
+  page.once("dialog", (d) => d.dismiss());
+  await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "权益" }).click();
+  await expect(page).toHaveURL(/\/tiers$/);
+  await expect(row.getByLabel("中文名称")).toHaveValue("黑金会员");
+
+  await page.locator("#t4-th0-value").fill("50000");
+  await page.getByTestId("save-program").click();
+  await expect(page.getByTestId("save-status")).toHaveText("已保存为第 2 版，对此后的事件生效。");
+  const p = await program(page);
+  expect(p.tiers.map((t: { code: string }) => t.code)).toEqual(["basic", "silver", "gold", "diamond", "black"]);
+  expect(p.tiers[4].thresholds).toEqual([{ measure: "growth", window: "lifetime", value: 50000 }]);
+  expect(p.tiers[4].name).toEqual({ zh: "黑金会员", en: "Black" });
+});
+
+test("operator edits a matrix cell and the cost estimate changes; the preview runs on the server", async ({ page }) => {
+  await signIn(page, "operator");
+  await page.goto("/rights");
+  // Silver: 9折券 1 × ¥15 + 试吃 1 × ¥10 + ¥50 birthday coupon ÷ 12 = ¥29.17 a member a month.
+  await expect(page.getByTestId("tier-cost-silver")).toHaveText("¥29.17");
+  const qty = page.getByTestId("cell-silver-coupon_90-quantity");
+  await qty.fill("3");
+  // 3 × ¥15 + ¥10 + ¥4.17 = ¥59.17.
+  await expect(page.getByTestId("tier-cost-silver")).toHaveText("¥59.17");
+  // Keyboard: down from the silver 9折券 quantity goes to the next right's silver quantity.
+  await qty.press("ArrowDown");
+  await expect(page.getByTestId("cell-silver-free_shipping-quantity")).toBeFocused();
+
+  await page.getByTestId("run-preview").click();
+  await expect(page.getByTestId("preview-table")).toBeVisible();
+  await page.getByTestId("save-program").click();
+  await expect(page.getByTestId("save-status")).toContainText("已保存为第 3 版");
+  const cell = (await program(page)).matrix.find((c: { tierCode: string; rightCode: string }) => c.tierCode === "silver" && c.rightCode === "coupon_90");
+  expect(cell.quantity).toBe(3);
+});
+
+test("operator creates a recurring campaign on a day and finds it on the following months", async ({ page }) => {
+  await signIn(page, "operator");
+  await page.goto("/campaigns");
+  const now = thisMonth();
+  await expect(page.getByTestId(`day-${ym(now.y, now.m)}-08`)).toContainText("会员日");
+  await expect(page.getByTestId(`day-${ym(now.y, now.m)}-18`)).toContainText("积分翻倍日");
+  await page.getByTestId(`day-${ym(now.y, now.m)}-10`).click();
+  const dialog = page.getByTestId("campaign-dialog");
+  await dialog.getByLabel("中文名称").fill("十号福利日");
+  await dialog.getByLabel("英文名称").fill("Tenth perks day");
+  await dialog.getByLabel("编码").fill("tenth_day");
+  await dialog.getByLabel("时间").selectOption("monthlyDay");
+  await expect(dialog.getByLabel("每月几号")).toHaveValue("10");
+  await dialog.getByLabel("效果").selectOption("bonusPoints");
+  await dialog.getByTestId("campaign-apply").click();
+  await page.getByTestId("save-program").click();
+  await expect(page.getByTestId("save-status")).toContainText("已保存");
+
+  for (let n = 1; n <= 3; n++) {
+    await page.getByTestId("next-month").click();
+    const { y, m } = shift(now, n);
+    await expect(page.getByTestId("calendar")).toHaveAttribute("data-month", ym(y, m));
+    await expect(page.getByTestId(`day-${ym(y, m)}-10`)).toContainText("十号福利日");
+    await expect(page.getByTestId(`day-${ym(y, m)}-08`)).toContainText("会员日");
+    await expect(page.getByTestId(`day-${ym(y, m)}-18`)).toContainText("积分翻倍日");
+  }
+  await page.getByRole("button", { name: "列表" }).click();
+  await expect(page.getByTestId("campaign-row-tenth_day")).toContainText("每月 10 日");
+  // Double points day overlaps the birthday-month multiplier: the rule is stated.
+  await expect(page.getByTestId("campaign-row-double_points")).toContainText("取最高值");
+});
+
+test("operator exports the program, changes it, and imports it back; a bad file lists every problem and changes nothing", async ({ page }) => {
+  await signIn(page, "operator");
+  await page.goto("/settings/program");
+  const download = page.waitForEvent("download");
+  await page.getByTestId("export-program").click();
+  const file = await (await download).path();
+  const exported = JSON.parse(fs.readFileSync(file, "utf8"));
+  expect(exported).toEqual(await program(page));
+  const before = await program(page);
+
+  const bad = structuredClone(exported);
+  bad.tiers[1].thresholds[0].value = -5;
+  bad.lifecycle.lostDays = 1;
+  bad.points.perYuan = "two";
+  await page.getByTestId("import-file").setInputFiles({ name: "bad.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(bad)) });
+  const problems = page.getByTestId("import-problems");
+  await expect(problems).toContainText("tiers.1.thresholds.0.value");
+  await expect(problems).toContainText("points.perYuan");
+  await expect(problems.locator("li")).toHaveCount(2);
+  expect(await program(page)).toEqual(before);
+
+  const good = structuredClone(exported);
+  good.points.perYuan = 2;
+  await page.getByTestId("import-file").setInputFiles({ name: "good.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(good)) });
+  await expect(page.getByTestId("import-done")).toContainText("已导入");
+  expect((await program(page)).points.perYuan).toBe(2);
+});
+
+test("the owner sees every change in the audit log, filterable", async ({ page }) => {
+  await signIn(page, "owner");
+  await page.goto("/settings/audit?action=program.update");
+  await expect(page.getByTestId("audit-row").first()).toContainText("operator@demo.local");
+  await expect(page.getByTestId("audit-row").first()).toContainText("points.perYuan");
+  await page.goto("/settings/audit?actor=nobody-here");
+  await expect(page.getByTestId("audit-row")).toHaveCount(0);
+});

@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { programInput } from "./program";
+
+/** Saving the whole program from an editor; `tierMoves` says where members of removed tiers go. */
+export const saveProgramInput = z.object({
+  program: programInput,
+  tierMoves: z.array(z.object({ from: z.string().min(1), to: z.string().min(1) })).max(8).default([]),
+});
+export type SaveProgramInput = z.input<typeof saveProgramInput>;
+
+/** Settings → Program: the owner's part of the program. */
+export const programSettingsInput = z
+  .object({ timeZone: programInput.shape.timeZone, lifecycle: programInput.shape.lifecycle, costs: programInput.shape.costs })
+  .superRefine((p, ctx) => {
+    if (!(p.lifecycle.dormantDays < p.lifecycle.lostDays))
+      ctx.addIssue({ code: "custom", path: ["lifecycle", "lostDays"], message: "must be greater than the dormant day count" });
+  });
+export type ProgramSettingsInput = z.input<typeof programSettingsInput>;
+
+export const auditFilter = z.object({
+  action: z.string().max(60).optional(),
+  entity: z.string().max(60).optional(),
+  actor: z.string().max(120).optional(),
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+});
+export type AuditFilter = z.infer<typeof auditFilter>;
