@@ -120,7 +120,16 @@ export async function saveProgram(
 }
 
 // Versions never change once written, so a loaded one can be kept for the life of the process.
+// Frozen, because every caller shares it: changing it in place would change the engine's rules.
 const cache = new Map<string, LoadedProgram>();
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === "object" && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
 
 export async function loadProgramVersion(db: Db, merchantId: string, version: number): Promise<LoadedProgram> {
   const key = `${merchantId}:${version}`;
@@ -186,7 +195,7 @@ export async function loadProgramVersion(db: Db, merchantId: string, version: nu
       enabled: a.enabled,
     })),
   };
-  cache.set(key, program);
+  cache.set(key, deepFreeze(program));
   return program;
 }
 
@@ -222,8 +231,8 @@ export async function currentProgram(db: Db, merchantId: string): Promise<Loaded
   return loadProgramVersion(db, merchantId, row.version);
 }
 
-/** The export format (GET /api/v1/program): the program without its version bookkeeping. */
+/** The export format (GET /api/v1/program): a copy of the program without its version bookkeeping. */
 export function toExport(p: LoadedProgram): Program {
   const { version, effectiveFrom, ...rest } = p;
-  return rest;
+  return structuredClone(rest);
 }

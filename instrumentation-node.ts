@@ -1,0 +1,18 @@
+// Node.js-only start-up work, loaded by instrumentation.ts (kept apart so no other runtime bundles it):
+// open (lock, migrate) the database, seed the demo merchant on an empty one, print the demo logins.
+import { getDatabase } from "./db/client";
+import { seedDemoIfEmpty, demoLoginsText } from "./lib/bootstrap";
+import { findMerchantBySlug } from "./lib/tenancy/merchants";
+
+export async function startNode() {
+  const { db } = await getDatabase();
+  const seeded = await seedDemoIfEmpty(db, {
+    onSeeded: async (merchantId) => {
+      if (process.env.SEED_DEMO_MEMBERS === "0") return;
+      const { seedDemoHistory } = await import("./lib/seed/demo-history");
+      await seedDemoHistory(db, merchantId);
+    },
+  });
+  if (seeded) console.log("Seeded the demo merchant.");
+  if (await findMerchantBySlug(db, "demo")) console.log(demoLoginsText());
+}
