@@ -2,6 +2,6 @@
 export function maskPhone(phone: string | null): string | null {
   if (!phone) return phone;
   const digits = phone.replace(/\D/g, "");
-  if (digits.length < 7) return "*".repeat(digits.length);
-  return `${digits.slice(0, 3)}${"*".repeat(digits.length - 7)}****${digits.slice(-4)}`.replace(/^(\d{3})\*+(\*{4})/, "$1$2");
+  if (digits.length < 8) return "*".repeat(digits.length);
+  return `${digits.slice(0, 3)}****${digits.slice(-4)}`;
 }
