@@ -59,7 +59,7 @@ export async function memberDetail(db: Db, merchantId: string, memberId: string,
       .limit(20),
     nextTierProgress(db, merchantId, m, program, now),
   ]);
-  const rightState = (r: (typeof rights)[number]) => (r.redeemedAt ? "used" : r.expiresAt && r.expiresAt <= now ? "expired" : "held");
+  const rightState = (r: (typeof rights)[number]): "held" | "used" | "expired" => (r.redeemedAt ? "used" : r.expiresAt && r.expiresAt <= now ? "expired" : "held");
   const tierName = (code: string | null) => (code ? (program.tiers.find((t) => t.code === code)?.name ?? { zh: code, en: code }) : null);
   const rightName = (code: string) => program.rights.find((r) => r.code === code)?.name ?? { zh: code, en: code };
   return {
