@@ -8,10 +8,11 @@ import { formatDateTime, formatInt, formatYuan, localName } from "./format";
 function Table({ caption, head, children, empty, testId }: { caption: string; head: ReactNode[]; children: ReactNode[]; empty: string; testId?: string }) {
   if (!children.length) return <p className="px-5 py-6 text-sm text-gray-500">{empty}</p>;
   return (
-    <div className="overflow-x-auto">
+    // Long histories scroll inside their card, so the page stays one screen of sections.
+    <div className="max-h-96 overflow-auto">
       <table className="w-full text-left text-sm" data-testid={testId}>
         <caption className="sr-only">{caption}</caption>
-        <thead className="border-b border-gray-100 bg-gray-50/60 text-xs text-gray-500">
+        <thead className="sticky top-0 border-b border-gray-100 bg-gray-50 text-xs text-gray-500">
           <tr>
             {head.map((h, i) => (
               <th key={i} scope="col" className="px-4 py-2 font-medium whitespace-nowrap first:pl-5">
