@@ -15,7 +15,6 @@ const sortable: Partial<Record<string, MemberSortKey>> = {
   memberId: "memberId",
   lifetimeSpend: "lifetimeSpend",
   pointsBalance: "pointsBalance",
-  growth: "growth",
   registeredAt: "registeredAt",
   lastOrderAt: "lastOrderAt",
 };

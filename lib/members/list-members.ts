@@ -10,7 +10,6 @@ const sortColumn: Record<MemberSortKey, SQL> = {
   registeredAt: sql`registered_at`,
   lifetimeSpend: sql`lifetime_spend`,
   pointsBalance: sql`points_balance`,
-  growth: sql`growth`,
   lastOrderAt: sql`last_order_at`,
   memberId: sql`member_id`,
 };

@@ -5,7 +5,7 @@ const optionalInt = z.coerce.number().int().nonnegative().optional();
 const optionalDate = z.iso.date().optional();
 const score = z.coerce.number().int().min(1).max(5).optional();
 
-export const memberSortKeys = ["registeredAt", "lifetimeSpend", "pointsBalance", "growth", "lastOrderAt", "memberId"] as const;
+export const memberSortKeys = ["registeredAt", "lifetimeSpend", "pointsBalance", "lastOrderAt", "memberId"] as const;
 export type MemberSortKey = (typeof memberSortKeys)[number];
 export const lifecycles = ["new", "active", "dormant", "lost"] as const;
 /** Named RFM segments (scores 1–5): shorthand for the ranges drill-downs use most. */

@@ -18,7 +18,7 @@ import { testDatabases } from "../db";
 const TZ = { timeZone: "Asia/Shanghai", fullPhone: true };
 const q = (p: Record<string, string>) => parseMemberListQuery(p);
 
-describe.each(testDatabases)("members workspace on $name", ({ open }) => {
+describe.each(testDatabases)("members workspace on $name", ({ name, open }) => {
   let database: Database;
   let merchantId: string;
   let actor: Actor;
@@ -96,10 +96,12 @@ describe.each(testDatabases)("members workspace on $name", ({ open }) => {
 
   it("imports a GBK orders file: bad rows reported by line, a second import changes nothing", async () => {
     const db = database.db;
+    // Two lanes of batches on PostgreSQL, as the server runs there; one on PGlite.
+    const lanes = name === "postgres" ? 2 : 1;
     const lines = ["订单号,会员编号,实付金额,支付时间", "I1,M3,100.00,2026-03-06 10:00", "I2,M3,abc,2026-03-06 11:00", "I3,M3,50,2026-03-07 10:00", "I4,NOBODY,20,2026-03-07 10:00", "I5,,30,2026/3/7 12:00"];
     const bytes = encodeGbk(lines.join("\r\n") + "\r\n");
     const mapping = { orderId: "订单号", memberId: "会员编号", amount: "实付金额", paidAt: "支付时间" };
-    const first = await createImportJob(db, merchantId, { kind: "orders", fileName: "orders.csv", bytes, mapping }, actor);
+    const first = await createImportJob(db, merchantId, { kind: "orders", fileName: "orders.csv", bytes, mapping, lanes }, actor);
     expect(first.job.encoding).toBe("gbk");
     await first.run();
     const job = await getImportJobOrThrow(db, merchantId, first.job.id);
@@ -112,7 +114,7 @@ describe.each(testDatabases)("members workspace on $name", ({ open }) => {
     const [m3] = await db.select().from(members).where(and(eq(members.merchantId, merchantId), eq(members.memberId, "M3")));
     expect(m3.lifetimeSpend).toBe(15000);
 
-    const again = await createImportJob(db, merchantId, { kind: "orders", fileName: "orders.csv", bytes, mapping }, actor);
+    const again = await createImportJob(db, merchantId, { kind: "orders", fileName: "orders.csv", bytes, mapping, lanes }, actor);
     await again.run();
     expect(await getImportJobOrThrow(db, merchantId, again.job.id)).toMatchObject({ status: "done", applied: 0, duplicates: 3, rejected: 2 });
     const [after] = await db.select().from(members).where(and(eq(members.merchantId, merchantId), eq(members.memberId, "M3")));
