@@ -40,10 +40,12 @@ test("members workspace", async ({ page }) => {
   await page.getByLabel("CSV 文件").setInputFiles({ name: "订单导出.csv", mimeType: "text/csv", buffer: ordersFile("S", members.map((m) => m.id)) });
   await page.getByRole("button", { name: "读取文件" }).click();
   await expect(page.getByTestId("import-mapping")).toBeVisible();
-  await shot(page, "import-mapping-zh", true);
+  await page.getByTestId("import-mapping").scrollIntoViewIfNeeded();
+  await shot(page, "import-mapping-zh");
   await page.getByRole("button", { name: "开始导入" }).click();
   await expect(page.getByTestId("import-result")).toBeVisible({ timeout: 60_000 });
-  await shot(page, "import-done-zh", true);
+  await page.getByTestId("import-result").scrollIntoViewIfNeeded();
+  await shot(page, "import-done-zh");
 
   await page.getByRole("button", { name: "English" }).click();
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
