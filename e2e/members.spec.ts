@@ -63,6 +63,9 @@ test("an analyst sees the masked phone and no action buttons", async ({ page }) 
   await expect(page.getByRole("button")).not.toContainText(["确认调整", "发放", "设定等级"]);
   await page.goto("/members/import");
   await expect(page.getByTestId("forbidden")).toBeVisible();
+  // The server refuses too, not only the page.
+  const res = await page.request.post("/api/members/imports", { multipart: { kind: "orders", mapping: "{}", file: { name: "x.csv", mimeType: "text/csv", buffer: Buffer.from("a\n1\n") } } });
+  expect(res.status()).toBe(403);
 });
 
 test("importing 1,000 orders with 3 bad rows: the report names them, 997 are in, a second import changes nothing", async ({ page }) => {

@@ -133,4 +133,22 @@ describe.each(testDatabases)("members workspace on $name", ({ name, open }) => {
     const [after] = await db.select().from(members).where(and(eq(members.merchantId, merchantId), eq(members.memberId, "M3")));
     expect(after.lifetimeSpend).toBe(15000);
   });
+
+  it("imports a UTF-8 (BOM) members file once: a second import is all duplicates", async () => {
+    const db = database.db;
+    const text = "\uFEFFmember_id,name,phone,birthday,registered_at\nN1,赵六,13600000001,1991/2/3,2026-01-05 10:00\nN2,,not-a-phone,,2026-01-06\nN3,钱七,,,2026-01-07\n";
+    const bytes = new TextEncoder().encode(text);
+    const mapping = { memberId: "member_id", name: "name", phone: "phone", birthday: "birthday", registeredAt: "registered_at" };
+    const first = await createImportJob(db, merchantId, { kind: "members", fileName: "members.csv", bytes, mapping }, actor);
+    expect(first.job.encoding).toBe("utf-8");
+    await first.run();
+    expect(await getImportJobOrThrow(db, merchantId, first.job.id)).toMatchObject({ status: "done", total: 3, applied: 2, rejected: 1 });
+    const [n1] = await db.select().from(members).where(and(eq(members.merchantId, merchantId), eq(members.memberId, "N1")));
+    expect(n1).toMatchObject({ name: "赵六", phone: "13600000001", birthday: "1991-02-03", tierCode: "basic" });
+    // Registered 2026-01-05 10:00 in Shanghai = 02:00 UTC.
+    expect(n1.registeredAt.toISOString()).toBe("2026-01-05T02:00:00.000Z");
+    const again = await createImportJob(db, merchantId, { kind: "members", fileName: "members.csv", bytes, mapping }, actor);
+    await again.run();
+    expect(await getImportJobOrThrow(db, merchantId, again.job.id)).toMatchObject({ applied: 0, duplicates: 2, rejected: 1 });
+  });
 });
