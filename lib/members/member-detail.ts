@@ -41,7 +41,8 @@ export async function memberDetail(db: Db, merchantId: string, memberId: string,
   const now = opts.now ?? new Date();
   const m = await getMemberRowOrThrow(db, merchantId, memberId);
   const program = await currentProgram(db, merchantId);
-  const mine = <T extends { merchantId: unknown; memberId: unknown }>(t: T) => and(eq(t.merchantId as never, merchantId), eq(t.memberId as never, memberId));
+  type Owned = { merchantId: Parameters<typeof eq>[0]; memberId: Parameters<typeof eq>[0] };
+  const mine = (t: Owned) => and(eq(t.merchantId, merchantId), eq(t.memberId, memberId));
   const [history, lots, points, growth, rights, orderRows, refundRows, firings, audit, progress] = await Promise.all([
     db.select().from(tierHistory).where(mine(tierHistory)).orderBy(desc(tierHistory.changedAt), desc(tierHistory.id)).limit(LIMIT),
     db.select().from(pointsLots).where(and(mine(pointsLots), gt(pointsLots.remaining, 0))).orderBy(pointsLots.expiresAt).limit(LIMIT),

@@ -1,4 +1,5 @@
 // POST /api/members/imports — multipart { file, kind, mapping }: starts an import in the background and answers its job.
+import { after } from "next/server";
 import { withMerchant } from "@/lib/api/handler";
 import { validationError } from "@/lib/errors";
 import { createImportJob, importJobView } from "@/lib/members/import-csv";
@@ -11,6 +12,6 @@ export const POST = withMerchant("members.write", async ({ request, db, merchant
   if (!parsed.success) throw validationError(parsed.error);
   const { job, run } = await createImportJob(db, merchantId, { kind, fileName, bytes, mapping: parsed.data.mapping }, actor);
   // Runs after the answer; the page polls the job for progress. runImportJob records its own failure.
-  void run();
+  after(run);
   return Response.json(importJobView(job), { status: 202 });
 });
