@@ -56,6 +56,10 @@ test("an analyst sees the masked phone and no action buttons", async ({ page }) 
   await page.goto(`/members?q=${id}`);
   await expect(page.getByTestId("members-table")).toContainText("137****5678");
   await expect(page.getByRole("link", { name: "导入 CSV" })).toHaveCount(0);
+  // A drill-down link from the RFM grid (a new member scores R1 F1) opens the same view and shows its scores.
+  await page.goto(`/members?r=1&f=1&q=${id}`);
+  await expect(page.getByTestId("rfm-scores")).toContainText("RFM 评分：R1 F1");
+  await expect(page.getByTestId("members-table")).toContainText(id);
   await page.goto(`/members/${id}`);
   await expect(page.getByTestId("member-phone")).toHaveText("137****5678");
   await expect(page.getByRole("heading", { name: "运营操作" })).toHaveCount(0);

@@ -30,6 +30,13 @@ export function MembersFilters({ tiers }: { tiers: { code: string; label: string
 
   const v = (k: string) => params.get(k) ?? "";
   const hasFilter = [...keys, "r", "f", "m"].some((k) => params.get(k));
+  // Exact RFM scores come from the RFM grid's drill-down links; shown here so they can be removed.
+  const scores = (["r", "f", "m"] as const).filter((k) => params.get(k)).map((k) => `${k.toUpperCase()}${params.get(k)}`);
+  const removeScores = () => {
+    const next = new URLSearchParams(params.toString());
+    for (const k of ["r", "f", "m", "cursor"]) next.delete(k);
+    startTransition(() => router.push(`${pathname}?${next.toString()}`));
+  };
   return (
     <form onSubmit={apply} role="search" aria-label={t("filters.label")} className="space-y-3 px-5 py-4" key={params.toString()}>
       <div className="flex flex-wrap items-end gap-3">
@@ -82,6 +89,14 @@ export function MembersFilters({ tiers }: { tiers: { code: string; label: string
             <Input name="regTo" type="date" defaultValue={v("regTo")} aria-label={t("filters.to")} className="w-40" />
           </div>
         </fieldset>
+        {scores.length ? (
+          <span className="inline-flex h-9 items-center gap-2 rounded-md bg-accent-50 px-3 text-sm text-accent-700 ring-1 ring-accent-200" data-testid="rfm-scores">
+            {t("filters.rfmScores", { scores: scores.join(" ") })}
+            <button type="button" onClick={removeScores} className="font-medium hover:underline">
+              {t("filters.removeRfm")}
+            </button>
+          </span>
+        ) : null}
         <div className="ml-auto flex gap-2">
           {hasFilter ? (
             <Button variant="ghost" onClick={() => startTransition(() => router.push(pathname))}>
