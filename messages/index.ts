@@ -3,6 +3,8 @@ import coreZh from "./zh-CN.json";
 import coreEn from "./en.json";
 import workbenchZh from "./areas/workbench.zh-CN.json";
 import workbenchEn from "./areas/workbench.en.json";
+import membersZh from "./areas/members.zh-CN.json";
+import membersEn from "./areas/members.en.json";
 
 /**
  * Messages per locale: the core file plus one pair of files per product area
@@ -13,6 +15,7 @@ type Messages = Record<string, unknown>;
 const areas: [Messages, Messages][] = [
   // [zh-CN, en] per area, e.g. [membersZh, membersEn]
   [workbenchZh, workbenchEn],
+  [membersZh, membersEn],
 ];
 
 function merge(core: Messages, extra: Messages[]): Messages {

@@ -34,11 +34,11 @@ export const members = pgTable(
     rfmM: smallint("rfm_m").notNull().default(1),
     updatedAt: tz("updated_at").notNull().defaultNow(),
   },
+  // The members list adds its own indexes (drizzle/0003_members_indexes.sql: registration, spend,
+  // points, last order, and prefix search on id, phone and name).
   (t) => [
     primaryKey({ columns: [t.merchantId, t.memberId] }),
-    index("members_phone").on(t.merchantId, t.phone),
     index("members_tier").on(t.merchantId, t.tierCode, t.memberId),
-    index("members_registered").on(t.merchantId, t.registeredAt),
     index("members_last_order").on(t.merchantId, t.lastOrderAt),
   ],
 );

@@ -1,11 +1,82 @@
 import type { Metadata } from "next";
-import { getTranslations } from "next-intl/server";
-import { ComingSoon } from "@/components/shell/coming-soon";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { getLocale, getTranslations } from "next-intl/server";
+import { can, seesFullPhone } from "@/lib/auth/actor";
+import { currentActor } from "@/lib/auth/guard";
+import { currentProgram } from "@/lib/program/store";
+import { listMembers } from "@/lib/members/list-members";
+import { parseMemberListQuery } from "@/lib/schemas/members";
+import { PageHeader } from "@/components/shell/page-header";
+import { Card } from "@/components/ui/card";
+import { buttonClasses } from "@/components/ui/button";
+import { MembersFilters } from "@/components/members/members-filters";
+import { MembersTable } from "@/components/members/members-table";
+import { localName } from "@/components/members/format";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("nav"))("members") };
 }
 
-export default function Page() {
-  return <ComingSoon area="members" />;
+/** Members: the filter lives in the URL, so a dashboard drill-down or a shared link opens this exact view. */
+export default async function MembersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { actor, db } = await currentActor();
+  if (!actor) redirect("/sign-in");
+  const [raw, t, locale, program] = await Promise.all([searchParams, getTranslations("members"), getLocale(), currentProgram(db, actor.merchantId)]);
+  const filter = parseMemberListQuery(raw);
+  const page = await listMembers(db, actor.merchantId, filter, { timeZone: program.timeZone, fullPhone: seesFullPhone(actor) });
+  const tiers = Object.fromEntries(program.tiers.map((x) => [x.code, { label: localName(x.name, locale), color: x.color }]));
+
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries(raw)) if (typeof v === "string" && k !== "cursor") query.set(k, v);
+  const nextHref = page.nextCursor ? `/members?${new URLSearchParams([...query, ["cursor", page.nextCursor]]).toString()}` : null;
+  const exportQuery = new URLSearchParams([...query].filter(([k]) => k !== "hide"));
+  const filtered = [...query.keys()].some((k) => !["sort", "dir", "hide"].includes(k));
+
+  return (
+    <>
+      <PageHeader
+        title={t("heading")}
+        description={t("description")}
+        actions={
+          <div className="flex gap-2">
+            <a href={`/api/members/export?${exportQuery.toString()}`} className={buttonClasses("secondary")} download>
+              {t("export")}
+            </a>
+            {can(actor, "members.write") ? (
+              <Link href="/members/import" className={buttonClasses("primary")}>
+                {t("import")}
+              </Link>
+            ) : null}
+          </div>
+        }
+      />
+      <Card aria-label={t("heading")}>
+        <MembersFilters tiers={program.tiers.map((x) => ({ code: x.code, label: localName(x.name, locale) }))} />
+        {page.rows.length ? (
+          <MembersTable rows={page.rows} tiers={tiers} timeZone={program.timeZone} sort={filter.sort} dir={filter.dir} />
+        ) : (
+          <div className="border-t border-gray-100 px-5 py-16 text-center" data-testid="members-empty">
+            <p className="text-sm font-medium text-gray-900">{filtered || filter.cursor ? t("empty.noMatch") : t("empty.none")}</p>
+            <p className="mt-1 text-sm text-gray-500">{filtered || filter.cursor ? t("empty.noMatchHint") : t("empty.noneHint")}</p>
+          </div>
+        )}
+        <nav aria-label={t("pagination.label")} className="flex items-center justify-between border-t border-gray-100 px-5 py-3 text-sm">
+          <span className="text-gray-500">{t("pagination.shown", { count: page.rows.length })}</span>
+          <div className="flex gap-2">
+            {filter.cursor ? (
+              <Link href={`/members?${query.toString()}`} className={buttonClasses("secondary", "sm")}>
+                {t("pagination.first")}
+              </Link>
+            ) : null}
+            {nextHref ? (
+              <Link href={nextHref} className={buttonClasses("secondary", "sm")}>
+                {t("pagination.next")}
+              </Link>
+            ) : null}
+          </div>
+        </nav>
+      </Card>
+    </>
+  );
 }

@@ -1,0 +1,2 @@
+DROP INDEX "members_phone";--> statement-breakpoint
+DROP INDEX "members_registered";

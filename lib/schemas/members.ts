@@ -1,0 +1,94 @@
+import { z } from "zod";
+
+const id = z.string().trim().min(1).max(128);
+const optionalInt = z.coerce.number().int().nonnegative().optional();
+const optionalDate = z.iso.date().optional();
+const score = z.coerce.number().int().min(1).max(5).optional();
+
+export const memberSortKeys = ["registeredAt", "lifetimeSpend", "pointsBalance", "lastOrderAt", "memberId"] as const;
+export type MemberSortKey = (typeof memberSortKeys)[number];
+export const lifecycles = ["new", "active", "dormant", "lost"] as const;
+/** Named RFM segments (scores 1–5): shorthand for the ranges drill-downs use most. */
+export const rfmSegments = ["champions", "loyal", "atRisk", "hibernating"] as const;
+export type RfmSegment = (typeof rfmSegments)[number];
+
+const emptyToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v);
+const opt = <T extends z.ZodType>(s: T) => z.preprocess(emptyToUndefined, s);
+
+/**
+ * The members list filter, as the URL holds it (so a drill-down or a shared link opens the same
+ * view). Money in yuan, dates as business dates (YYYY-MM-DD), `cursor` from the previous page.
+ */
+export const memberListQuery = z.object({
+  q: opt(z.string().trim().max(64).optional()),
+  tier: opt(z.string().trim().max(40).optional()),
+  lifecycle: opt(z.enum(lifecycles).optional()),
+  segment: opt(z.enum(rfmSegments).optional()),
+  r: opt(score),
+  f: opt(score),
+  m: opt(score),
+  spendMin: opt(optionalInt),
+  spendMax: opt(optionalInt),
+  pointsMin: opt(optionalInt),
+  pointsMax: opt(optionalInt),
+  regFrom: opt(optionalDate),
+  regTo: opt(optionalDate),
+  sort: opt(z.enum(memberSortKeys).default("registeredAt")),
+  dir: opt(z.enum(["asc", "desc"]).default("desc")),
+  cursor: opt(z.string().max(300).optional()),
+  limit: opt(z.coerce.number().int().min(1).max(200).default(50)),
+});
+export type MemberListQuery = z.output<typeof memberListQuery>;
+
+/** Parses URL search params leniently: an invalid value is dropped rather than failing the page. */
+export function parseMemberListQuery(params: Record<string, string | string[] | undefined>): MemberListQuery {
+  const flat: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) if (typeof v === "string") flat[k] = v;
+  const parsed = memberListQuery.safeParse(flat);
+  if (parsed.success) return parsed.data;
+  const bad = new Set(parsed.error.issues.map((i) => String(i.path[0])));
+  return memberListQuery.parse(Object.fromEntries(Object.entries(flat).filter(([k]) => !bad.has(k))));
+}
+
+export const adjustMemberInput = z.object({
+  memberId: id,
+  measure: z.enum(["points", "growth"]),
+  delta: z.coerce.number().int("must be a whole number").refine((n) => n !== 0, "must not be 0").refine((n) => Math.abs(n) <= 10_000_000, "at most 10,000,000"),
+  reason: z.string().trim().min(2, "a reason is required").max(200),
+});
+export type AdjustMemberInput = z.output<typeof adjustMemberInput>;
+
+export const grantRightInput = z.object({
+  memberId: id,
+  rightCode: z.string().trim().min(1, "choose a right").max(40),
+  reason: z.string().trim().min(2, "a reason is required").max(200),
+});
+export type GrantRightInput = z.output<typeof grantRightInput>;
+
+export const setTierInput = z.object({
+  memberId: id,
+  tierCode: z.string().trim().min(1, "choose a tier").max(40),
+  reason: z.string().trim().min(2, "a reason is required").max(200),
+});
+export type SetTierInput = z.output<typeof setTierInput>;
+
+export const importKinds = ["members", "orders"] as const;
+export type ImportKind = (typeof importKinds)[number];
+
+/** Fields a CSV column can be mapped to, per import kind; `required` ones must be mapped. */
+export const importFields = {
+  members: { required: ["memberId", "registeredAt"], optional: ["name", "phone", "birthday"] },
+  orders: { required: ["orderId", "amount", "paidAt"], optional: ["memberId", "memberDiscount"] },
+} as const satisfies Record<ImportKind, { required: readonly string[]; optional: readonly string[] }>;
+
+export const importStartInput = z
+  .object({
+    kind: z.enum(importKinds),
+    /** Field → column header of the file. */
+    mapping: z.record(z.string(), z.string().max(200)),
+  })
+  .superRefine((v, ctx) => {
+    for (const f of importFields[v.kind].required)
+      if (!v.mapping[f]) ctx.addIssue({ code: "custom", path: ["mapping", f], message: `map a column to ${f}` });
+  });
+export type ImportStartInput = z.output<typeof importStartInput>;
