@@ -1,6 +1,8 @@
 import type { AppLocale } from "@/i18n/config";
 import coreZh from "./zh-CN.json";
 import coreEn from "./en.json";
+import dashboardsZh from "./areas/dashboards.zh-CN.json";
+import dashboardsEn from "./areas/dashboards.en.json";
 
 /**
  * Messages per locale: the core file plus one pair of files per product area
@@ -10,6 +12,7 @@ import coreEn from "./en.json";
 type Messages = Record<string, unknown>;
 const areas: [Messages, Messages][] = [
   // [zh-CN, en] per area, e.g. [membersZh, membersEn]
+  [dashboardsZh, dashboardsEn],
 ];
 
 function merge(core: Messages, extra: Messages[]): Messages {
