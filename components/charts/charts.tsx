@@ -48,6 +48,9 @@ export const palette = ["#4f46e5", "#10b981", "#f59e0b", "#f43f5e", "#0ea5e9", "
 const tierPalette = ["#c7d2fe", "#a5b4fc", "#818cf8", "#6366f1", "#4f46e5", "#4338ca", "#3730a3", "#312e81"];
 const grid = <CartesianGrid stroke="#f3f4f6" vertical={false} />;
 const axisProps = { tick: { fontSize: 12, fill: "#6b7280" }, tickLine: false, axisLine: { stroke: "#e5e7eb" } } as const;
+const countAxis = { ...axisProps, allowDecimals: false } as const;
+/** Legend labels in grey (recharts colours them like their series, unreadable for the light ones). */
+const legend = <Legend iconSize={10} formatter={(v: unknown) => <span className="text-xs text-gray-600">{String(v)}</span>} />;
 
 type Fmt = (v: number) => string;
 /** A tooltip formatter choosing each series' format by its data key. */
@@ -63,6 +66,8 @@ function XPeriod({ f, granularity }: { f: Format; granularity: string }) {
   return <XAxis dataKey="period" {...axisProps} tickFormatter={(p: string) => f.period(p, granularity)} minTickGap={16} />;
 }
 
+/** The program's codes in rank order, then any other code found in the data. */
+const orderedCodes = (list: NamedCode[], found: string[]) => [...list.map((x) => x.code), ...found.filter((c) => !list.some((x) => x.code === c))];
 const nameOf = (list: NamedCode[], code: string) => list.find((x) => x.code === code)?.name ?? code;
 const csvName = (metric: string, q: MetricQueryArgs) => `${metric}_${q.from}_${q.to}${q.tier ? `_${q.tier}` : ""}.csv`;
 
@@ -72,7 +77,7 @@ export function TierDistributionChart({ q, tiers }: ChartProps) {
   const t = useTranslations("dashboards.charts");
   const f = useFormat();
   const m = useMetric<TierCounts>("tier-distribution", q);
-  const codes = m.data ? Object.keys(m.data.total) : [];
+  const codes = m.data ? orderedCodes(tiers, Object.keys(m.data.total)) : [];
   const hasData = !!m.data && m.data.series.some((r) => codes.some((c) => Number(r[c]) > 0));
   const rows = m.data?.series ?? [];
   return (
@@ -91,9 +96,9 @@ export function TierDistributionChart({ q, tiers }: ChartProps) {
         <BarChart data={rows}>
           {grid}
           <XPeriod f={f} granularity={q.granularity} />
-          <YAxis {...axisProps} tickFormatter={f.countAxis} width={48} />
+          <YAxis {...countAxis} tickFormatter={f.countAxis} width={48} />
           <Tooltip formatter={tooltipFormatter({}, f.count)} />
-          <Legend />
+          {legend}
           {codes.map((c, i) => (
             <Bar key={c} dataKey={c} name={nameOf(tiers, c)} stackId="tiers" fill={tierPalette[i % tierPalette.length]} />
           ))}
@@ -110,7 +115,7 @@ export function TierNowChart({ q, tiers }: ChartProps) {
   const router = useRouter();
   const m = useMetric<TierCounts>("tier-distribution", q);
   const counts = m.data?.total ?? {};
-  const rows = Object.entries(counts).map(([code, n]) => ({ code, name: nameOf(tiers, code), members: n }));
+  const rows = orderedCodes(tiers, Object.keys(counts)).map((code) => ({ code, name: nameOf(tiers, code), members: counts[code] ?? 0 }));
   const total = rows.reduce((s, r) => s + r.members, 0);
   return (
     <ChartCard
@@ -130,7 +135,7 @@ export function TierNowChart({ q, tiers }: ChartProps) {
     >
       <ResponsiveContainer width="100%" height={Math.max(160, rows.length * 44)}>
         <BarChart data={rows} layout="vertical" margin={{ left: 8, right: 24 }}>
-          <XAxis type="number" {...axisProps} tickFormatter={f.countAxis} />
+          <XAxis type="number" {...countAxis} tickFormatter={f.countAxis} />
           <YAxis type="category" dataKey="name" {...axisProps} width={72} />
           <Tooltip formatter={tooltipFormatter({}, f.count)} cursor={{ fill: "#eef2ff" }} />
           <Bar
@@ -194,10 +199,10 @@ export function TierChangesChart({ q }: ChartProps) {
         <ComposedChart data={rows}>
           {grid}
           <XPeriod f={f} granularity={q.granularity} />
-          <YAxis yAxisId="n" {...axisProps} tickFormatter={f.countAxis} width={48} />
+          <YAxis yAxisId="n" {...countAxis} tickFormatter={f.countAxis} width={48} />
           <YAxis yAxisId="r" orientation="right" {...axisProps} tickFormatter={f.percentAxis} width={52} />
           <Tooltip formatter={tooltipFormatter({ upgradeRate: f.percent, downgradeRate: f.percent }, f.count)} />
-          <Legend />
+          {legend}
           <Bar yAxisId="n" dataKey="upgrades" name={t("tierChanges.upgrades")} fill="#a7f3d0" />
           <Bar yAxisId="n" dataKey="downgrades" name={t("tierChanges.downgrades")} fill="#fecdd3" />
           <Line yAxisId="r" dataKey="upgradeRate" name={t("tierChanges.upgradeRate")} stroke="#10b981" dot={false} strokeWidth={2} connectNulls />
@@ -236,10 +241,10 @@ export function RightsUsageChart({ q, rights }: ChartProps) {
     >
       <ResponsiveContainer width="100%" height={Math.max(220, rows.length * 40)}>
         <BarChart data={rows} layout="vertical" margin={{ left: 8, right: 24 }}>
-          <XAxis type="number" {...axisProps} tickFormatter={f.countAxis} />
+          <XAxis type="number" {...countAxis} tickFormatter={f.countAxis} />
           <YAxis type="category" dataKey="name" {...axisProps} width={110} />
           <Tooltip formatter={tooltipFormatter({}, f.count)} cursor={{ fill: "#eef2ff" }} />
-          <Legend />
+          {legend}
           <Bar dataKey="issued" name={t("rightsUsage.issued")} fill="#c7d2fe" />
           <Bar dataKey="redeemed" name={t("rightsUsage.redeemed")} fill="#4f46e5" />
         </BarChart>
@@ -310,7 +315,7 @@ export function RightsCostChart({ q }: ChartProps) {
             label={{ value: t("rightsCost.band"), position: "insideTopRight", fontSize: 11, fill: "#047857" }}
           />
           <Tooltip formatter={tooltipFormatter({ costRate: f.percent }, f.money)} />
-          <Legend />
+          {legend}
           <Bar yAxisId="money" dataKey="rightsCost" name={t("rightsCost.rightsCost")} fill="#c7d2fe" />
           <Line yAxisId="r" dataKey="costRate" name={t("rightsCost.costRate")} stroke="#4f46e5" strokeWidth={2} dot={false} connectNulls />
         </ComposedChart>
@@ -354,7 +359,7 @@ export function MemberRoiChart({ q }: ChartProps) {
           <YAxis yAxisId="money" {...axisProps} tickFormatter={f.moneyAxis} width={64} />
           <YAxis yAxisId="roi" orientation="right" {...axisProps} tickFormatter={(v: number) => `${v}×`} width={44} />
           <Tooltip formatter={tooltipFormatter({ roi: f.times }, f.money)} />
-          <Legend />
+          {legend}
           <Bar yAxisId="money" dataKey="memberSpend" name={t("memberSpend")} fill="#a5b4fc" />
           <Bar yAxisId="money" dataKey="cost" name={t("memberRoi.cost")} fill="#fda4af" />
           <Line yAxisId="roi" dataKey="roi" name={t("memberRoi.roi")} stroke="#312e81" strokeWidth={2} dot={false} connectNulls />
@@ -396,7 +401,7 @@ export function RepurchaseArpuChart({ q }: ChartProps) {
           <YAxis yAxisId="r" {...axisProps} tickFormatter={f.percentAxis} width={52} />
           <YAxis yAxisId="money" orientation="right" {...axisProps} tickFormatter={f.moneyAxis} width={64} />
           <Tooltip formatter={tooltipFormatter({ rate: f.percent, arpu: f.money }, f.count)} />
-          <Legend />
+          {legend}
           <Line yAxisId="r" dataKey="rate" name={t("repurchaseArpu.rate")} stroke="#4f46e5" strokeWidth={2} dot={false} connectNulls />
           <Line yAxisId="money" dataKey="arpu" name={t("repurchaseArpu.arpu")} stroke="#f59e0b" strokeWidth={2} dot={false} connectNulls />
         </LineChart>
@@ -435,7 +440,7 @@ export function RevenueShareChart({ q }: ChartProps) {
           <YAxis yAxisId="money" {...axisProps} tickFormatter={f.moneyAxis} width={64} />
           <YAxis yAxisId="r" orientation="right" {...axisProps} tickFormatter={f.percentAxis} width={52} domain={[0, 1]} />
           <Tooltip formatter={tooltipFormatter({ share: f.percent }, f.money)} />
-          <Legend />
+          {legend}
           <Area yAxisId="money" dataKey="memberSpend" name={t("memberSpend")} stackId="s" fill="#c7d2fe" stroke="#6366f1" />
           <Area yAxisId="money" dataKey="guestSpend" name={t("revenueShare.guestSpend")} stackId="s" fill="#e5e7eb" stroke="#9ca3af" />
           <Line yAxisId="r" dataKey="share" name={t("revenueShare.share")} stroke="#312e81" strokeWidth={2} dot={false} connectNulls />
@@ -498,9 +503,9 @@ export function LifecycleChart({ q, over = true }: ChartProps & { over?: boolean
             <AreaChart data={rows}>
               {grid}
               <XPeriod f={f} granularity={q.granularity} />
-              <YAxis {...axisProps} tickFormatter={f.countAxis} width={48} />
+              <YAxis {...countAxis} tickFormatter={f.countAxis} width={48} />
               <Tooltip formatter={tooltipFormatter({}, f.count)} />
-              <Legend />
+              {legend}
               {lifecycleStages.map((k) => (
                 <Area key={k} dataKey={k} name={t(`lifecycle.${k}`)} stackId="l" fill={stageColors[k]} fillOpacity={0.35} stroke={stageColors[k]} />
               ))}
@@ -692,10 +697,10 @@ export function PointsChart({ q }: ChartProps) {
         <ComposedChart data={rows} stackOffset="sign">
           {grid}
           <XPeriod f={f} granularity={q.granularity} />
-          <YAxis yAxisId="pts" {...axisProps} tickFormatter={f.countAxis} width={52} />
+          <YAxis yAxisId="pts" {...countAxis} tickFormatter={f.countAxis} width={52} />
           <YAxis yAxisId="money" orientation="right" {...axisProps} tickFormatter={f.moneyAxis} width={64} />
           <Tooltip formatter={tooltipFormatter({ liability: f.money, redeemedNeg: (v) => f.count(-v), expiredNeg: (v) => f.count(-v) }, f.count)} />
-          <Legend />
+          {legend}
           <Bar yAxisId="pts" dataKey="issued" name={t("points.issued")} stackId="p" fill="#818cf8" />
           <Bar yAxisId="pts" dataKey="redeemedNeg" name={t("points.redeemed")} stackId="p" fill="#10b981" />
           <Bar yAxisId="pts" dataKey="expiredNeg" name={t("points.expired")} stackId="p" fill="#f59e0b" />

@@ -49,7 +49,7 @@ export function KpiCards({ q }: { q: MetricQueryArgs }) {
     k === "count" ? f.count(v) : k === "money" ? f.money(v) : k === "rate" ? f.percent(v) : f.times(v);
 
   return (
-    <ul className="mb-6 grid grid-cols-2 gap-4 md:grid-cols-3 xl:grid-cols-6" aria-label={t("label")}>
+    <ul className="mb-6 grid grid-cols-2 gap-4 md:grid-cols-3" aria-label={t("label")}>
       {kpis.map((k) => {
         // Rates change in percentage points; amounts, counts and ROI relative to before.
         const delta =
@@ -76,7 +76,7 @@ export function KpiCards({ q }: { q: MetricQueryArgs }) {
             {k.loading ? (
               <p className="mt-1 h-7 w-24 animate-pulse rounded bg-gray-100" role="status" aria-label={t("loading")} />
             ) : (
-              <p className="mt-1 truncate text-xl font-semibold tracking-tight text-gray-900 tabular-nums" data-testid={`kpi-${k.key}-value`}>
+              <p className="mt-1 truncate text-2xl font-semibold tracking-tight text-gray-900 tabular-nums" data-testid={`kpi-${k.key}-value`}>
                 {value(k.kind, k.now)}
               </p>
             )}

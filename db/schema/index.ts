@@ -1,3 +1,4 @@
 export * from "./tenancy";
 export * from "./program";
 export * from "./members";
+export * from "./dashboards";
