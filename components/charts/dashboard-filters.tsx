@@ -70,22 +70,22 @@ export function DashboardFiltersBar({ filters, tiers }: { filters: DashboardFilt
               update({ range: "custom", from: custom.from, to: custom.to, granularity: defaultGranularity(custom.from, custom.to) });
           }}
         >
-          <label className="text-xs font-medium text-gray-600">
-            {t("from")}
-            <input type="date" value={custom.from} max={custom.to} onChange={(e) => setCustom({ ...custom, from: e.target.value })} className={inputClass} />
-          </label>
-          <label className="text-xs font-medium text-gray-600">
-            {t("to")}
-            <input type="date" value={custom.to} min={custom.from} onChange={(e) => setCustom({ ...custom, to: e.target.value })} className={inputClass} />
-          </label>
+          <div className="text-xs font-medium text-gray-600">
+            <label htmlFor="dashboard-from">{t("from")}</label>
+            <input id="dashboard-from" type="date" value={custom.from} max={custom.to} onChange={(e) => setCustom({ ...custom, from: e.target.value })} className={inputClass} />
+          </div>
+          <div className="text-xs font-medium text-gray-600">
+            <label htmlFor="dashboard-to">{t("to")}</label>
+            <input id="dashboard-to" type="date" value={custom.to} min={custom.from} onChange={(e) => setCustom({ ...custom, to: e.target.value })} className={inputClass} />
+          </div>
           <button type="submit" className="h-8 rounded-md bg-accent-600 px-3 text-sm font-medium text-white hover:bg-accent-700">
             {t("apply")}
           </button>
         </form>
       ) : null}
-      <label className="text-xs font-medium text-gray-600">
-        {t("tier")}
-        <select value={filters.tier ?? ""} onChange={(e) => update({ tier: e.target.value || null })} className={inputClass}>
+      <div className="text-xs font-medium text-gray-600">
+        <label htmlFor="dashboard-tier">{t("tier")}</label>
+        <select id="dashboard-tier" value={filters.tier ?? ""} onChange={(e) => update({ tier: e.target.value || null })} className={inputClass}>
           <option value="">{t("allTiers")}</option>
           {tiers.map((tier) => (
             <option key={tier.code} value={tier.code}>
@@ -93,17 +93,17 @@ export function DashboardFiltersBar({ filters, tiers }: { filters: DashboardFilt
             </option>
           ))}
         </select>
-      </label>
-      <label className="text-xs font-medium text-gray-600">
-        {t("granularity")}
-        <select value={filters.granularity} onChange={(e) => update({ granularity: e.target.value })} className={inputClass}>
+      </div>
+      <div className="text-xs font-medium text-gray-600">
+        <label htmlFor="dashboard-granularity">{t("granularity")}</label>
+        <select id="dashboard-granularity" value={filters.granularity} onChange={(e) => update({ granularity: e.target.value })} className={inputClass}>
           {granularities.map((g) => (
             <option key={g} value={g}>
               {t(`granularities.${g}`)}
             </option>
           ))}
         </select>
-      </label>
+      </div>
       <p className="ml-auto text-sm text-gray-500" data-testid="dashboard-range">
         {filters.from} ~ {filters.to}
       </p>
