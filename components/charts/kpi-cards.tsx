@@ -68,7 +68,7 @@ export function KpiCards({ q }: { q: MetricQueryArgs }) {
           delta === null
             ? t("noChange")
             : k.kind === "rate"
-              ? `${delta >= 0 ? "+" : ""}${(delta * 100).toFixed(1)} ${t("pp")}`
+              ? `${Math.round(delta * 1000) > 0 ? "+" : ""}${(Math.round(delta * 1000) / 10).toFixed(1)} ${t("pp")}`
               : `${delta >= 0 ? "+" : ""}${f.percent(delta)}`;
         return (
           <li key={k.key} className="rounded-xl border border-gray-200 bg-white px-4 py-3 shadow-xs" data-testid={`kpi-${k.key}`}>
