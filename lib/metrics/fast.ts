@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { listVersions, loadProgramVersion, type LoadedProgram } from "@/lib/program/store";
-import { addDays, startOfBusinessDate } from "@/lib/util/dates";
+import { addDays, businessDate } from "@/lib/util/dates";
 import { metricContext, num, periodTable, ratio, seriesAndTotal, type Metric, type MetricContext, type MetricParams } from "./common";
 import { metrics, type MetricName } from "./index";
 import type { Lifecycle } from "./lifecycle";
@@ -32,12 +32,14 @@ async function fastContext(db: Db, params: MetricParams): Promise<MetricContext>
   const ctx = await metricContext(db, params);
   const versions = await listVersions(db, params.merchantId);
   const loaded = new Map<number, Promise<LoadedProgram>>([[ctx.program.version, Promise.resolve(ctx.program)]]);
+  // A version starting at instant t is in force at the end of business date d iff t < start of d + 1,
+  // i.e. iff businessDate(t) ≤ d: compare dates as strings instead of building instants per day.
+  const firstDates = versions.map((v) => ({ version: v.version, from: businessDate(v.effectiveFrom, ctx.timeZone) }));
   return {
     ...ctx,
     programOn(date) {
-      const endOfDay = startOfBusinessDate(addDays(date, 1), ctx.timeZone);
-      let version = versions[0]?.version ?? ctx.program.version;
-      for (const v of versions) if (v.effectiveFrom < endOfDay) version = v.version;
+      let version = firstDates[0]?.version ?? ctx.program.version;
+      for (const v of firstDates) if (v.from <= date) version = v.version;
       let p = loaded.get(version);
       if (!p) loaded.set(version, (p = loadProgramVersion(db, params.merchantId, version)));
       return p;
