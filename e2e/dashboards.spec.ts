@@ -30,7 +30,7 @@ test("a manager reads the overview, changes range and tier, drills into a tier a
   await signIn(page, "owner");
   await seedMembers(page);
   await page.goto("/");
-  await expect(page.getByRole("heading", { name: "经营概览" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "概览", level: 1 })).toBeVisible();
   // Our three members at least (parallel tests may add their own); member spend includes our ¥250.00.
   await expect(page.getByTestId("kpi-members-value")).toBeVisible();
   expect(Number((await page.getByTestId("kpi-members-value").innerText()).replace(/,/g, ""))).toBeGreaterThanOrEqual(3);
