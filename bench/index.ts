@@ -3,6 +3,9 @@ const [benchName, ...args] = process.argv.slice(2);
 const benches: Record<string, () => Promise<void>> = {
   seed: async () => (await import("./seed")).benchSeed(args),
   ingest: async () => (await import("./ingest")).benchIngest(args),
+  metrics: async () => {
+    await import("./metrics");
+  },
   members: async () => {
     await import("./members");
   },

@@ -12,6 +12,9 @@ import { randomToken } from "@/lib/util/ids";
 import { roles } from "@/db/schema";
 import { periodJobInput } from "@/lib/schemas/events";
 import { seedMerchantHistory } from "@/lib/seed/generate";
+import { refreshDailyAggregates } from "@/lib/metrics/rollup";
+import { currentProgram } from "@/lib/program/store";
+import { addDays, businessDate } from "@/lib/util/dates";
 
 async function withDb<T>(fn: (database: Database) => Promise<T>): Promise<T> {
   const database = await openDatabase(configuredOptions());
@@ -77,6 +80,23 @@ program
     if (!parsed.success) throw new AppError("validation_failed", `--as-of: ${parsed.error.issues[0].message}`);
     const r = await withDb(async ({ db }) => runPeriodJob(db, (await findMerchantBySlugOrThrow(db, o.merchant)).id, parsed.data.asOf));
     console.log(r.daysRun.length ? `ran ${r.daysRun.length} day(s): ${r.daysRun[0]} … ${r.daysRun.at(-1)}` : "nothing to run: every day up to that date has run");
+  });
+
+program
+  .command("metrics")
+  .description("KPI rollups")
+  .command("rollup")
+  .requiredOption("--merchant <slug>")
+  .option("--from <date>", "first business date to (re)build (default: where the rollups end)")
+  .option("--to <date>", "last business date (default: yesterday in the merchant's time zone)")
+  .action(async (o: { merchant: string; from?: string; to?: string }) => {
+    await withDb(async ({ db }) => {
+      const m = await findMerchantBySlugOrThrow(db, o.merchant);
+      const tz = (await currentProgram(db, m.id)).timeZone;
+      const to = o.to ?? addDays(businessDate(new Date(), tz), -1);
+      const c = await refreshDailyAggregates(db, m.id, o.from ?? to, to);
+      console.log(`rollups cover ${c.firstDate} … ${c.throughDate}`);
+    });
   });
 
 program

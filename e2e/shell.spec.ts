@@ -12,7 +12,7 @@ for (const role of Object.keys(demo) as DemoRole[]) {
     await expect(page.getByTestId("user-name")).toHaveText(demo[role].name);
     await expect(page.getByTestId("user-role")).toHaveText(demo[role].roleZh);
     await expect(page.getByRole("heading", { level: 1, name: "概览" })).toBeVisible();
-    await expect(page.getByText("该模块尚未上线")).toBeVisible();
+    await expect(page.getByRole("list", { name: "核心指标" })).toBeVisible();
   });
 }
 
@@ -42,7 +42,7 @@ test("switching to English translates the shell, and back", async ({ page }) => 
   for (const label of navEn) await expect(nav.getByRole("link", { name: label, exact: true })).toBeVisible();
   await expect(page.getByTestId("user-role")).toHaveText(demo.analyst.roleEn);
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
-  await expect(page.getByText("Not built yet")).toBeVisible();
+  await expect(page.getByRole("list", { name: "Key figures" })).toBeVisible();
 
   // The choice is remembered across navigations.
   await nav.getByRole("link", { name: "Settings", exact: true }).click();

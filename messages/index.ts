@@ -5,6 +5,8 @@ import workbenchZh from "./areas/workbench.zh-CN.json";
 import workbenchEn from "./areas/workbench.en.json";
 import membersZh from "./areas/members.zh-CN.json";
 import membersEn from "./areas/members.en.json";
+import dashboardsZh from "./areas/dashboards.zh-CN.json";
+import dashboardsEn from "./areas/dashboards.en.json";
 
 /**
  * Messages per locale: the core file plus one pair of files per product area
@@ -16,6 +18,7 @@ const areas: [Messages, Messages][] = [
   // [zh-CN, en] per area, e.g. [membersZh, membersEn]
   [workbenchZh, workbenchEn],
   [membersZh, membersEn],
+  [dashboardsZh, dashboardsEn],
 ];
 
 function merge(core: Messages, extra: Messages[]): Messages {

@@ -2,3 +2,4 @@ export * from "./tenancy";
 export * from "./program";
 export * from "./members";
 export * from "./member-workspace";
+export * from "./dashboards";

@@ -12,6 +12,7 @@ import { applyEvent } from "./apply";
 import { loadDailyCounts, loadLots, loadMembers, loadOrders, loadRights, loadSources, loadWindowed, lockKeys } from "./load";
 import { windowsUsed } from "./rules";
 import { writeBatch } from "./write";
+import { invalidateRollupsFrom } from "@/lib/metrics/rollup";
 
 export interface Candidate {
   index: number;
@@ -183,5 +184,7 @@ async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[]): Pro
     }
   }
   await writeBatch(tx, b, eventRows);
+  const dates = eventRows.map((r) => businessDate(r.occurredAt as Date, programs.get(r.programVersion)!.timeZone)).sort();
+  if (dates.length) await invalidateRollupsFrom(tx, merchantId, dates[0]);
   return results;
 }

@@ -8,6 +8,7 @@ import { Batch } from "./batch";
 import { loadMembers, loadWindowed, lockKeys } from "./load";
 import { describeThresholds, qualifyingRank, windowsUsed } from "./rules";
 import { writeBatch } from "./write";
+import { invalidateRollupsFrom } from "@/lib/metrics/rollup";
 
 export interface PeriodRunResult {
   asOf: string;
@@ -66,6 +67,7 @@ async function runDay(db: Db, merchantId: string, date: string, last: boolean) {
       await updateRfm(tx, merchantId, dayEnd);
     }
     await tx.insert(periodRuns).values({ merchantId, businessDate: date });
+    await invalidateRollupsFrom(tx, merchantId, date);
   });
 }
 

@@ -1,0 +1,231 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type Db } from "@/db/client";
+import { listVersions, loadProgramVersion, type LoadedProgram } from "@/lib/program/store";
+import { addDays, businessDate } from "@/lib/util/dates";
+import { metricContext, num, periodTable, ratio, seriesAndTotal, type Metric, type MetricContext, type MetricParams } from "./common";
+import { metrics, type MetricName } from "./index";
+import type { Lifecycle } from "./lifecycle";
+import { operatingCost, type MemberRoi } from "./member-roi";
+import type { Period } from "./periods";
+import type { Points } from "./points";
+import type { RevenueShare } from "./revenue-share";
+import type { Rfm } from "./rfm";
+import type { RightsCost } from "./rights-cost";
+import type { TierCounts } from "./tier-distribution";
+import { rollupCoverage, type RollupCoverage } from "./rollup";
+
+/*
+ * The fast path: the same metrics, answered from metric_daily (lib/metrics/rollup.ts) instead of the
+ * raw tables. Per period, the days metric_daily covers are summed there (flows) or read at the
+ * period's last day (state at the end: points outstanding, tiers, lifecycle, RFM); any day it does
+ * not cover yet (typically today, before the period job closes it) is asked of the raw function for
+ * just those days, so the answer is always the raw answer. A tier filter ("members whose tier is
+ * this one now") cannot be pre-aggregated by day, so filtered queries, and the metrics whose
+ * distinct counts don't add up over days (tier-changes, rights-usage, repurchase, arpu, retention),
+ * use the raw functions.
+ */
+
+type Cov = RollupCoverage;
+
+/** metricContext with programOn memoised per program version (member-roi asks it once per day). */
+async function fastContext(db: Db, params: MetricParams): Promise<MetricContext> {
+  const ctx = await metricContext(db, params);
+  const versions = await listVersions(db, params.merchantId);
+  const loaded = new Map<number, Promise<LoadedProgram>>([[ctx.program.version, Promise.resolve(ctx.program)]]);
+  // A version starting at instant t is in force at the end of business date d iff t < start of d + 1,
+  // i.e. iff businessDate(t) ≤ d: compare dates as strings instead of building instants per day.
+  const firstDates = versions.map((v) => ({ version: v.version, from: businessDate(v.effectiveFrom, ctx.timeZone) }));
+  return {
+    ...ctx,
+    programOn(date) {
+      let version = firstDates[0]?.version ?? ctx.program.version;
+      for (const v of firstDates) if (v.from <= date) version = v.version;
+      let p = loaded.get(version);
+      if (!p) loaded.set(version, (p = loadProgramVersion(db, params.merchantId, version)));
+      return p;
+    },
+  };
+}
+
+/** The parts of a period outside the covered days (each a range to ask the raw function for). */
+function uncovered(p: Period, cov: Cov): Period[] {
+  const out: Period[] = [];
+  if (p.start < cov.firstDate) out.push({ start: p.start, end: p.end < cov.firstDate ? p.end : addDays(cov.firstDate, -1) });
+  if (p.end > cov.throughDate) out.push({ start: p.start > cov.throughDate ? p.start : addDays(cov.throughDate, 1), end: p.end });
+  return out;
+}
+
+const coveredDay = (d: string, cov: Cov) => d >= cov.firstDate && d <= cov.throughDate;
+
+/** The raw metric's total over [start, end] (one period). */
+async function rawTotal<T>(name: MetricName, ctx: MetricContext, p: Period): Promise<T> {
+  const r = await metrics[name](ctx.db, { merchantId: ctx.merchantId, from: p.start, to: p.end, granularity: "month" });
+  return r.total as T;
+}
+
+interface DailySums {
+  memberSpend: number;
+  guestSpend: number;
+  rightsCost: number;
+  pointsIssued: number;
+  pointsRedeemed: number;
+  pointsExpired: number;
+}
+
+/** Flows per period: sums of metric_daily over the covered days of each period. */
+async function dailySums(ctx: MetricContext, periods: Period[], cov: Cov): Promise<DailySums[]> {
+  const rows = await queryRows<Record<string, unknown>>(
+    ctx.db,
+    sql`select p.i,
+          coalesce(sum(d.member_spend), 0)::bigint as member_spend, coalesce(sum(d.guest_spend), 0)::bigint as guest_spend,
+          coalesce(sum(d.rights_cost), 0)::bigint as rights_cost, coalesce(sum(d.points_issued), 0)::bigint as points_issued,
+          coalesce(sum(d.points_redeemed), 0)::bigint as points_redeemed, coalesce(sum(d.points_expired), 0)::bigint as points_expired
+        from ${periodTable(periods)}
+        left join metric_daily d on d.merchant_id = ${ctx.merchantId}
+          and d.business_date between greatest(p.p_start, ${cov.firstDate}::date) and least(p.p_end, ${cov.throughDate}::date)
+        group by p.i order by p.i`,
+  );
+  return rows.map((r) => ({
+    memberSpend: num(r.member_spend),
+    guestSpend: num(r.guest_spend),
+    rightsCost: num(r.rights_cost),
+    pointsIssued: num(r.points_issued),
+    pointsRedeemed: num(r.points_redeemed),
+    pointsExpired: num(r.points_expired),
+  }));
+}
+
+/** The metric_daily rows of the given (covered) days, by date. */
+async function dailyRows(ctx: MetricContext, dates: string[]) {
+  if (dates.length === 0) return new Map<string, Record<string, unknown>>();
+  const rows = await queryRows<Record<string, unknown>>(
+    ctx.db,
+    sql`select d.business_date::text as day, d.points_outstanding, d.tiers, d.lifecycle_new, d.lifecycle_active, d.lifecycle_dormant, d.lifecycle_lost, d.rfm
+        from metric_daily d
+        where d.merchant_id = ${ctx.merchantId} and d.business_date in (${sql.join(
+          dates.map((x) => sql`${x}::date`),
+          sql`, `,
+        )})`,
+  );
+  return new Map(rows.map((r) => [String(r.day), r]));
+}
+
+const json = <T>(v: unknown): T => (typeof v === "string" ? (JSON.parse(v) as T) : (v as T));
+
+/** Flows of each period: covered days from metric_daily plus the raw answer for the rest. */
+async function flows(ctx: MetricContext, periods: Period[], cov: Cov): Promise<DailySums[]> {
+  const sums = await dailySums(ctx, periods, cov);
+  for (const [i, p] of periods.entries())
+    for (const part of uncovered(p, cov)) {
+      const [share, cost, pts] = await Promise.all([
+        rawTotal<RevenueShare>("revenue-share", ctx, part),
+        rawTotal<RightsCost>("rights-cost", ctx, part),
+        rawTotal<Points>("points", ctx, part),
+      ]);
+      sums[i].memberSpend += share.memberSpend;
+      sums[i].guestSpend += share.guestSpend;
+      sums[i].rightsCost += cost.rightsCost;
+      sums[i].pointsIssued += pts.issued;
+      sums[i].pointsRedeemed += pts.redeemed;
+      sums[i].pointsExpired += pts.expired;
+    }
+  return sums;
+}
+
+/** Wraps a fast computation: raw when filtered by tier or before any rollup exists. */
+function fast<S extends object>(name: MetricName, compute: (ctx: MetricContext, periods: Period[], cov: Cov) => Promise<S[]>): Metric {
+  return async (db, params) => {
+    const cov = params.tier ? null : await rollupCoverage(db, params.merchantId);
+    if (!cov) return metrics[name](db, params);
+    const ctx = await fastContext(db, params);
+    return seriesAndTotal(name, ctx, (periods) => compute(ctx, periods, cov));
+  };
+}
+
+const fastRevenueShare = fast<RevenueShare>("revenue-share", async (ctx, periods, cov) =>
+  (await flows(ctx, periods, cov)).map((s) => ({ memberSpend: s.memberSpend, guestSpend: s.guestSpend, share: ratio(s.memberSpend, s.memberSpend + s.guestSpend) })),
+);
+
+const fastRightsCost = fast<RightsCost>("rights-cost", async (ctx, periods, cov) =>
+  (await flows(ctx, periods, cov)).map((s) => ({ rightsCost: s.rightsCost, memberSpend: s.memberSpend, costRate: ratio(s.rightsCost, s.memberSpend) })),
+);
+
+const fastMemberRoi = fast<MemberRoi>("member-roi", async (ctx, periods, cov) => {
+  const sums = await flows(ctx, periods, cov);
+  return Promise.all(
+    sums.map(async (s, i) => {
+      const operating = await operatingCost(ctx, periods[i]);
+      return { memberSpend: s.memberSpend, rightsCost: s.rightsCost, operatingCost: operating, roi: ratio(s.memberSpend, s.rightsCost + operating) };
+    }),
+  );
+});
+
+/** State at the end of each period: metric_daily's row of its last day, or the raw answer for that day. */
+async function endStates<T>(ctx: MetricContext, periods: Period[], cov: Cov, name: MetricName, fromRow: (r: Record<string, unknown>) => T): Promise<T[]> {
+  const rows = await dailyRows(
+    ctx,
+    periods.map((p) => p.end).filter((d) => coveredDay(d, cov)),
+  );
+  return Promise.all(
+    periods.map(async (p) => {
+      const row = coveredDay(p.end, cov) ? rows.get(p.end) : undefined;
+      return row ? fromRow(row) : rawTotal<T>(name, ctx, { start: p.end, end: p.end });
+    }),
+  );
+}
+
+const roundHalfUp = (x: number) => Math.floor(x + 0.5);
+
+const fastPoints = fast<Points>("points", async (ctx, periods, cov) => {
+  const [sums, outstanding, centiFen] = await Promise.all([
+    flows(ctx, periods, cov),
+    endStates(ctx, periods, cov, "points", (r) => ({ outstanding: num(r.points_outstanding) })),
+    Promise.all(periods.map(async (p) => (await ctx.programOn(p.end)).points.pointValueCentiFen)),
+  ]);
+  return sums.map((s, i) => ({
+    issued: s.pointsIssued,
+    redeemed: s.pointsRedeemed,
+    expired: s.pointsExpired,
+    outstanding: outstanding[i].outstanding,
+    liability: roundHalfUp((outstanding[i].outstanding * centiFen[i]) / 100),
+  }));
+});
+
+const fastTierDistribution = fast<TierCounts>("tier-distribution", async (ctx, periods, cov) => {
+  const states = await endStates<TierCounts>(ctx, periods, cov, "tier-distribution", (r) => json<TierCounts>(r.tiers));
+  // Keys as the raw metric gives them: the program's tiers in rank order (0 when empty), then others.
+  return states.map((s) => {
+    const counts: TierCounts = Object.fromEntries(ctx.program.tiers.map((t) => [t.code, 0]));
+    for (const [k, n] of Object.entries(s)) if (n !== 0 || k in counts) counts[k] = n;
+    return counts;
+  });
+});
+
+const fastLifecycle = fast<Lifecycle>("lifecycle", (ctx, periods, cov) =>
+  endStates<Lifecycle>(ctx, periods, cov, "lifecycle", (r) => ({
+    new: num(r.lifecycle_new),
+    active: num(r.lifecycle_active),
+    dormant: num(r.lifecycle_dormant),
+    lost: num(r.lifecycle_lost),
+  })),
+);
+
+const fastRfm = fast<Rfm>("rfm", (ctx, periods, cov) => endStates<Rfm>(ctx, periods, cov, "rfm", (r) => json<Rfm>(r.rfm)));
+
+/**
+ * The metrics as the API and the dashboards serve them: from the daily rollups where the metric
+ * allows, else the raw functions (`metrics`, the reference these must always agree with).
+ */
+export const fastMetrics: Record<MetricName, Metric> = {
+  ...metrics,
+  "revenue-share": fastRevenueShare,
+  "rights-cost": fastRightsCost,
+  "member-roi": fastMemberRoi,
+  points: fastPoints,
+  "tier-distribution": fastTierDistribution,
+  lifecycle: fastLifecycle,
+  rfm: fastRfm,
+};
+
+/** The metrics fastMetrics answers from the rollups (unfiltered). */
+export const rolledUpMetrics: MetricName[] = ["revenue-share", "rights-cost", "member-roi", "points", "tier-distribution", "lifecycle", "rfm"];

@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "@/db/client";
+import { createMerchant } from "@/lib/tenancy/merchants";
+import { ingestEvents } from "@/lib/engine/ingest";
+import { metrics } from "@/lib/metrics";
+import { fastMetrics } from "@/lib/metrics/fast";
+import { refreshDailyAggregates, rollupCoverage } from "@/lib/metrics/rollup";
+import { testDatabases } from "../db";
+
+describe.each(testDatabases)("rollups and backdated events on $name", ({ open }) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await open();
+  });
+  afterAll(() => database.close());
+
+  it("an event dated inside the covered days makes those days stale, and the fast answer stays exact", async () => {
+    const db = database.db;
+    const m = (await createMerchant(db, { slug: "backdated", name: "B", demoProgram: true })).id;
+    await ingestEvents(db, m, [
+      { id: "r", type: "member.registered", occurredAt: "2026-03-01T09:00:00+08:00", memberId: "M", data: {} },
+      { id: "o1", type: "order.paid", occurredAt: "2026-03-02T10:00:00+08:00", memberId: "M", data: { orderId: "o1", amount: 10_000 } },
+      { id: "o2", type: "order.paid", occurredAt: "2026-03-10T10:00:00+08:00", memberId: "M", data: { orderId: "o2", amount: 20_000 } },
+    ]);
+    await refreshDailyAggregates(db, m, "2026-03-01", "2026-03-31");
+    expect((await rollupCoverage(db, m))?.throughDate).toBe("2026-03-31");
+    // A late order dated 5 March: the rollups now end on 4 March.
+    await ingestEvents(db, m, [{ id: "o3", type: "order.paid", occurredAt: "2026-03-05T10:00:00+08:00", memberId: "M", data: { orderId: "o3", amount: 5_000 } }]);
+    expect((await rollupCoverage(db, m))?.throughDate).toBe("2026-03-04");
+    const params = { merchantId: m, from: "2026-03-01", to: "2026-03-31", granularity: "month" as const };
+    const fast = await fastMetrics["revenue-share"](db, params);
+    expect(fast).toEqual(await metrics["revenue-share"](db, params));
+    expect((fast.total as { memberSpend: number }).memberSpend).toBe(35_000); // ¥100 + ¥200 + ¥50
+  });
+});
