@@ -13,5 +13,7 @@ export const areas = [
 export type AreaKey = (typeof areas)[number]["key"];
 
 export function isActive(href: string, pathname: string) {
-  return href === "/" ? pathname === "/" : pathname === href || pathname.startsWith(`${href}/`);
+  // The overview owns the dashboard pages under /dashboards too.
+  if (href === "/") return pathname === "/" || pathname.startsWith("/dashboards");
+  return pathname === href || pathname.startsWith(`${href}/`);
 }
