@@ -1,0 +1,63 @@
+// The load generator of `npm run bench -- ingest`, run as a plain Node process of its own (not
+// under tsx, whose loader slowed the measured client several times over in this benchmark).
+// Usage: node bench/load.mjs <ping|insert|single|batch|floor> <base> <key> <dbUrl> <merchantId> <members> <seconds> <warmup> <clients>
+import postgres from "postgres";
+
+const [mode, base, key, dbUrl, merchantId, membersArg, secondsArg, warmupArg, clientsArg] = process.argv.slice(2);
+const MEMBERS = Number(membersArg);
+const clients = Number(clientsArg);
+let seq = 0;
+const tag = `${mode}-${Date.now().toString(36)}`;
+const order = (c) => {
+  const n = ++seq;
+  return { id: `${tag}-${c}-${n}`, type: "order.paid", occurredAt: "2026-03-05T12:00:00+08:00", memberId: `B${(n * 7919) % MEMBERS}`, data: { orderId: `${tag}-o-${c}-${n}`, amount: 1000 + (n % 50) * 100 } };
+};
+async function post(body) {
+  const res = await fetch(`${base}/api/v1/events`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify(body) });
+  const json = await res.json();
+  if (!res.ok) throw new Error(`${res.status} ${JSON.stringify(json).slice(0, 200)}`);
+  return json.results.filter((r) => r.status === "applied").length;
+}
+const sql = mode === "floor" ? postgres(dbUrl, { max: clients, onnotice: () => {} }) : null;
+const once = {
+  ping: async () => {
+    const r = await fetch(`${base}/api/v1/bench/ping`);
+    await r.arrayBuffer();
+    return r.ok ? 1 : 0;
+  },
+  insert: async () => {
+    const r = await fetch(`${base}/api/v1/bench/insert`, { method: "POST" });
+    await r.arrayBuffer();
+    return r.ok ? 1 : 0;
+  },
+  single: (c) => post(order(c)),
+  batch: (c) => post({ events: Array.from({ length: 1000 }, () => order(c)) }),
+  // What one event needs, issued directly: event row, order, member update, ledger row, lot, growth row.
+  floor: async () => {
+    const n = ++seq;
+    const member = `B${(n * 104729) % MEMBERS}`;
+    const id = `${tag}-${n}`;
+    await sql.begin(async (tx) => {
+      await tx`insert into events (merchant_id, event_id, type, occurred_at, member_id, body_hash, payload, program_version) values (${merchantId}, ${id}, 'order.paid', now(), ${member}, 'h', '{}', 1)`;
+      await tx`insert into orders (merchant_id, order_id, member_id, event_id, paid_at, business_date, amount) values (${merchantId}, ${id}, ${member}, ${id}, now(), current_date, 1000)`;
+      await tx`update members set points_balance = points_balance + 10, growth = growth + 10, lifetime_spend = lifetime_spend + 1000, order_count = order_count + 1 where merchant_id = ${merchantId} and member_id = ${member}`;
+      await tx`insert into points_ledger (merchant_id, member_id, delta, kind, source, reason, occurred_at, business_date) values (${merchantId}, ${member}, 10, 'earn', ${id}, 'floor', now(), current_date)`;
+      await tx`insert into points_lots (merchant_id, member_id, source, earned_at, expires_at, amount, remaining) values (${merchantId}, ${member}, ${id}, now(), now() + interval '1 year', 10, 10)`;
+      await tx`insert into growth_ledger (merchant_id, member_id, delta, kind, source, reason, occurred_at, business_date) values (${merchantId}, ${member}, 10, 'earn', ${id}, 'floor', now(), current_date)`;
+    });
+    return 1;
+  },
+}[mode];
+
+async function run(seconds) {
+  const end = Date.now() + seconds * 1000;
+  const t0 = Date.now();
+  let units = 0;
+  await Promise.all(Array.from({ length: clients }, async (_, c) => {
+    while (Date.now() < end) units += await once(c);
+  }));
+  return units / ((Date.now() - t0) / 1000);
+}
+await run(Number(warmupArg)); // a fresh server's JIT needs a few thousand requests
+console.log(JSON.stringify({ rate: await run(Number(secondsArg)) }));
+await sql?.end();
