@@ -54,7 +54,10 @@ async function run(seconds) {
   const t0 = Date.now();
   let units = 0;
   await Promise.all(Array.from({ length: clients }, async (_, c) => {
-    while (Date.now() < end) units += await once(c);
+    while (Date.now() < end) {
+      const done = await once(c); // not `units += await …`: that reads units before the await and loses the other clients' counts
+      units += done;
+    }
   }));
   return units / ((Date.now() - t0) / 1000);
 }
