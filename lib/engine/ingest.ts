@@ -129,10 +129,13 @@ async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[]): Pro
   const tz = (c: Candidate) => programOf(c).timeZone;
 
   const b = new Batch(merchantId);
-  await loadMembers(tx, b, [...memberIds]);
-  await loadOrders(tx, b, [...orderIds]);
-  await loadLots(tx, b, fresh.filter((c) => c.event.type === "order.refunded" && c.event.memberId).map((c) => c.event.memberId!));
-  await loadRights(tx, b, fresh.flatMap((c) => (c.event.type === "right.redeemed" ? [c.event.data.grantId] : [])));
+  // The loads are independent: issued together, postgres.js pipelines them on the connection.
+  const loads: Promise<unknown>[] = [
+    loadMembers(tx, b, [...memberIds]),
+    loadOrders(tx, b, [...orderIds]),
+    loadLots(tx, b, fresh.filter((c) => c.event.type === "order.refunded" && c.event.memberId).map((c) => c.event.memberId!)),
+    loadRights(tx, b, fresh.flatMap((c) => (c.event.type === "right.redeemed" ? [c.event.data.grantId] : []))),
+  ];
 
   const sources: string[] = [];
   const dailyMembers: string[] = [];
@@ -156,13 +159,15 @@ async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[]): Pro
       dailyDates.push(date);
     }
   }
-  await loadSources(tx, b, sources);
-  await loadDailyCounts(tx, b, dailyMembers, dailyDates);
+  loads.push(loadSources(tx, b, sources), loadDailyCounts(tx, b, dailyMembers, dailyDates));
   const windowed = [...programs.values()].some((p) => [...windowsUsed(p)].some((w) => !w.endsWith(":lifetime")));
   if (windowed) {
     const earliest = fresh.reduce((min, c) => (c.at < min ? c.at : min), new Date());
-    await loadWindowed(tx, b, [...memberIds], addDays(businessDate(earliest, "UTC"), -400));
+    loads.push(loadWindowed(tx, b, [...memberIds], addDays(businessDate(earliest, "UTC"), -400)));
   }
+  const settled = await Promise.allSettled(loads);
+  const failed = settled.find((r) => r.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
 
   const results: EventResult[] = [];
   const eventRows: (typeof events.$inferInsert)[] = [];
