@@ -129,13 +129,10 @@ async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[]): Pro
   const tz = (c: Candidate) => programOf(c).timeZone;
 
   const b = new Batch(merchantId);
-  // The loads are independent: issued together, postgres.js pipelines them on the connection.
-  const loads: Promise<unknown>[] = [
-    loadMembers(tx, b, [...memberIds]),
-    loadOrders(tx, b, [...orderIds]),
-    loadLots(tx, b, fresh.filter((c) => c.event.type === "order.refunded" && c.event.memberId).map((c) => c.event.memberId!)),
-    loadRights(tx, b, fresh.flatMap((c) => (c.event.type === "right.redeemed" ? [c.event.data.grantId] : []))),
-  ];
+  await loadMembers(tx, b, [...memberIds]);
+  await loadOrders(tx, b, [...orderIds]);
+  await loadLots(tx, b, fresh.filter((c) => c.event.type === "order.refunded" && c.event.memberId).map((c) => c.event.memberId!));
+  await loadRights(tx, b, fresh.flatMap((c) => (c.event.type === "right.redeemed" ? [c.event.data.grantId] : [])));
 
   const sources: string[] = [];
   const dailyMembers: string[] = [];
@@ -159,15 +156,13 @@ async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[]): Pro
       dailyDates.push(date);
     }
   }
-  loads.push(loadSources(tx, b, sources), loadDailyCounts(tx, b, dailyMembers, dailyDates));
+  await loadSources(tx, b, sources);
+  await loadDailyCounts(tx, b, dailyMembers, dailyDates);
   const windowed = [...programs.values()].some((p) => [...windowsUsed(p)].some((w) => !w.endsWith(":lifetime")));
   if (windowed) {
     const earliest = fresh.reduce((min, c) => (c.at < min ? c.at : min), new Date());
-    loads.push(loadWindowed(tx, b, [...memberIds], addDays(businessDate(earliest, "UTC"), -400)));
+    await loadWindowed(tx, b, [...memberIds], addDays(businessDate(earliest, "UTC"), -400));
   }
-  const settled = await Promise.allSettled(loads);
-  const failed = settled.find((r) => r.status === "rejected");
-  if (failed) throw (failed as PromiseRejectedResult).reason;
 
   const results: EventResult[] = [];
   const eventRows: (typeof events.$inferInsert)[] = [];

@@ -11,13 +11,9 @@ const ledgerColumns = { memberId: "text", delta: "bigint", kind: "text", source:
 /** Writes everything a batch changed: multi-row inserts and one set-based update per table. */
 export async function writeBatch(tx: Db, b: Batch, eventRows: (typeof events.$inferInsert)[]) {
   const m = b.merchantId;
-  // The statements are independent: issue them together so postgres.js pipelines them on the
-  // transaction's connection (one round trip of waiting instead of one per table), then wait for all.
-  const pending: Promise<unknown>[] = [];
-  const run = (q: PromiseLike<unknown>) => pending.push(Promise.resolve(q));
-  run(insertRows(tx, "events", m, { eventId: "text", type: "text", occurredAt: "timestamptz", memberId: "text", bodyHash: "text", payload: "jsonb", programVersion: "int" }, eventRows));
+  await insertRows(tx, "events", m, { eventId: "text", type: "text", occurredAt: "timestamptz", memberId: "text", bodyHash: "text", payload: "jsonb", programVersion: "int" }, eventRows);
   const allMembers = [...b.members.values()];
-  run(insertRows(
+  await insertRows(
     tx,
     "members",
     m,
@@ -28,7 +24,7 @@ export async function writeBatch(tx: Db, b: Batch, eventRows: (typeof events.$in
       rfmR: "smallint", rfmF: "smallint", rfmM: "smallint",
     },
     allMembers.filter((x) => x.isNew),
-  ));
+  );
   const changed = allMembers.filter((x) => !x.isNew && x.dirty);
   if (changed.length) {
     const rows = changed.map((x) => ({
@@ -47,16 +43,16 @@ export async function writeBatch(tx: Db, b: Batch, eventRows: (typeof events.$in
       streak: x.checkinStreak,
       life: x.lifecycle,
     }));
-    run(tx.execute(sql`
+    await tx.execute(sql`
       update members m set tier_code = x.tier, tier_since = x.since, manual_tier_code = x.manual, trial_until = x.trial,
         growth = x.growth, points_balance = x.bal, points_debt = x.debt, lifetime_spend = x.spend, order_count = x.orders,
         last_order_at = x.last, last_checkin_date = x.ci, checkin_streak = x.streak, lifecycle = x.life, updated_at = now()
       from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id text, tier text, since timestamptz, manual text, trial timestamptz,
         growth bigint, bal bigint, debt bigint, spend bigint, orders int, last timestamptz, ci date, streak int, life text)
-      where m.merchant_id = ${m} and m.member_id = x.id and ${inList(sql`m.member_id`, changed.map((x) => x.memberId))}`));
+      where m.merchant_id = ${m} and m.member_id = x.id and ${inList(sql`m.member_id`, changed.map((x) => x.memberId))}`);
   }
   const allOrders = [...b.orders.values()];
-  run(insertRows(
+  await insertRows(
     tx,
     "orders",
     m,
@@ -65,39 +61,39 @@ export async function writeBatch(tx: Db, b: Batch, eventRows: (typeof events.$in
       refundedAmount: "bigint", pointsEarned: "bigint", growthEarned: "bigint", pointsClawed: "bigint", growthClawed: "bigint", tierAtOrder: "text",
     },
     allOrders.filter((o) => o.isNew),
-  ));
+  );
   const changedOrders = allOrders.filter((o) => !o.isNew && o.dirty).map((o) => ({ id: o.orderId, r: o.refundedAmount, p: o.pointsClawed, g: o.growthClawed }));
   if (changedOrders.length)
-    run(tx.execute(sql`
+    await tx.execute(sql`
       update orders o set refunded_amount = x.r, points_clawed = x.p, growth_clawed = x.g
       from jsonb_to_recordset(${JSON.stringify(changedOrders)}::jsonb) as x(id text, r bigint, p bigint, g bigint)
-      where o.merchant_id = ${m} and o.order_id = x.id`));
-  run(insertRows(tx, "refunds", m, { eventId: "text", orderId: "text", memberId: "text", refundedAt: "timestamptz", businessDate: "date", amount: "bigint" }, b.refunds));
-  run(insertRows(tx, "points_ledger", m, { ...ledgerColumns, debtDelta: "bigint" }, b.points));
-  run(insertRows(tx, "growth_ledger", m, ledgerColumns, b.growth));
-  run(insertRows(
+      where o.merchant_id = ${m} and o.order_id = x.id`);
+  await insertRows(tx, "refunds", m, { eventId: "text", orderId: "text", memberId: "text", refundedAt: "timestamptz", businessDate: "date", amount: "bigint" }, b.refunds);
+  await insertRows(tx, "points_ledger", m, { ...ledgerColumns, debtDelta: "bigint" }, b.points);
+  await insertRows(tx, "growth_ledger", m, ledgerColumns, b.growth);
+  await insertRows(
     tx,
     "tier_history",
     m,
     { memberId: "text", fromTier: "text", toTier: "text", direction: "text", reason: "text", source: "text", changedAt: "timestamptz", businessDate: "date" },
     b.tierRows,
-  ));
+  );
   const lots = [...b.lots.values()].flat();
-  run(insertRows(
+  await insertRows(
     tx,
     "points_lots",
     m,
     { memberId: "text", source: "text", earnedAt: "timestamptz", expiresAt: "timestamptz", amount: "bigint", remaining: "bigint" },
     lots.filter((l) => l.id === null),
-  ));
+  );
   const changedLots = lots.filter((l) => l.id !== null && l.dirty).map((l) => ({ id: l.id, r: l.remaining }));
   if (changedLots.length)
-    run(tx.execute(sql`
+    await tx.execute(sql`
       update points_lots l set remaining = x.r
       from jsonb_to_recordset(${JSON.stringify(changedLots)}::jsonb) as x(id bigint, r bigint)
-      where l.merchant_id = ${m} and l.id = x.id`));
+      where l.merchant_id = ${m} and l.id = x.id`);
   const allRights = [...b.rights.values()];
-  run(insertRows(
+  await insertRows(
     tx,
     "right_instances",
     m,
@@ -106,18 +102,15 @@ export async function writeBatch(tx: Db, b: Batch, eventRows: (typeof events.$in
       issuedDate: "date", expiresAt: "timestamptz", redeemedAt: "timestamptz", redeemedDate: "date",
     },
     allRights.filter((r) => r.isNew),
-  ));
+  );
   const redeemed = allRights.filter((r) => !r.isNew && r.dirty).map((r) => ({ id: r.grantId, at: iso(r.redeemedAt), d: r.redeemedDate }));
   if (redeemed.length)
-    run(tx.execute(sql`
+    await tx.execute(sql`
       update right_instances r set redeemed_at = x.at, redeemed_date = x.d
       from jsonb_to_recordset(${JSON.stringify(redeemed)}::jsonb) as x(id text, at timestamptz, d date)
-      where r.merchant_id = ${m} and r.grant_id = x.id`));
-  run(insertRows(tx, "automation_firings", m, { automationCode: "text", memberId: "text", occasion: "text", firedAt: "timestamptz", firedDate: "date" }, b.firings, {
+      where r.merchant_id = ${m} and r.grant_id = x.id`);
+  await insertRows(tx, "automation_firings", m, { automationCode: "text", memberId: "text", occasion: "text", firedAt: "timestamptz", firedDate: "date" }, b.firings, {
     onConflictDoNothing: true,
-  }));
-  run(insertRows(tx, "outbox", m, { memberId: "text", template: "text", payload: "jsonb", source: "text", createdAt: "timestamptz" }, b.outbox));
-  const settled = await Promise.allSettled(pending);
-  const failed = settled.find((r) => r.status === "rejected");
-  if (failed) throw (failed as PromiseRejectedResult).reason;
+  });
+  await insertRows(tx, "outbox", m, { memberId: "text", template: "text", payload: "jsonb", source: "text", createdAt: "timestamptz" }, b.outbox);
 }
