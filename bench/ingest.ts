@@ -57,7 +57,7 @@ export async function benchIngest(_args: string[]) {
   console.log(`starting the server (npm start) on PostgreSQL, port ${PORT}…`);
   // Without this process's NODE_OPTIONS: tsx puts its loader there, and a server running under the
   // loader's hooks answers about 7× slower (measured: 152 vs 1,094 requests/s for constant JSON).
-  const parentEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "NODE_OPTIONS" && !k.startsWith("npm_")));
+  const parentEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "NODE_OPTIONS" && !k.startsWith("npm_"))) as NodeJS.ProcessEnv;
   const server = spawn(process.execPath, ["scripts/start.mjs"], {
     env: { ...parentEnv, DATABASE_URL: dbUrl, PORT: String(PORT), HOSTNAME: "127.0.0.1", BENCH_ROUTES: "1", NEXTAUTH_SECRET: "bench", SEED_DEMO_MEMBERS: "0" },
     stdio: "ignore",
