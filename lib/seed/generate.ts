@@ -136,6 +136,14 @@ export async function seedMerchantHistory(db: Db, merchantId: string, o: SeedOpt
           .where(and(eq(rightInstances.merchantId, merchantId), inArray(rightInstances.memberId, buyers.map((b) => b.m.id)), isNull(rightInstances.redeemedAt), or(isNull(rightInstances.expiresAt), gt(rightInstances.expiresAt, startOfBusinessDate(addDays(d, 1), tz)))))
           .orderBy(rightInstances.source)
       : [];
+    // Walk-in guests: about one order in eight, smaller baskets, a few refunded.
+    const guests = Math.round(buyers.length * 0.14 + r.int(0, 1));
+    for (let i = 0; i < guests; i++) {
+      const orderId = `${d.replaceAll("-", "")}-g${++seq}`;
+      const amount = Math.max(500, Math.round(r.logNormal(8000, 0.6) / 10) * 10);
+      batch.push({ id: id("guest"), type: "order.paid", occurredAt: at(d, tz, r), memberId: null, data: { orderId, amount } });
+      if (r.chance(0.03)) pending.push({ date: addDays(d, r.int(1, 5)), ev: { id: id("grefund"), type: "order.refunded", memberId: null, data: { orderId, amount } } });
+    }
     for (const b of buyers) {
       const discount = Math.round(b.amount * 0.05) + (Number(d.slice(8)) === 8 ? Math.round(b.amount * 0.07) : 0);
       batch.push({ id: id("paid"), type: "order.paid", occurredAt: b.time, memberId: b.m.id, data: { orderId: b.orderId, amount: b.amount, memberDiscount: discount } });
