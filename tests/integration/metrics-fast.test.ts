@@ -54,8 +54,13 @@ describe.each(testDatabases)("fast metrics = raw metrics ($name)", ({ open }) =>
   it("with the rollups through 2026-06-25: covered days from metric_daily, the last five days raw", async () => {
     const cov = await refreshDailyAggregates(database.db, merchantId, "2026-06-25");
     expect(cov.throughDate).toBe("2026-06-25");
-    // A first refresh starts at the merchant's earliest data: the first member's joining (tier_history) day.
-    const [first] = await queryRows<{ d: string }>(database.db, sql`select min(business_date)::text as d from tier_history where merchant_id = ${merchantId}`);
+    // A first refresh starts at the merchant's earliest data: the first member's joining (tier_history)
+    // day or the first (guest) order, whichever is earlier.
+    const [first] = await queryRows<{ d: string }>(
+      database.db,
+      sql`select least((select min(business_date) from tier_history where merchant_id = ${merchantId}),
+                       (select min(business_date) from orders where merchant_id = ${merchantId}))::text as d`,
+    );
     expect(cov.firstDate).toBe(first.d);
     expect(cov.firstDate >= "2025-12-30" && cov.firstDate < "2026-02-01").toBe(true);
     for (const r of ranges) await expectSame({ merchantId, ...r });
