@@ -5,7 +5,7 @@ import { events, periodRuns } from "@/db/schema";
 import { programAt, type LoadedProgram } from "@/lib/program/store";
 import { addDays, addMonths, businessDate, daysInMonth, startOfBusinessDate } from "@/lib/util/dates";
 import { Batch } from "./batch";
-import { loadMembers, loadWindowed, lockKeys } from "./load";
+import { loadMembers, loadWindowed, lockKeys, lockMerchant } from "./load";
 import { describeThresholds, qualifyingRank, windowsUsed } from "./rules";
 import { writeBatch } from "./write";
 import { invalidateRollupsFrom } from "@/lib/metrics/rollup";
@@ -51,6 +51,9 @@ async function runDay(db: Db, merchantId: string, date: string, last: boolean) {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${merchantId}:period`}, 0))`);
     const [ran] = await tx.select().from(periodRuns).where(and(eq(periodRuns.merchantId, merchantId), eq(periodRuns.businessDate, date)));
     if (ran) return;
+    // The day's set-based updates (expiry, rights, lifecycle, RFM) change members without taking
+    // their keys: hold the whole merchant, so no batch loads a member before and writes it after.
+    await lockMerchant(tx, merchantId);
     const dayEnd = startOfBusinessDate(addDays(date, 1), (await programAt(tx, merchantId, new Date(Date.parse(`${date}T12:00:00Z`)))).timeZone);
     const p = await programAt(tx, merchantId, new Date(dayEnd.getTime() - 1));
     const at = new Date(dayEnd.getTime() - 1);

@@ -195,6 +195,23 @@ describe.each(testDatabases)("engine properties on $name", ({ open }) => {
     expect(pick(await snapshot(db, m))).toEqual(pick(await snapshot(db, ref)));
   });
 
+  it("8 batches of 1,000 orders at once over distinct members: all applied (a big batch locks its merchant, not each key)", async () => {
+    // 8 × (1,000 members + 1,000 orders) = 16,000 keys held at once: more than PostgreSQL's lock table holds by default.
+    const m = await newMerchant(db);
+    for (let k = 0; k < 8; k++)
+      await ingestEvents(db, m, Array.from({ length: 1000 }, (_, i) => ({ id: `reg-${k}-${i}`, type: "member.registered", occurredAt: day(0, 0), memberId: `K${k}-${i}`, data: {} })));
+    const batches = Array.from({ length: 8 }, (_, k) =>
+      Array.from({ length: 1000 }, (_, i) => ({ id: `ord-${k}-${i}`, type: "order.paid", occurredAt: day(1, 1), memberId: `K${k}-${i}`, data: { orderId: `o-${k}-${i}`, amount: 500 } })),
+    );
+    const runs = await Promise.all(batches.map((b) => ingestEvents(db, m, b)));
+    for (const r of runs) expect(r.filter((x) => x.status === "applied")).toHaveLength(1000);
+    const [row] = await queryRows<{ n: number; orders: number; spend: number }>(
+      db,
+      sql`select count(*)::int as n, sum(order_count)::int as orders, sum(lifetime_spend)::int as spend from members where merchant_id = ${m}`,
+    );
+    expect(row).toEqual({ n: 8000, orders: 8000, spend: 8000 * 500 });
+  });
+
   it("single-event requests from 8 clients at once (group commit, groups in flight together), each sent twice: each applied once", async () => {
     const m = await newMerchant(db);
     const regs = Array.from({ length: 6 }, (_, i) => ({ id: `reg-${i}`, type: "member.registered", occurredAt: day(0, 0), memberId: `G${i}`, data: {} }));
