@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { programInput } from "./program";
+import { programFields, programInput } from "./program";
 
 /** Saving the whole program from an editor; `tierMoves` says where members of removed tiers go. */
 export const saveProgramInput = z.object({
@@ -10,7 +10,7 @@ export type SaveProgramInput = z.input<typeof saveProgramInput>;
 
 /** Settings → Program: the owner's part of the program. */
 export const programSettingsInput = z
-  .object({ timeZone: programInput.shape.timeZone, lifecycle: programInput.shape.lifecycle, costs: programInput.shape.costs })
+  .object({ timeZone: programFields.shape.timeZone, lifecycle: programFields.shape.lifecycle, costs: programFields.shape.costs })
   .superRefine((p, ctx) => {
     if (!(p.lifecycle.dormantDays < p.lifecycle.lostDays))
       ctx.addIssue({ code: "custom", path: ["lifecycle", "lostDays"], message: "must be greater than the dormant day count" });
