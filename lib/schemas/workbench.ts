@@ -8,6 +8,23 @@ export const saveProgramInput = z.object({
 });
 export type SaveProgramInput = z.input<typeof saveProgramInput>;
 
+const code = z.string().min(1).max(40);
+
+/**
+ * One small change saved at once from an editor (optimistic in the UI): applied to the program in
+ * force, and refused (409 conflict) when that is no longer the version the editor was showing.
+ */
+export const quickChangeInput = z.object({
+  baseVersion: z.number().int().positive(),
+  change: z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("automationEnabled"), code, enabled: z.boolean() }),
+    z.object({ kind: z.literal("campaignEnabled"), code, enabled: z.boolean() }),
+    /** A rights-matrix cell's value and quantity (its unit cost override is kept); an empty cell is removed. */
+    z.object({ kind: z.literal("matrixCell"), tierCode: code, rightCode: code, value: z.string().nullable(), quantity: z.number().int() }),
+  ]),
+});
+export type QuickChange = z.output<typeof quickChangeInput>["change"];
+
 /** Settings → Program: the owner's part of the program. */
 export const programSettingsInput = z
   .object({ timeZone: programFields.shape.timeZone, lifecycle: programFields.shape.lifecycle, costs: programFields.shape.costs })
