@@ -7,24 +7,21 @@ import { currentProgram, toExport } from "@/lib/program/store";
 import { replaceProgram } from "@/lib/program/update-program";
 import type { Program } from "@/lib/schemas/program";
 import type { QuickChange, quickChangeInput } from "@/lib/schemas/workbench";
+import { makeQuickChange } from "./quick-change";
 
 /** The program with one quick change made, and a note for the version. Unknown targets are refused. */
 export function withQuickChange(program: Program, change: QuickChange): { program: Program; note: string } {
   const p = structuredClone(program);
-  if (change.kind === "automationEnabled" || change.kind === "campaignEnabled") {
-    const list = change.kind === "automationEnabled" ? p.automations : p.campaigns;
-    const item = list.find((x) => x.code === change.code);
-    if (!item) throw new AppError("not_found", `no ${change.kind === "automationEnabled" ? "automation" : "campaign"} "${change.code}"`, [{ path: "change.code", message: `unknown code "${change.code}"` }]);
-    item.enabled = change.enabled;
-    return { program: p, note: `${change.kind === "automationEnabled" ? "automation" : "campaign"} ${change.code} ${change.enabled ? "enabled" : "disabled"}` };
+  if (!makeQuickChange(p, change)) {
+    const what = change.kind === "automationEnabled" ? "automation" : "campaign";
+    const code = change.kind === "matrixCell" ? "" : change.code;
+    throw new AppError("not_found", `no ${what} "${code}"`, [{ path: "change.code", message: `unknown ${what} "${code}"` }]);
   }
-  const i = p.matrix.findIndex((c) => c.tierCode === change.tierCode && c.rightCode === change.rightCode);
-  const cell = { ...(i >= 0 ? p.matrix[i] : { tierCode: change.tierCode, rightCode: change.rightCode, unitCost: null }), value: change.value || null, quantity: change.quantity };
-  if (cell.quantity === 0 && !cell.value && cell.unitCost === null) {
-    if (i >= 0) p.matrix.splice(i, 1);
-  } else if (i >= 0) p.matrix[i] = cell;
-  else p.matrix.push(cell);
-  return { program: p, note: `matrix ${change.tierCode}/${change.rightCode}` };
+  const note =
+    change.kind === "matrixCell"
+      ? `matrix ${change.tierCode}/${change.rightCode}`
+      : `${change.kind === "automationEnabled" ? "automation" : "campaign"} ${change.code} ${change.enabled ? "enabled" : "disabled"}`;
+  return { program: p, note };
 }
 
 /**
