@@ -24,6 +24,11 @@ for (const lang of ["zh", "en"]) {
     await page.waitForFunction(() => document.documentElement.lang === "en");
   }
   await page.goto(base + "/tiers");
+  // The tier editor with a retention rule per tier (gold re-qualifies every 12 months; not saved).
+  await page.locator("#t2-retention").selectOption("requalify");
+  await page.locator("#t2-retention-months").fill("12");
+  await page.locator('[aria-labelledby="tiers-heading"]').screenshot({ path: `${dir}/workbench-tiers-${lang}.png` });
+  await page.goto(base + "/tiers");
   await page.locator("#t1-th0-value").fill("2000");
   await page.locator("#t2-th0-value").fill("3000");
   await page.getByTestId("run-preview").click();
