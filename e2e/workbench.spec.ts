@@ -104,14 +104,21 @@ test("operator edits a matrix cell: the cost estimate changes as they type, leav
   await qty.fill("3");
   // 3 × ¥15 + ¥10 + ¥4.17 = ¥59.17.
   await expect(page.getByTestId("tier-cost-silver")).toHaveText("¥59.17");
+  const cellOf = async (tier: string, right: string) =>
+    (await program(page)).matrix.find((c: { tierCode: string; rightCode: string }) => c.tierCode === tier && c.rightCode === right);
+  // Going to the preview keeps the cell a draft: the preview shows what it would do, nothing is saved yet.
+  await page.getByTestId("run-preview").click();
+  await expect(page.getByTestId("preview-table")).toBeVisible();
+  await expect(page.getByTestId("preview-row-silver")).toBeVisible();
+  expect((await cellOf("silver", "coupon_90")).quantity).toBe(1);
+  await expect(page.getByTestId("program-version")).toContainText("第 2 版");
   // Keyboard: down from the silver 9折券 quantity goes to the next right's silver quantity.
+  await qty.focus();
   await qty.press("ArrowDown");
   await expect(page.getByTestId("cell-silver-free_shipping-quantity")).toBeFocused();
   // Leaving the cell saved it as version 3 (no Save needed), and the version note follows.
   await expect(page.getByTestId("save-status")).toHaveText("已保存为第 3 版，对此后的事件生效。");
   await expect(page.getByTestId("program-version")).toContainText("第 3 版");
-  const cellOf = async (tier: string, right: string) =>
-    (await program(page)).matrix.find((c: { tierCode: string; rightCode: string }) => c.tierCode === tier && c.rightCode === right);
   expect((await cellOf("silver", "coupon_90")).quantity).toBe(3);
 
   // A value the server refuses (over 40 characters) is put back, with the field named.
@@ -122,9 +129,6 @@ test("operator edits a matrix cell: the cost estimate changes as they type, leav
   await expect(value).toHaveValue("");
   expect((await cellOf("gold", "tasting")).value).toBeNull();
   await expect(page.getByTestId("program-version")).toContainText("第 3 版");
-
-  await page.getByTestId("run-preview").click();
-  await expect(page.getByTestId("preview-table")).toBeVisible();
 });
 
 test("operator creates a recurring campaign on a day and finds it on the following months", async ({ page }) => {

@@ -148,9 +148,12 @@ function Matrix() {
     edited.current.add(`${tierCode}/${rightCode}`);
   };
   // A cell typed in is saved when the cursor leaves it (Tab, arrows, Enter or a click elsewhere);
-  // the cost line below changes while typing. Cells of a tier or right not saved yet wait for Save.
+  // the cost line below changes while typing. Cells of a tier or right not saved yet wait for Save,
+  // and so does a cell left for the preview button (Save, or leaving the cell again, saves it).
   const edited = useRef(new Set<string>());
-  const leave = (tierCode: string, rightCode: string) => {
+  // Going to the preview button keeps the cell a draft, so the preview shows what it would do first.
+  const leave = (tierCode: string, rightCode: string, to: EventTarget | null) => {
+    if (to instanceof Element && to.closest("[data-keeps-drafts]")) return;
     if (!edited.current.delete(`${tierCode}/${rightCode}`)) return;
     const cell = (getValues("matrix") as Cell[]).find((c) => c.tierCode === tierCode && c.rightCode === rightCode);
     quickSave({ kind: "matrixCell", tierCode, rightCode, value: cell?.value ?? null, quantity: Number(cell?.quantity ?? 0) });
@@ -206,7 +209,7 @@ function Matrix() {
                           placeholder="—"
                           readOnly={readOnly}
                           onKeyDown={moveFocus}
-                          onBlur={() => leave(tier.code, r.code)}
+                          onBlur={(e) => leave(tier.code, r.code, e.relatedTarget)}
                           onChange={(e) => update(tier.code, r.code, { value: e.target.value || null })}
                         />
                         <input
@@ -222,7 +225,7 @@ function Matrix() {
                           value={cell ? cell.quantity : 0}
                           readOnly={readOnly}
                           onKeyDown={moveFocus}
-                          onBlur={() => leave(tier.code, r.code)}
+                          onBlur={(e) => leave(tier.code, r.code, e.relatedTarget)}
                           onChange={(e) => update(tier.code, r.code, { quantity: Math.max(0, Math.min(100, Math.trunc(Number(e.target.value) || 0))) })}
                         />
                       </div>

@@ -69,7 +69,7 @@ function TierRetention({ index }: { index: number }) {
       </p>
     );
   return (
-    <div className="col-span-2 grid grid-cols-[1fr_7rem] gap-3" data-testid={`retention-${index}`}>
+    <div className="col-span-2 grid grid-cols-[1fr_5.5rem] gap-3" data-testid={`retention-${index}`}>
       <LabeledControl label={t("retention")} name={`tiers.${index}.retention.kind`} htmlFor={`t${index}-retention`}>
         <select
           id={`t${index}-retention`}
