@@ -30,6 +30,7 @@ for (const lang of ["zh", "en"]) {
   // Tall enough for the whole tier list between the top bar and the save bar.
   await page.setViewportSize({ width: 1280, height: 1560 });
   await page.locator("#t2-retention-months").blur();
+  await page.evaluate(() => window.scrollTo(0, 0));
   await shot(`tiers-${lang}`, false);
   await page.setViewportSize({ width: 1280, height: 860 });
   await page.goto(base + "/tiers");
