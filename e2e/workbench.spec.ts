@@ -225,11 +225,24 @@ test("operator exports the program, changes it, and imports it back; a bad file 
   await expect(problems.locator("li")).toHaveCount(2);
   expect(await program(page)).toEqual(before);
 
+  // A file in the format before per-tier rules: one top-level retention rule, for every tier above
+  // the entry tier that has none of its own (black keeps its re-qualification every 12 months).
   const good = structuredClone(exported);
   good.points.perYuan = 2;
+  good.retention = { kind: "inactivity", months: 3 };
+  for (const t of good.tiers) if (t.code !== "black") delete t.retention;
   await page.getByTestId("import-file").setInputFiles({ name: "good.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(good)) });
   await expect(page.getByTestId("import-done")).toContainText("已导入");
-  expect((await program(page)).points.perYuan).toBe(2);
+  const imported = await program(page);
+  expect(imported.points.perYuan).toBe(2);
+  expect(imported.retention).toBeUndefined();
+  expect(imported.tiers.map((t: { code: string; retention: unknown }) => [t.code, t.retention])).toEqual([
+    ["basic", { kind: "none" }],
+    ["silver", { kind: "inactivity", months: 3 }],
+    ["gold", { kind: "inactivity", months: 3 }],
+    ["diamond", { kind: "inactivity", months: 3 }],
+    ["black", { kind: "requalify", months: 12 }],
+  ]);
 });
 
 test("the owner sees every change in the audit log, filterable", async ({ page }) => {
