@@ -195,6 +195,12 @@ test("operator switches an automation off: it changes at once and stays off afte
   await expect(page.getByTestId("quick-save-error")).toContainText("方案已被他人修改");
   await expect(reminder).toBeChecked();
   expect((await program(page)).automations.find((a: { code: string }) => a.code === "points_expiring").enabled).toBe(true);
+  // The Save button on the stale page is refused too: it would overwrite the other save.
+  await page.locator("#a0-en").fill("Expiry reminder");
+  await page.getByTestId("save-program").click();
+  await expect(page.getByTestId("quick-save-error")).toContainText("方案已被他人修改");
+  expect((await program(page)).points.checkIn).toBe(12);
+  page.once("dialog", (d) => d.accept()); // leaving with the unsaved name
   // Reloading shows the new version, and the switch saves again.
   await page.getByTestId("reload-program").click();
   await expect(page.getByTestId("quick-save-error")).toHaveCount(0);

@@ -169,7 +169,7 @@ export function ProgramForm({ program, version, readOnly, children, sticky = tru
   const saveAll = useMutation({
     mutationKey: ["workbench", "save"],
     scope: { id: "workbench-program" },
-    mutationFn: (input: { program: Program; tierMoves: { from: string; to: string }[] }) => saveProgramAction(input),
+    mutationFn: (input: { program: Program; tierMoves: { from: string; to: string }[]; baseVersion: number }) => saveProgramAction(input),
     onSettled: () => queryClient.invalidateQueries({ queryKey: programHeadKey }),
   });
 
@@ -202,7 +202,11 @@ export function ProgramForm({ program, version, readOnly, children, sticky = tru
         setSavedVersion(null);
         setProblems([]);
         setQuickError(null);
-        const result = await saveAll.mutateAsync({ program: values, tierMoves });
+        const result = await saveAll.mutateAsync({ program: values, tierMoves, baseVersion: baseVersion.current });
+        if (!result.ok && result.error.code === "conflict" && "baseVersion" in result.error.fieldErrors) {
+          setQuickError({ path: "", text: t("stale"), stale: true });
+          return;
+        }
         if (!result.ok) {
           const unmatched: [string, string][] = [];
           for (const [path, message] of Object.entries(result.error.fieldErrors)) {

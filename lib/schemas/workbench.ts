@@ -5,6 +5,8 @@ import { programFields, programInput } from "./program";
 export const saveProgramInput = z.object({
   program: programInput,
   tierMoves: z.array(z.object({ from: z.string().min(1), to: z.string().min(1) })).max(8).default([]),
+  /** The version the editor's values are based on: a save over a newer one is refused (409). Import omits it. */
+  baseVersion: z.number().int().positive().optional(),
 });
 export type SaveProgramInput = z.input<typeof saveProgramInput>;
 
