@@ -31,6 +31,17 @@ const Ctx = createContext<EditorContext>({ readOnly: true, tierMoves: [], setTie
 export const useEditor = () => useContext(Ctx);
 export const useProgramForm = () => useFormContext<ProgramInput, unknown, Program>();
 
+/** A quick save the server refused: the field it names (if any), and whether the page is stale. */
+class QuickSaveError extends Error {
+  constructor(
+    message: string,
+    readonly path: string,
+    readonly stale: boolean,
+  ) {
+    super(message);
+  }
+}
+
 /** Every leaf error of a react-hook-form error tree, as [path, message, type]. */
 function flatten(errors: FieldErrors, prefix = ""): [string, string, string][] {
   const out: [string, string, string][] = [];
@@ -108,8 +119,9 @@ export function ProgramForm({ program, version, readOnly, children, sticky = tru
       form.reset(next, { keepValues: true, keepErrors: true, keepTouched: true, keepIsSubmitted: true, keepSubmitCount: true, keepFieldsRef: true });
       const values = structuredClone(form.getValues());
       makeQuickChange(values, change);
-      const key = change.kind === "automationEnabled" ? "automations" : change.kind === "campaignEnabled" ? "campaigns" : "matrix";
-      form.setValue(key, values[key] as never, { shouldDirty: true });
+      if (change.kind === "automationEnabled") form.setValue("automations", values.automations, { shouldDirty: true });
+      else if (change.kind === "campaignEnabled") form.setValue("campaigns", values.campaigns, { shouldDirty: true });
+      else form.setValue("matrix", values.matrix, { shouldDirty: true });
     },
     [form],
   );
@@ -129,7 +141,7 @@ export function ProgramForm({ program, version, readOnly, children, sticky = tru
       const r = await quickChangeAction({ baseVersion: baseVersion.current, change });
       if (!r.ok) {
         const [path, text] = Object.entries(r.error.fieldErrors).find(([p]) => p !== "baseVersion") ?? ["", r.error.message];
-        throw Object.assign(new Error(text), { path, stale: r.error.code === "conflict" });
+        throw new QuickSaveError(text, path, r.error.code === "conflict");
       }
       return r.data;
     },
@@ -147,8 +159,8 @@ export function ProgramForm({ program, version, readOnly, children, sticky = tru
     onError: (err, _change, ctx) => {
       // Put back what the server still holds — unless a later change of the same thing is on its way.
       if (ctx && latest.current.get(ctx.key) === ctx.seq) commit(ctx.undo);
-      const e = err as Error & { path?: string; stale?: boolean };
-      setQuickError({ path: e.path ?? "", text: e.stale ? t("stale") : e.message, stale: !!e.stale });
+      if (err instanceof QuickSaveError) setQuickError({ path: err.path, text: err.stale ? t("stale") : err.message, stale: err.stale });
+      else setQuickError({ path: "", text: err.message, stale: false });
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: programHeadKey }),
   });
