@@ -91,19 +91,24 @@ async function expirePoints(tx: Db, merchantId: string, p: LoadedProgram, date: 
     from s where m.merchant_id = ${merchantId} and m.member_id = s.member_id`);
 }
 
-/** Ended trials, downgrades for inactivity and re-qualification, through the same batch writer as events. */
+/**
+ * Ended trials, downgrades for inactivity and re-qualification, through the same batch writer as
+ * events. Each member is held to the retention rule of the tier they are in now.
+ */
 async function tierMaintenance(tx: Db, merchantId: string, p: LoadedProgram, date: string, at: Date) {
-  const tiers = JSON.stringify(p.tiers.map((t, rank) => ({ code: t.code, rank })));
-  const r = p.retention;
-  const cutoff = r.kind === "none" ? null : startOfBusinessDate(addDays(addMonths(date, -r.months), 1), p.timeZone).toISOString();
+  // A tier's rule with months k: checked against the start of the business day after (date − k months).
+  const cutoff = (months: number) => startOfBusinessDate(addDays(addMonths(date, -months), 1), p.timeZone).toISOString();
+  const tiers = JSON.stringify(
+    p.tiers.map((t, rank) => ({ code: t.code, rank, kind: t.retention.kind, cutoff: t.retention.kind === "none" ? null : cutoff(t.retention.months) })),
+  );
   const rows = await queryRows<{ member_id: string }>(
     tx,
-    sql`select m.member_id from members m join jsonb_to_recordset(${tiers}::jsonb) as t(code text, rank int) on t.code = m.tier_code
+    sql`select m.member_id from members m
+        join jsonb_to_recordset(${tiers}::jsonb) as t(code text, rank int, kind text, cutoff timestamptz) on t.code = m.tier_code
         where m.merchant_id = ${merchantId} and m.registered_at <= ${at.toISOString()}::timestamptz and (
           (m.trial_until is not null and m.trial_until <= ${at.toISOString()}::timestamptz)
-          or (${cutoff}::timestamptz is not null and t.rank > 0 and ${r.kind} = 'inactivity'
-              and greatest(coalesce(m.last_order_at, m.tier_since), m.tier_since) < ${cutoff}::timestamptz)
-          or (${cutoff}::timestamptz is not null and t.rank > 0 and ${r.kind} = 'requalify' and m.tier_since < ${cutoff}::timestamptz))`,
+          or (t.rank > 0 and t.kind = 'inactivity' and greatest(coalesce(m.last_order_at, m.tier_since), m.tier_since) < t.cutoff)
+          or (t.rank > 0 and t.kind = 'requalify' and m.tier_since < t.cutoff))`,
   );
   if (!rows.length) return;
   const ids = rows.map((x) => x.member_id);
@@ -113,6 +118,7 @@ async function tierMaintenance(tx: Db, merchantId: string, p: LoadedProgram, dat
   if ([...windowsUsed(p)].some((w) => !w.endsWith(":lifetime"))) await loadWindowed(tx, b, ids, addDays(date, -400));
   for (const m of b.members.values()) {
     const rank = Math.max(0, p.tiers.findIndex((t) => t.code === m.tierCode));
+    const r = rank > 0 ? p.tiers[rank].retention : ({ kind: "none" } as const);
     let to = rank;
     let reason = "";
     if (m.trialUntil && m.trialUntil <= at) {
