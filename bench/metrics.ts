@@ -86,19 +86,28 @@ function memberSql(j: SQL, days: number) {
   return { reg, tier, upAt, downAt, tierAt, tz };
 }
 
+/** `--resume`: the steps whose table already holds this merchant's rows are skipped (after a failed load). */
+const RESUME = process.argv.includes("--resume");
+
 async function load(db: Db, merchantId: string) {
+  const has = async (table: string) =>
+    RESUME && (await queryRows(db, sql`select 1 from ${sql.identifier(table)} where merchant_id = ${merchantId} limit 1`)).length > 0;
+  const step = async (table: string, label: string, f: () => Promise<unknown>) => {
+    if (await has(table)) log(`${label}: already loaded (--resume)`);
+    else await timed(label, f);
+  };
   const days = Math.round((Date.parse(END) - Date.parse(START)) / 86_400_000) + 1;
   const m = sql.raw(String(MEMBERS));
   const endTs = sql`(${END}::date + 1)::timestamp at time zone 'Asia/Shanghai'`;
   const J = memberSql(sql`i`, days);
   const tz = J.tz;
-  await timed(`members (${MEMBERS})`, () =>
+  await step("members", `members (${MEMBERS})`, () =>
     db.execute(sql`
       insert into members (merchant_id, member_id, registered_at, tier_code, tier_since, lifecycle)
       select ${merchantId}, 'm' || i, ${J.reg}, ${J.tierAt(endTs)}, now(), 'active'
       from generate_series(1, ${m}) i`),
   );
-  await timed("tier history", () =>
+  await step("tier_history", "tier history", () =>
     db.execute(sql`
       insert into tier_history (merchant_id, member_id, from_tier, to_tier, direction, reason, source, changed_at, business_date)
       select ${merchantId}, 'm' || i, from_tier, to_tier, direction, direction, direction || '-m' || i, at, (at at time zone ${tz})::date
@@ -108,7 +117,7 @@ async function load(db: Db, merchantId: string) {
       where at is not null and at < ${endTs} and (direction <> 'up' or from_tier is not null)`),
   );
   const O = memberSql(sql`j`, days);
-  await timed(`orders (${ORDERS})`, () =>
+  await step("orders", `orders (${ORDERS})`, () =>
     db.execute(sql`
       insert into orders (merchant_id, order_id, member_id, event_id, paid_at, business_date, amount, member_discount, tier_at_order)
       select ${merchantId}, 'o' || i, case when j is null then null else 'm' || j end, 'e' || i, paid_at, (paid_at at time zone ${tz})::date, amount,
@@ -121,26 +130,31 @@ async function load(db: Db, merchantId: string) {
               from generate_series(1, ${sql.raw(String(ORDERS))}) i) x
       ) o`),
   );
-  await timed("refunds (2%)", () =>
+  await step("refunds", "refunds (2%)", () =>
     db.execute(sql`
       insert into refunds (merchant_id, event_id, order_id, member_id, refunded_at, business_date, amount)
       select merchant_id, 'r' || order_id, order_id, member_id, paid_at + interval '3 days', ((paid_at + interval '3 days') at time zone ${tz})::date, amount / 2
       from orders where merchant_id = ${merchantId} and right(order_id, 2) = '50' and paid_at + interval '3 days' < ${END}::date`),
   );
-  await timed("points ledger (earn per member order; spends and expiries)", () =>
-    db.execute(sql`
-      insert into points_ledger (merchant_id, member_id, delta, kind, source, reason, occurred_at, business_date)
-      select merchant_id, member_id, amount / 100, 'earn', 'earn-' || order_id, 'order', paid_at, business_date
-      from orders where merchant_id = ${merchantId} and member_id is not null
-      union all
-      select merchant_id, member_id, -(amount / 300), 'spend', 'spend-' || order_id, 'redeem', paid_at + interval '10 days', business_date + 10
-      from orders where merchant_id = ${merchantId} and member_id is not null and right(order_id, 1) = '3' and business_date + 10 <= ${END}::date
-      union all
-      select merchant_id, member_id, -(amount / 200), 'expire', 'expire-' || order_id, 'expired', paid_at + interval '365 days', business_date + 365
-      from orders where merchant_id = ${merchantId} and member_id is not null and right(order_id, 1) = '7' and business_date + 365 <= ${END}::date`),
-  );
+  await step("points_ledger", "points ledger (earn per member order; spends and expiries)", async () => {
+    // A month of orders per statement (one huge insert can exhaust the server's shared lock table).
+    for (let month = START; month <= END; month = addMonths(month, 1))
+      await db.execute(sql`
+        insert into points_ledger (merchant_id, member_id, delta, kind, source, reason, occurred_at, business_date)
+        select merchant_id, member_id, amount / 100, 'earn', 'earn-' || order_id, 'order', paid_at, business_date
+        from orders where merchant_id = ${merchantId} and member_id is not null
+          and business_date between ${month}::date and ${addDays(addMonths(month, 1), -1)}::date
+        union all
+        select merchant_id, member_id, -(amount / 300), 'spend', 'spend-' || order_id, 'redeem', paid_at + interval '10 days', business_date + 10
+        from orders where merchant_id = ${merchantId} and member_id is not null and right(order_id, 1) = '3' and business_date + 10 <= ${END}::date
+          and business_date between ${month}::date and ${addDays(addMonths(month, 1), -1)}::date
+        union all
+        select merchant_id, member_id, -(amount / 200), 'expire', 'expire-' || order_id, 'expired', paid_at + interval '365 days', business_date + 365
+        from orders where merchant_id = ${merchantId} and member_id is not null and right(order_id, 1) = '7' and business_date + 365 <= ${END}::date
+          and business_date between ${month}::date and ${addDays(addMonths(month, 1), -1)}::date`);
+  });
   const R = memberSql(sql`substr(member_id, 2)::int`, days);
-  await timed("right instances (2 per member, 40% redeemed)", () =>
+  await step("right_instances", "right instances (2 per member, 40% redeemed)", () =>
     db.execute(sql`
       insert into right_instances (merchant_id, grant_id, member_id, right_code, tier_code, unit_cost, source, issued_at, issued_date, redeemed_at, redeemed_date)
       select merchant_id, grant_id, member_id, right_code, ${R.tierAt(sql`issued_at`)}, unit_cost, grant_id, issued_at, (issued_at at time zone ${tz})::date,
@@ -193,13 +207,13 @@ async function main() {
   const slug = `bench-${MEMBERS}-${ORDERS}`.replace(/_/g, "");
   const existing = await findMerchantBySlug(db, slug);
   const loaded = existing !== null && existing !== undefined && (await queryRows(db, sql`select 1 from orders where merchant_id = ${existing.id} limit 1`)).length > 0;
-  if (existing && !(REUSE && loaded)) {
+  if (existing && !(REUSE && loaded) && !RESUME) {
     log(`dropping the previous ${slug} (run with --reuse to keep it)`);
     for (const t of ["members", "tier_history", "orders", "refunds", "points_ledger", "right_instances", "metric_daily", "metric_rollup_state"])
       await db.execute(sql`delete from ${sql.identifier(t)} where merchant_id = ${existing.id}`);
   }
   const merchantId = existing?.id ?? (await createMerchant(db, { slug, name: `Bench ${MEMBERS}/${ORDERS}`, demoProgram: true })).id;
-  if (!(REUSE && loaded)) {
+  if (!(REUSE && loaded) || RESUME) {
     log(`loading ${MEMBERS} members and ${ORDERS} orders, ${START}..${END}`);
     await timed("bulk load", () => load(db, merchantId));
   }

@@ -150,6 +150,8 @@ async function rebuildDays(tx: Tx, merchantId: string, start: string, end: strin
   // reads it): the member's last row of each date holds from that date to the day before the next.
   // By instant (the tier held just before an instant, lib/metrics/held-tier.ts): a row holds on
   // (changed_at, next changed_at], the first one from the beginning of time.
+  // (Dropped first: a caller's transaction may refresh twice.)
+  await tx.execute(sql`drop table if exists rollup_tier_days, rollup_tier_instants`);
   await tx.execute(sql`
     create temp table rollup_tier_days on commit drop as
     select member_id, to_tier as tier, business_date as s, lead(business_date) over (partition by member_id order by business_date) as nxt
