@@ -86,6 +86,18 @@ function memberSql(j: SQL, days: number) {
   return { reg, tier, upAt, downAt, tierAt, tz };
 }
 
+async function retried<T>(f: () => Promise<T>, tries = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await f();
+    } catch (err) {
+      if (i >= tries) throw err;
+      log(`retrying after: ${(err as Error).message.split("\n")[0].slice(0, 80)}`);
+      await new Promise((r) => setTimeout(r, 5000));
+    }
+  }
+}
+
 /** `--resume`: the steps whose table already holds this merchant's rows are skipped (after a failed load). */
 const RESUME = process.argv.includes("--resume");
 
@@ -136,10 +148,17 @@ async function load(db: Db, merchantId: string) {
       select merchant_id, 'r' || order_id, order_id, member_id, paid_at + interval '3 days', ((paid_at + interval '3 days') at time zone ${tz})::date, amount / 2
       from orders where merchant_id = ${merchantId} and right(order_id, 2) = '50' and paid_at + interval '3 days' < ${END}::date`),
   );
-  await step("points_ledger", "points ledger (earn per member order; spends and expiries)", async () => {
-    // A month of orders per statement (one huge insert can exhaust the server's shared lock table).
-    for (let month = START; month <= END; month = addMonths(month, 1))
-      await db.execute(sql`
+  await timed("points ledger (earn per member order; spends and expiries)", async () => {
+    // A month of orders per statement, each retried (the shared server's lock table has run out
+    // under the other engineers' load), months already there skipped.
+    for (let month = START; month <= END; month = addMonths(month, 1)) {
+      const last = addDays(addMonths(month, 1), -1);
+      const done = await queryRows(
+        db,
+        sql`select 1 from points_ledger where merchant_id = ${merchantId} and kind = 'earn' and business_date between ${month}::date and ${last}::date limit 1`,
+      );
+      if (done.length) continue;
+      await retried(() => db.execute(sql`
         insert into points_ledger (merchant_id, member_id, delta, kind, source, reason, occurred_at, business_date)
         select merchant_id, member_id, amount / 100, 'earn', 'earn-' || order_id, 'order', paid_at, business_date
         from orders where merchant_id = ${merchantId} and member_id is not null
@@ -151,7 +170,8 @@ async function load(db: Db, merchantId: string) {
         union all
         select merchant_id, member_id, -(amount / 200), 'expire', 'expire-' || order_id, 'expired', paid_at + interval '365 days', business_date + 365
         from orders where merchant_id = ${merchantId} and member_id is not null and right(order_id, 1) = '7' and business_date + 365 <= ${END}::date
-          and business_date between ${month}::date and ${addDays(addMonths(month, 1), -1)}::date`);
+          and business_date between ${month}::date and ${addDays(addMonths(month, 1), -1)}::date`));
+    }
   });
   const R = memberSql(sql`substr(member_id, 2)::int`, days);
   await step("right_instances", "right instances (2 per member, 40% redeemed)", () =>
@@ -175,7 +195,7 @@ async function load(db: Db, merchantId: string) {
 
 async function buildRollups(db: Db, merchantId: string) {
   // The documented routine over the whole history at once (a first run starts at the earliest data).
-  await refreshDailyAggregates(db, merchantId, END);
+  await refreshDailyAggregates(db, merchantId, END, END, { onPhase: (phase, ms) => log(`  ${phase}: ${(ms / 1000).toFixed(1)} s`) });
   await db.execute(sql`analyze metric_daily`);
 }
 

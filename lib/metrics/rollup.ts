@@ -37,6 +37,8 @@ export const RFM_RECENT_DAYS = 62;
 export interface RefreshOptions {
   /** Days up to the refreshed range's end that get a daily RFM snapshot (default RFM_RECENT_DAYS). */
   rfmRecentDays?: number;
+  /** Told how long each phase of the rebuild took (the benchmark prints it). */
+  onPhase?: (phase: string, ms: number) => void;
 }
 
 /**
@@ -87,7 +89,7 @@ export async function refreshDailyAggregates(
   const recentDays = options.rfmRecentDays ?? RFM_RECENT_DAYS;
   await db.transaction(async (tx) => {
     await tx.execute(sql`set local work_mem = '256MB'`);
-    await rebuildDays(tx, merchantId, start, end, recentDays);
+    await rebuildDays(tx, merchantId, start, end, recentDays, options.onPhase ?? (() => {}));
   });
   const coverage = { firstDate: state && state.firstDate < start ? state.firstDate : start, throughDate: end };
   await db
@@ -129,7 +131,13 @@ function runningSums(events: SQL, S: SQL, E: SQL): SQL {
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
-async function rebuildDays(tx: Tx, merchantId: string, start: string, end: string, recentDays: number) {
+async function rebuildDays(tx: Tx, merchantId: string, start: string, end: string, recentDays: number, onPhase: (phase: string, ms: number) => void) {
+  let t0 = performance.now();
+  const phase = (name: string) => {
+    const t = performance.now();
+    onPhase(name, t - t0);
+    t0 = t;
+  };
   const M = merchantId;
   const S = sql`${start}::date`;
   const E = sql`${end}::date`;
@@ -167,6 +175,7 @@ async function rebuildDays(tx: Tx, merchantId: string, start: string, end: strin
     window w as (partition by member_id order by changed_at, id)`);
   await tx.execute(sql`analyze rollup_tier_days`);
   await tx.execute(sql`analyze rollup_tier_instants`);
+  phase("tier intervals");
 
   // Flows by (day, tier): '' (grouping) = everyone; a tier = the flows in it.
   const flows = await queryRows<Record<string, unknown>>(
@@ -201,6 +210,7 @@ async function rebuildDays(tx: Tx, merchantId: string, start: string, end: strin
         group by grouping sets ((f.d), (f.d, f.tier))
         having grouping(f.tier) = 1 or f.tier is not null`,
   );
+  phase("flows");
 
   // Points outstanding: everyone's deltas; per tier, a member's deltas count in the tier they are in
   // at the day's end, and their balance moves with them when they change tiers.
@@ -220,6 +230,7 @@ async function rebuildDays(tx: Tx, merchantId: string, start: string, end: strin
       E,
     )}) r`,
   );
+  phase("points outstanding");
 
   // Members per tier at each day's end ('' row: every tier; a tier's row: that tier alone).
   const tierCounts = await queryRows<{ d: string; tier: string; k: string; v: number }>(
@@ -234,6 +245,7 @@ async function rebuildDays(tx: Tx, merchantId: string, start: string, end: strin
       E,
     )}) r where v <> 0`,
   );
+  phase("tier distribution");
 
   // Lifecycle: each member's stage intervals (days), clipped to the segments of constant day counts.
   const seg = sql`(values ${sql.join(
@@ -275,6 +287,7 @@ async function rebuildDays(tx: Tx, merchantId: string, start: string, end: strin
           E,
         )}) r`,
   );
+  phase("lifecycle");
 
   // RFM snapshots: month ends, the last recentDays days, and the days that had one.
   const rfmDays = new Set(hadRfm.map((r) => r.d));
@@ -325,6 +338,8 @@ async function rebuildDays(tx: Tx, merchantId: string, start: string, end: strin
       x.members += n;
     }
   }
+
+  phase(`rfm (${rfmDays.size} snapshots)`);
 
   // Assemble one row per day × ('' and each tier).
   type Row = typeof metricDaily.$inferInsert;
@@ -383,6 +398,7 @@ async function rebuildDays(tx: Tx, merchantId: string, start: string, end: strin
   await tx.execute(sql`delete from metric_daily where merchant_id = ${M} and business_date between ${S} and ${E}`);
   const all = [...rows.values()];
   for (let i = 0; i < all.length; i += 500) await tx.insert(metricDaily).values(all.slice(i, i + 500));
+  phase(`write (${all.length} rows)`);
 }
 
 /**
