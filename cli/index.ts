@@ -9,7 +9,8 @@ import { createUser } from "@/lib/tenancy/users";
 import { createApiKey } from "@/lib/tenancy/api-keys";
 import { runPeriodJob } from "@/lib/engine/period";
 import { randomToken } from "@/lib/util/ids";
-import { roles } from "@/db/schema";
+import { metricRollupState, roles } from "@/db/schema";
+import { eq } from "drizzle-orm";
 import { periodJobInput } from "@/lib/schemas/events";
 import { seedMerchantHistory } from "@/lib/seed/generate";
 import { refreshDailyAggregates } from "@/lib/metrics/rollup";
@@ -89,12 +90,16 @@ program
   .requiredOption("--merchant <slug>")
   .option("--from <date>", "first business date to (re)build (default: where the rollups end)")
   .option("--to <date>", "last business date (default: yesterday in the merchant's time zone)")
-  .action(async (o: { merchant: string; from?: string; to?: string }) => {
+  .option("--all", "rebuild everything from the merchant's earliest data (set-based; RFM on month ends and the last 62 days)")
+  .action(async (o: { merchant: string; from?: string; to?: string; all?: boolean }) => {
     await withDb(async ({ db }) => {
       const m = await findMerchantBySlugOrThrow(db, o.merchant);
       const tz = (await currentProgram(db, m.id)).timeZone;
       const to = o.to ?? addDays(businessDate(new Date(), tz), -1);
+      if (o.all) await db.delete(metricRollupState).where(eq(metricRollupState.merchantId, m.id));
+      const t0 = Date.now();
       const c = await refreshDailyAggregates(db, m.id, o.from ?? to, to);
+      console.log(`built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       console.log(`rollups cover ${c.firstDate} … ${c.throughDate}`);
     });
   });

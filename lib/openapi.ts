@@ -92,7 +92,13 @@ export function openApiDocument() {
             { name: "name", in: "path", required: true, schema: { type: "string", enum: metricNames } },
             { name: "from", in: "query", required: true, schema: { type: "string", format: "date" } },
             { name: "to", in: "query", required: true, schema: { type: "string", format: "date" } },
-            { name: "tier", in: "query", schema: { type: "string" } },
+            {
+              name: "tier",
+              in: "query",
+              schema: { type: "string" },
+              description:
+                "A tier code of the program. The tier the member held at the time: flows (spend, discounts, redeemed rights, points issued / redeemed / expired) count when the member held the tier at the flow's time (an order's tier_at_order; a refund under its order's tier); states at the end of a period (tier distribution, lifecycle, points outstanding, RFM) count the members in the tier at the end of the period.",
+            },
             { name: "granularity", in: "query", schema: { type: "string", enum: ["day", "week", "month"] } },
           ],
           responses: { "200": { description: "{ name, from, to, series: [{ period, ... }], total }" }, ...errors(400, 401, 404) },

@@ -8,7 +8,7 @@ import { Batch } from "./batch";
 import { loadMembers, loadWindowed, lockKeys, lockMerchant } from "./load";
 import { describeThresholds, qualifyingRank, windowsUsed } from "./rules";
 import { writeBatch } from "./write";
-import { invalidateRollupsFrom } from "@/lib/metrics/rollup";
+import { invalidateRollupsFrom, refreshDailyAggregates, rollupCoverage } from "@/lib/metrics/rollup";
 
 export interface PeriodRunResult {
   asOf: string;
@@ -71,6 +71,8 @@ async function runDay(db: Db, merchantId: string, date: string, last: boolean) {
     }
     await tx.insert(periodRuns).values({ merchantId, businessDate: date });
     await invalidateRollupsFrom(tx, merchantId, date);
+    // Once a merchant has KPI rollups (built by `metrics rollup` or an earlier run), each closed day is added to them.
+    if (await rollupCoverage(tx, merchantId)) await refreshDailyAggregates(tx, merchantId, date);
   });
 }
 

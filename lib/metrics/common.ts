@@ -12,7 +12,12 @@ export interface MetricParams {
   /** Last business date (inclusive), YYYY-MM-DD. */
   to: string;
   granularity: Granularity;
-  /** Only members whose tier is this one now (members.tier_code). */
+  /**
+   * A tier filter. For the metrics converted to "the tier held at the time" (lib/metrics/held-tier.ts:
+   * revenue-share, rights-cost, member-roi, points, tier-distribution, lifecycle, rfm): flows count
+   * when the member held the tier at the flow's time, states at the end of a period count the members
+   * in the tier then. The others still read it as "tier now" (members.tier_code, `inTier`).
+   */
   tier?: string | null;
 }
 

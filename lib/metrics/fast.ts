@@ -19,10 +19,11 @@ import { rollupCoverage, type RollupCoverage } from "./rollup";
  * raw tables. Per period, the days metric_daily covers are summed there (flows) or read at the
  * period's last day (state at the end: points outstanding, tiers, lifecycle, RFM); any day it does
  * not cover yet (typically today, before the period job closes it) is asked of the raw function for
- * just those days, so the answer is always the raw answer. A tier filter ("members whose tier is
- * this one now") cannot be pre-aggregated by day, so filtered queries, and the metrics whose
- * distinct counts don't add up over days (tier-changes, rights-usage, repurchase, arpu, retention),
- * use the raw functions.
+ * just those days, so the answer is always the raw answer. A tier filter ("the tier held at the
+ * time") reads the tier's own rows (metric_daily.tier); RFM is snapshotted only on some days
+ * (rfm null otherwise: those days are asked of the raw function). The metrics whose distinct
+ * counts don't add up over days (tier-changes, rights-usage, repurchase, arpu, retention) use the
+ * raw functions here.
  */
 
 type Cov = RollupCoverage;
@@ -59,7 +60,7 @@ const coveredDay = (d: string, cov: Cov) => d >= cov.firstDate && d <= cov.throu
 
 /** The raw metric's total over [start, end] (one period). */
 async function rawTotal<T>(name: MetricName, ctx: MetricContext, p: Period): Promise<T> {
-  const r = await metrics[name](ctx.db, { merchantId: ctx.merchantId, from: p.start, to: p.end, granularity: "month" });
+  const r = await metrics[name](ctx.db, { merchantId: ctx.merchantId, from: p.start, to: p.end, granularity: "month", tier: ctx.tier });
   return r.total as T;
 }
 
@@ -81,7 +82,7 @@ async function dailySums(ctx: MetricContext, periods: Period[], cov: Cov): Promi
           coalesce(sum(d.rights_cost), 0)::bigint as rights_cost, coalesce(sum(d.points_issued), 0)::bigint as points_issued,
           coalesce(sum(d.points_redeemed), 0)::bigint as points_redeemed, coalesce(sum(d.points_expired), 0)::bigint as points_expired
         from ${periodTable(periods)}
-        left join metric_daily d on d.merchant_id = ${ctx.merchantId}
+        left join metric_daily d on d.merchant_id = ${ctx.merchantId} and d.tier = ${ctx.tier ?? ""}
           and d.business_date between greatest(p.p_start, ${cov.firstDate}::date) and least(p.p_end, ${cov.throughDate}::date)
         group by p.i order by p.i`,
   );
@@ -102,7 +103,7 @@ async function dailyRows(ctx: MetricContext, dates: string[]) {
     ctx.db,
     sql`select d.business_date::text as day, d.points_outstanding, d.tiers, d.lifecycle_new, d.lifecycle_active, d.lifecycle_dormant, d.lifecycle_lost, d.rfm
         from metric_daily d
-        where d.merchant_id = ${ctx.merchantId} and d.business_date in (${sql.join(
+        where d.merchant_id = ${ctx.merchantId} and d.tier = ${ctx.tier ?? ""} and d.business_date in (${sql.join(
           dates.map((x) => sql`${x}::date`),
           sql`, `,
         )})`,
@@ -132,10 +133,10 @@ async function flows(ctx: MetricContext, periods: Period[], cov: Cov): Promise<D
   return sums;
 }
 
-/** Wraps a fast computation: raw when filtered by tier or before any rollup exists. */
+/** Wraps a fast computation: raw before any rollup exists. */
 function fast<S extends object>(name: MetricName, compute: (ctx: MetricContext, periods: Period[], cov: Cov) => Promise<S[]>): Metric {
   return async (db, params) => {
-    const cov = params.tier ? null : await rollupCoverage(db, params.merchantId);
+    const cov = await rollupCoverage(db, params.merchantId);
     if (!cov) return metrics[name](db, params);
     const ctx = await fastContext(db, params);
     return seriesAndTotal(name, ctx, (periods) => compute(ctx, periods, cov));
@@ -160,8 +161,11 @@ const fastMemberRoi = fast<MemberRoi>("member-roi", async (ctx, periods, cov) =>
   );
 });
 
-/** State at the end of each period: metric_daily's row of its last day, or the raw answer for that day. */
-async function endStates<T>(ctx: MetricContext, periods: Period[], cov: Cov, name: MetricName, fromRow: (r: Record<string, unknown>) => T): Promise<T[]> {
+/**
+ * State at the end of each period: metric_daily's row of its last day, or the raw answer for that day
+ * (not covered, no row, or `fromRow` gives null: no snapshot of it that day).
+ */
+async function endStates<T>(ctx: MetricContext, periods: Period[], cov: Cov, name: MetricName, fromRow: (r: Record<string, unknown>) => T | null): Promise<T[]> {
   const rows = await dailyRows(
     ctx,
     periods.map((p) => p.end).filter((d) => coveredDay(d, cov)),
@@ -169,7 +173,8 @@ async function endStates<T>(ctx: MetricContext, periods: Period[], cov: Cov, nam
   return Promise.all(
     periods.map(async (p) => {
       const row = coveredDay(p.end, cov) ? rows.get(p.end) : undefined;
-      return row ? fromRow(row) : rawTotal<T>(name, ctx, { start: p.end, end: p.end });
+      const state = row ? fromRow(row) : null;
+      return state ?? rawTotal<T>(name, ctx, { start: p.end, end: p.end });
     }),
   );
 }
@@ -210,7 +215,7 @@ const fastLifecycle = fast<Lifecycle>("lifecycle", (ctx, periods, cov) =>
   })),
 );
 
-const fastRfm = fast<Rfm>("rfm", (ctx, periods, cov) => endStates<Rfm>(ctx, periods, cov, "rfm", (r) => json<Rfm>(r.rfm)));
+const fastRfm = fast<Rfm>("rfm", (ctx, periods, cov) => endStates<Rfm>(ctx, periods, cov, "rfm", (r) => (r.rfm === null ? null : json<Rfm>(r.rfm))));
 
 /**
  * The metrics as the API and the dashboards serve them: from the daily rollups where the metric
@@ -227,5 +232,5 @@ export const fastMetrics: Record<MetricName, Metric> = {
   rfm: fastRfm,
 };
 
-/** The metrics fastMetrics answers from the rollups (unfiltered). */
+/** The metrics fastMetrics answers from the rollups (with or without a tier filter). */
 export const rolledUpMetrics: MetricName[] = ["revenue-share", "rights-cost", "member-roi", "points", "tier-distribution", "lifecycle", "rfm"];

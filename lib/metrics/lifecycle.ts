@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
-import { inTier, metricContext, num, periodTable, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
+import { metricContext, num, periodTable, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
+import { endsCte, inEnds } from "./held-tier";
 import type { Period } from "./periods";
 
 export interface Lifecycle {
@@ -18,6 +19,7 @@ export interface Lifecycle {
  * - lost (not new): no paid order in the last lostDays days (last order date ≤ E − lostDays, or none);
  * - dormant (not new, not lost): no paid order in the last dormantDays days;
  * - active: the rest.
+ * With a tier filter: the members whose tier at the end of E was that one (held-tier.ts).
  */
 export async function lifecycle(db: Db, params: MetricParams) {
   const ctx = await metricContext(db, params);
@@ -33,10 +35,10 @@ async function compute(ctx: MetricContext, periods: Period[]): Promise<Lifecycle
   ]);
   const rows = await queryRows<{ new: number; active: number; dormant: number; lost: number }>(
     ctx.db,
-    sql`with mem as (
+    sql`with ${endsCte(ctx, table)} mem as (
           select m.member_id, (m.registered_at at time zone ${ctx.timeZone})::date as registered_date
           from members m
-          where m.merchant_id = ${ctx.merchantId} ${inTier(ctx, sql`m.member_id`)}
+          where m.merchant_id = ${ctx.merchantId}
         )
         select p.i,
           count(c.stage) filter (where c.stage = 'new')::int as new,
@@ -56,7 +58,7 @@ async function compute(ctx: MetricContext, periods: Period[]): Promise<Lifecycle
             select max(o.business_date) as last_date from orders o
             where o.merchant_id = ${ctx.merchantId} and o.member_id = mem.member_id and o.business_date <= p.p_end
           ) lo
-          where mem.registered_date <= p.p_end
+          where mem.registered_date <= p.p_end ${inEnds(ctx, sql`p.i`, sql`mem.member_id`)}
         ) c on true
         group by p.i
         order by p.i`,

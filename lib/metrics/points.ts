@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
-import { inTier, metricContext, num, periodTable, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
+import { metricContext, num, periodTable, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
+import { heldTierAt, inEnds, withEnds } from "./held-tier";
 import type { Period } from "./periods";
 
 export interface Points {
@@ -19,6 +20,8 @@ export interface Points {
  *   clawbacks and negative adjustments included);
  * - liability = outstanding × the value of one point (program in force at the end of the period),
  *   in fen, rounded half up.
+ * With a tier filter, the flows count the rows of members holding the tier at the row's instant,
+ * outstanding the balances of the members in the tier at the end of the period (held-tier.ts).
  */
 export async function points(db: Db, params: MetricParams) {
   const ctx = await metricContext(db, params);
@@ -29,10 +32,11 @@ async function compute(ctx: MetricContext, periods: Period[]): Promise<Points[]>
   const centiFen = await Promise.all(periods.map(async (p) => (await ctx.programOn(p.end)).points.pointValueCentiFen));
   const rows = await queryRows<{ issued: number; redeemed: number; expired: number; outstanding: number }>(
     ctx.db,
-    sql`select p.i, f.issued, f.redeemed, f.expired,
+    sql`${withEnds(ctx, periodTable(periods))}
+        select p.i, f.issued, f.redeemed, f.expired,
           coalesce((select sum(pl.delta) from points_ledger pl
                     where pl.merchant_id = ${ctx.merchantId} and pl.business_date <= p.p_end
-                      ${inTier(ctx, sql`pl.member_id`)}), 0)::bigint as outstanding
+                      ${inEnds(ctx, sql`p.i`, sql`pl.member_id`)}), 0)::bigint as outstanding
         from ${periodTable(periods)}
         cross join lateral (
           select coalesce(sum(pl.delta) filter (where pl.kind in ('earn', 'bonus', 'adjust') and pl.delta > 0), 0)::bigint as issued,
@@ -40,7 +44,7 @@ async function compute(ctx: MetricContext, periods: Period[]): Promise<Points[]>
                  coalesce(-sum(pl.delta) filter (where pl.kind = 'expire'), 0)::bigint as expired
           from points_ledger pl
           where pl.merchant_id = ${ctx.merchantId} and pl.business_date between p.p_start and p.p_end
-            ${inTier(ctx, sql`pl.member_id`)}
+            ${heldTierAt(ctx, sql`pl.member_id`, sql`pl.occurred_at`)}
         ) f
         order by p.i`,
   );

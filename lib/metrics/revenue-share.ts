@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
-import { metricContext, netSpend, num, periodTable, ratio, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
+import { metricContext, num, periodTable, ratio, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
+import { netSpendHeld } from "./held-tier";
 import type { Period } from "./periods";
 
 export interface RevenueShare {
@@ -12,8 +13,8 @@ export interface RevenueShare {
 /**
  * revenue-share: memberSpend = net spend of members' orders, guestSpend = net spend of guest orders
  * (no member; refunds of them on their refund day), share = member / (member + guest). With a tier
- * filter only memberSpend is filtered (guests have no tier), so share = that tier's spend / (that
- * tier's spend + guest spend).
+ * filter only memberSpend is filtered — orders placed in that tier (tier_at_order; a refund under its
+ * order's tier); guests have no tier — so share = that tier's spend / (that tier's spend + guest spend).
  */
 export async function revenueShare(db: Db, params: MetricParams) {
   const ctx = await metricContext(db, params);
@@ -23,7 +24,7 @@ export async function revenueShare(db: Db, params: MetricParams) {
 async function compute(ctx: MetricContext, periods: Period[]): Promise<RevenueShare[]> {
   const rows = await queryRows<{ member_spend: number; guest_spend: number }>(
     ctx.db,
-    sql`select p.i, ${netSpend(ctx, "members")} as member_spend, ${netSpend(ctx, "guests")} as guest_spend
+    sql`select p.i, ${netSpendHeld(ctx, "members")} as member_spend, ${netSpendHeld(ctx, "guests")} as guest_spend
         from ${periodTable(periods)} order by p.i`,
   );
   return rows.map((r) => {

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { addDays, addMonths } from "@/lib/util/dates";
-import { inTier, metricContext, num, periodTable, rowsByPeriod, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
+import { metricContext, num, periodTable, rowsByPeriod, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
+import { endsCte, inEnds } from "./held-tier";
 import type { Period } from "./periods";
 
 export interface Rfm {
@@ -20,6 +21,8 @@ export interface Rfm {
  * (payments minus refunds dated in it). Each score is the quintile of the member's rank:
  * score = 1 + floor(5 × (rank − 1) / n), rank = 1 + the number of scored members strictly worse,
  * so ties share the lower score and the best of n distinct values gets 5 (when n ≥ 5).
+ * With a tier filter: the members whose tier at the end of E was that one, scored among themselves
+ * (quintiles within the tier), on all their orders in the window (held-tier.ts).
  */
 export async function rfm(db: Db, params: MetricParams) {
   const ctx = await metricContext(db, params);
@@ -33,23 +36,24 @@ async function compute(ctx: MetricContext, periods: Period[]): Promise<Rfm[]> {
   const table = () => periodTable(periods, [{ name: "w_start", values: (p) => sql`${rfmWindowStart(p.end)}::date` }]);
   const byPeriod = await rowsByPeriod<{ i: number; r: number; f: number; m: number; n: number }>(
     ctx,
-    sql`with buyers as (
+    sql`with ${endsCte(ctx, table())} buyers as (
           select p.i, o.member_id, max(o.business_date) as last_date, count(*) as orders, sum(o.amount) as paid
           from ${table()}
           join orders o on o.merchant_id = ${ctx.merchantId} and o.member_id is not null
-            and o.business_date between p.w_start and p.p_end ${inTier(ctx, sql`o.member_id`)}
+            and o.business_date between p.w_start and p.p_end
           group by p.i, o.member_id
         ),
         refunded as (
           select p.i, r.member_id, sum(r.amount) as amount
           from ${table()}
           join refunds r on r.merchant_id = ${ctx.merchantId} and r.member_id is not null
-            and r.business_date between p.w_start and p.p_end ${inTier(ctx, sql`r.member_id`)}
+            and r.business_date between p.w_start and p.p_end
           group by p.i, r.member_id
         ),
         measures as (
           select b.i, b.member_id, b.last_date, b.orders, b.paid - coalesce(rf.amount, 0) as spend
           from buyers b left join refunded rf on rf.i = b.i and rf.member_id = b.member_id
+          where true ${inEnds(ctx, sql`b.i`, sql`b.member_id`)}
         ),
         scored as (
           select ms.i,

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
-import { metricContext, netSpend, num, periodTable, ratio, rightsCostSql, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
+import { metricContext, num, periodTable, ratio, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
+import { netSpendHeld, rightsCostHeld } from "./held-tier";
 import type { Period } from "./periods";
 
 export interface RightsCost {
@@ -15,7 +16,9 @@ export const COST_RATE_BAND = { low: 0.05, high: 0.1 } as const;
 /**
  * rights-cost: rightsCost = unit cost of right instances redeemed in the period (redeemed_date) +
  * member_discount of member orders paid in the period; memberSpend = members' net spend (payments
- * on their day minus refunds on theirs); costRate = rightsCost / memberSpend.
+ * on their day minus refunds on theirs); costRate = rightsCost / memberSpend. With a tier filter:
+ * orders placed in the tier (tier_at_order; refunds under their order's), instances redeemed while
+ * the member held it (lib/metrics/held-tier.ts).
  */
 export async function rightsCost(db: Db, params: MetricParams) {
   const ctx = await metricContext(db, params);
@@ -25,7 +28,7 @@ export async function rightsCost(db: Db, params: MetricParams) {
 async function compute(ctx: MetricContext, periods: Period[]): Promise<RightsCost[]> {
   const rows = await queryRows<{ rights_cost: number; member_spend: number }>(
     ctx.db,
-    sql`select p.i, ${rightsCostSql(ctx)} as rights_cost, ${netSpend(ctx, "members")} as member_spend
+    sql`select p.i, ${rightsCostHeld(ctx)} as rights_cost, ${netSpendHeld(ctx, "members")} as member_spend
         from ${periodTable(periods)} order by p.i`,
   );
   return rows.map((r) => {

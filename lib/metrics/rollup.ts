@@ -2,13 +2,10 @@ import { eq, sql, type SQL } from "drizzle-orm";
 import { writeAll } from "@/lib/engine/sql-json";
 import { queryRows, type Db } from "@/db/client";
 import { metricDaily, metricRollupState } from "@/db/schema";
-import { addDays } from "@/lib/util/dates";
-import { lifecycle } from "./lifecycle";
-import { points } from "./points";
-import { revenueShare } from "./revenue-share";
-import { rfm } from "./rfm";
-import { rightsCost } from "./rights-cost";
-import { tierDistribution } from "./tier-distribution";
+import { currentProgram, listVersions, loadProgramVersion } from "@/lib/program/store";
+import { addDays, businessDate } from "@/lib/util/dates";
+import { num } from "./common";
+import { rfmWindowStart, type Rfm } from "./rfm";
 
 export interface RollupCoverage {
   firstDate: string;
@@ -35,19 +32,50 @@ async function earliestDataDate(db: Db, merchantId: string): Promise<string | nu
   return row?.d ?? null;
 }
 
+/** How many days up to the end of a refresh get an RFM snapshot every day (see refreshDailyAggregates). */
+export const RFM_RECENT_DAYS = 62;
+
+export interface RefreshOptions {
+  /** Days up to the refreshed range's end that get a daily RFM snapshot (default RFM_RECENT_DAYS). */
+  rfmRecentDays?: number;
+  /** Told how long each phase of the rebuild took (the benchmark prints it). */
+  onPhase?: (phase: string, ms: number) => void;
+}
+
 /**
  * Brings metric_daily up to date for business dates `fromDate`..`toDate` (default: `fromDate`),
  * keeping the covered days contiguous: it recomputes from the earlier of `fromDate` and the day
  * after the last covered one, through the later of `toDate` and the last covered one (on a first
- * run, from the merchant's earliest data). Each day's row is the raw metric functions' own answer
- * for that day (granularity "day", no tier filter), so the fast path sums exactly what the raw
- * path would count.
+ * run, from the merchant's earliest data).
+ *
+ * Set-based: a handful of statements over the whole range at once, each day's row equal (by test,
+ * tests/integration/metrics-fast.test.ts) to the raw metric functions with granularity "day", for
+ * all members (tier '') and for each tier (the filter's "tier held at the time"):
+ * - flows (net spend of members and guests, rights cost, points issued / redeemed / expired)
+ *   grouped by business date, per tier by the tier held at the flow's time (tier_at_order, or
+ *   tier_history intervals for points rows and redeemed rights);
+ * - states at each day's end as running sums over the days of +/− events: points outstanding
+ *   (deltas; per tier, a member's balance moves with them between tiers), members per tier (+1 at
+ *   the first day of a tier_history interval, −1 the day after it ends), lifecycle (each member's
+ *   stage intervals: new from registration for newDays, then after each order day active, dormant,
+ *   lost, with the day counts of the program version in force on each day);
+ * - RFM (quintiles over the trailing 12 months of every member: a sort of all buyers per day) only
+ *   on the month ends, on the last `rfmRecentDays` days (62) of the range and on the days that had a
+ *   snapshot before; other days keep rfm null and the fast path asks the raw function for them. The
+ *   period job, calling this for each day it closes, thus snapshots every day from then on.
  *
  * Routine: the period job calls it at the end of each day it closes
  * (`await refreshDailyAggregates(tx, merchantId, date)` in lib/engine/period.ts runDay); after a
- * bulk load or a backdated correction, call it with the earliest business date touched.
+ * bulk load or a backdated correction, call it with the earliest business date touched
+ * (`npm run cli -- metrics rollup --merchant … [--from …]`).
  */
-export async function refreshDailyAggregates(db: Db, merchantId: string, fromDate: string, toDate: string = fromDate): Promise<RollupCoverage> {
+export async function refreshDailyAggregates(
+  db: Db,
+  merchantId: string,
+  fromDate: string,
+  toDate: string = fromDate,
+  options: RefreshOptions = {},
+): Promise<RollupCoverage> {
   const state = await rollupCoverage(db, merchantId);
   let start = fromDate;
   let end = toDate < fromDate ? fromDate : toDate;
@@ -59,61 +87,319 @@ export async function refreshDailyAggregates(db: Db, merchantId: string, fromDat
     const earliest = await earliestDataDate(db, merchantId);
     if (earliest !== null && earliest < start) start = earliest;
   }
-
-  const params = { merchantId, from: start, to: end, granularity: "day" as const };
-  const [share, cost, pts, tiers, life, scores] = [
-    await revenueShare(db, params),
-    await rightsCost(db, params),
-    await points(db, params),
-    await tierDistribution(db, params),
-    await lifecycle(db, params),
-    await rfm(db, params),
-  ];
-  const rows = share.series.map((s, i) => ({
-    merchantId,
-    businessDate: s.period,
-    memberSpend: s.memberSpend,
-    guestSpend: s.guestSpend,
-    rightsCost: cost.series[i].rightsCost,
-    pointsIssued: pts.series[i].issued,
-    pointsRedeemed: pts.series[i].redeemed,
-    pointsExpired: pts.series[i].expired,
-    pointsOutstanding: pts.series[i].outstanding,
-    tiers: Object.fromEntries(Object.entries(tiers.series[i]).filter(([k, v]) => k !== "period" && typeof v === "number" && v !== 0)) as Record<string, number>,
-    lifecycleNew: life.series[i].new,
-    lifecycleActive: life.series[i].active,
-    lifecycleDormant: life.series[i].dormant,
-    lifecycleLost: life.series[i].lost,
-    rfm: { members: scores.series[i].members, grid: scores.series[i].grid, m: scores.series[i].m },
-  }));
-  for (let i = 0; i < rows.length; i += 500)
-    await db
-      .insert(metricDaily)
-      .values(rows.slice(i, i + 500))
-      .onConflictDoUpdate({
-        target: [metricDaily.merchantId, metricDaily.businessDate],
-        set: {
-          memberSpend: sql`excluded.member_spend`,
-          guestSpend: sql`excluded.guest_spend`,
-          rightsCost: sql`excluded.rights_cost`,
-          pointsIssued: sql`excluded.points_issued`,
-          pointsRedeemed: sql`excluded.points_redeemed`,
-          pointsExpired: sql`excluded.points_expired`,
-          pointsOutstanding: sql`excluded.points_outstanding`,
-          tiers: sql`excluded.tiers`,
-          lifecycleNew: sql`excluded.lifecycle_new`,
-          lifecycleActive: sql`excluded.lifecycle_active`,
-          lifecycleDormant: sql`excluded.lifecycle_dormant`,
-          lifecycleLost: sql`excluded.lifecycle_lost`,
-          rfm: sql`excluded.rfm`,
-        },
-      });
+  const recentDays = options.rfmRecentDays ?? RFM_RECENT_DAYS;
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`set local work_mem = '256MB'`);
+    await rebuildDays(tx, merchantId, start, end, recentDays, options.onPhase ?? (() => {}));
+  });
   const coverage = { firstDate: state && state.firstDate < start ? state.firstDate : start, throughDate: end };
   await db
     .insert(metricRollupState)
     .values({ merchantId, ...coverage })
     .onConflictDoUpdate({ target: metricRollupState.merchantId, set: { ...coverage, refreshedAt: sql`now()` } });
   return coverage;
+}
+
+/** Consecutive days with the same lifecycle day counts (program version in force at each day's end). */
+async function lifecycleSegments(db: Db, merchantId: string, start: string, end: string) {
+  const program = await currentProgram(db, merchantId);
+  const versions = (await listVersions(db, merchantId)).map((v) => ({ version: v.version, from: businessDate(v.effectiveFrom, program.timeZone) }));
+  const segments: { a: string; b: string; n: number; d: number; l: number }[] = [];
+  for (let day = start; day <= end; day = addDays(day, 1)) {
+    let version = versions[0]?.version ?? program.version;
+    for (const v of versions) if (v.from <= day) version = v.version;
+    const { newDays: n, dormantDays: d, lostDays: l } = (await loadProgramVersion(db, merchantId, version)).lifecycle;
+    const last = segments.at(-1);
+    if (last && last.n === n && last.d === d && last.l === l) last.b = day;
+    else segments.push({ a: day, b: day, n, d, l });
+  }
+  return { program, segments };
+}
+
+/** `(d, tier, k, v)`: the running sum over the days S..E of the events `(d, tier, k, x)` (earlier ones count at S). */
+function runningSums(events: SQL, S: SQL, E: SQL): SQL {
+  return sql`
+    with ev as (
+      select greatest(e.d, ${S}) as d, e.tier, e.k, sum(e.x) as x from (${events}) e
+      where e.d <= ${E} group by 1, 2, 3
+    ),
+    keys as (select distinct tier, k from ev),
+    grid as (select g::date as d from generate_series(${S}::timestamp, ${E}::timestamp, interval '1 day') g)
+    select grid.d, keys.tier, keys.k,
+           sum(coalesce(ev.x, 0)) over (partition by keys.tier, keys.k order by grid.d)::bigint as v
+    from grid cross join keys left join ev on ev.d = grid.d and ev.tier = keys.tier and ev.k = keys.k`;
+}
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+async function rebuildDays(tx: Tx, merchantId: string, start: string, end: string, recentDays: number, onPhase: (phase: string, ms: number) => void) {
+  let t0 = performance.now();
+  const phase = (name: string) => {
+    const t = performance.now();
+    onPhase(name, t - t0);
+    t0 = t;
+  };
+  const M = merchantId;
+  const S = sql`${start}::date`;
+  const E = sql`${end}::date`;
+  const { program, segments } = await lifecycleSegments(tx, merchantId, start, end);
+  const tz = program.timeZone;
+  const [{ tiers: historyTiers }] = await queryRows<{ tiers: string[] | null }>(
+    tx,
+    sql`select array_agg(distinct to_tier) as tiers from tier_history where merchant_id = ${M}`,
+  );
+  const tiers = [...new Set([...program.tiers.map((t) => t.code), ...(historyTiers ?? [])])];
+  const hadRfm = await queryRows<{ d: string }>(
+    tx,
+    sql`select business_date::text as d from metric_daily
+        where merchant_id = ${M} and tier = '' and business_date between ${S} and ${E} and rfm is not null`,
+  );
+
+  // Tier intervals per member. By business date (the tier at a day's end, as tier-distribution
+  // reads it): the member's last row of each date holds from that date to the day before the next.
+  // By instant (the tier held just before an instant, lib/metrics/held-tier.ts): a row holds on
+  // (changed_at, next changed_at], the first one from the beginning of time.
+  // (Dropped first: a caller's transaction may refresh twice.)
+  await tx.execute(sql`drop table if exists rollup_tier_days, rollup_tier_instants`);
+  await tx.execute(sql`
+    create temp table rollup_tier_days on commit drop as
+    select member_id, to_tier as tier, business_date as s, lead(business_date) over (partition by member_id order by business_date) as nxt
+    from (select distinct on (member_id, business_date) member_id, business_date, to_tier from tier_history
+          where merchant_id = ${M} and business_date <= ${E}
+          order by member_id, business_date, changed_at desc, id desc) x`);
+  await tx.execute(sql`
+    create temp table rollup_tier_instants on commit drop as
+    select member_id, to_tier as tier,
+           case when row_number() over w = 1 then '-infinity'::timestamptz else changed_at end as lo,
+           lead(changed_at) over w as hi
+    from tier_history where merchant_id = ${M}
+    window w as (partition by member_id order by changed_at, id)`);
+  await tx.execute(sql`analyze rollup_tier_days`);
+  await tx.execute(sql`analyze rollup_tier_instants`);
+  phase("tier intervals");
+
+  // Flows by (day, tier): '' (grouping) = everyone; a tier = the flows in it.
+  const flows = await queryRows<Record<string, unknown>>(
+    tx,
+    sql`select f.d::text as d, case when grouping(f.tier) = 1 then '' else f.tier end as tier,
+          sum(f.ms)::bigint as member_spend, sum(f.gs)::bigint as guest_spend, sum(f.rc)::bigint as rights_cost,
+          sum(f.pi)::bigint as points_issued, sum(f.pr)::bigint as points_redeemed, sum(f.pe)::bigint as points_expired
+        from (
+          select o.business_date as d, o.tier_at_order as tier,
+                 case when o.member_id is not null then o.amount else 0 end as ms, case when o.member_id is null then o.amount else 0 end as gs,
+                 case when o.member_id is not null then o.member_discount else 0 end as rc, 0 as pi, 0 as pr, 0 as pe
+          from orders o where o.merchant_id = ${M} and o.business_date between ${S} and ${E}
+          union all
+          select r.business_date, ro.tier_at_order,
+                 case when r.member_id is not null then -r.amount else 0 end, case when r.member_id is null then -r.amount else 0 end, 0, 0, 0, 0
+          from refunds r left join orders ro on ro.merchant_id = r.merchant_id and ro.order_id = r.order_id
+          where r.merchant_id = ${M} and r.business_date between ${S} and ${E}
+          union all
+          select ri.redeemed_date, t.tier, 0, 0, ri.unit_cost, 0, 0, 0
+          from right_instances ri
+          left join rollup_tier_instants t on t.member_id = ri.member_id and ri.redeemed_at > t.lo and (t.hi is null or ri.redeemed_at <= t.hi)
+          where ri.merchant_id = ${M} and ri.redeemed_date between ${S} and ${E}
+          union all
+          select pl.business_date, t.tier, 0, 0, 0,
+                 case when pl.kind in ('earn', 'bonus', 'adjust') and pl.delta > 0 then pl.delta else 0 end,
+                 case when pl.kind = 'spend' then -pl.delta else 0 end,
+                 case when pl.kind = 'expire' then -pl.delta else 0 end
+          from points_ledger pl
+          left join rollup_tier_instants t on t.member_id = pl.member_id and pl.occurred_at > t.lo and (t.hi is null or pl.occurred_at <= t.hi)
+          where pl.merchant_id = ${M} and pl.business_date between ${S} and ${E}
+        ) f
+        group by grouping sets ((f.d), (f.d, f.tier))
+        having grouping(f.tier) = 1 or f.tier is not null`,
+  );
+  phase("flows");
+
+  // Points outstanding: everyone's deltas; per tier, a member's deltas count in the tier they are in
+  // at the day's end, and their balance moves with them when they change tiers.
+  const outstanding = await queryRows<{ d: string; tier: string; v: number }>(
+    tx,
+    sql`select d::text as d, tier, v from (${runningSums(
+      sql`select pl.business_date as d, '' as tier, '' as k, sum(pl.delta) as x from points_ledger pl
+          where pl.merchant_id = ${M} and pl.business_date <= ${E} group by pl.business_date
+          union all
+          select v.d, t.tier, '', v.x
+          from (select pl.member_id, pl.business_date as d, sum(pl.delta) as x from points_ledger pl
+                where pl.merchant_id = ${M} and pl.business_date <= ${E} group by 1, 2) b
+          join rollup_tier_days t on t.member_id = b.member_id and (t.nxt is null or b.d < t.nxt)
+          cross join lateral (values (greatest(b.d, t.s), b.x), (t.nxt, -b.x)) v(d, x)
+          where v.d is not null`,
+      S,
+      E,
+    )}) r`,
+  );
+  phase("points outstanding");
+
+  // Members per tier at each day's end ('' row: every tier; a tier's row: that tier alone).
+  const tierCounts = await queryRows<{ d: string; tier: string; k: string; v: number }>(
+    tx,
+    sql`select d::text as d, tier, k, v from (${runningSums(
+      sql`select v.d, w.tier, t.tier as k, v.x
+          from rollup_tier_days t
+          cross join lateral (values (t.s, 1), (t.nxt, -1)) v(d, x)
+          cross join lateral (values (''), (t.tier)) w(tier)
+          where v.d is not null`,
+      S,
+      E,
+    )}) r where v <> 0`,
+  );
+  phase("tier distribution");
+
+  // Lifecycle: each member's stage intervals (days), clipped to the segments of constant day counts.
+  const seg = sql`(values ${sql.join(
+    segments.map((g) => sql`(${g.a}::date, ${g.b}::date, ${g.n}::int, ${g.d}::int, ${g.l}::int)`),
+    sql`, `,
+  )}) as g(a, b, n, dd, l)`;
+  const life = await queryRows<{ d: string; tier: string; k: string; v: number }>(
+    tx,
+    sql`with mem as (
+          select m.member_id, (m.registered_at at time zone ${tz})::date as r from members m
+          where m.merchant_id = ${M} and (m.registered_at at time zone ${tz})::date <= ${E}
+        ),
+        od as (
+          select member_id, o, lead(o) over (partition by member_id order by o) as nxt, row_number() over (partition by member_id order by o) as k
+          from (select distinct o.member_id, o.business_date as o from orders o
+                where o.merchant_id = ${M} and o.member_id is not null and o.business_date <= ${E}) x
+        ),
+        pieces as (
+          select m.member_id, 'new' as stage, greatest(m.r, g.a) as lo, least(m.r + g.n - 1, g.b) as hi
+          from mem m cross join ${seg}
+          union all
+          select m.member_id, 'lost', greatest(m.r + g.n, g.a), least(coalesce(f.o - 1, ${E}), g.b)
+          from mem m cross join ${seg} left join od f on f.member_id = m.member_id and f.k = 1
+          union all
+          select m.member_id, st.stage, greatest(od.o + st.x0, m.r + g.n, g.a), least(od.o + st.x1, coalesce(od.nxt - 1, ${E}), g.b)
+          from od join mem m on m.member_id = od.member_id cross join ${seg}
+          cross join lateral (values ('active', 0, least(g.dd, g.l) - 1), ('dormant', g.dd, g.l - 1), ('lost', g.l, 1000000)) st(stage, x0, x1)
+        ),
+        live as (select * from pieces where lo <= hi and hi >= ${S}),
+        tiered as (
+          select '' as tier, stage, lo, hi from live
+          union all
+          select t.tier, p.stage, greatest(p.lo, t.s), least(p.hi, coalesce(t.nxt - 1, ${E}))
+          from live p join rollup_tier_days t on t.member_id = p.member_id and t.s <= p.hi and (t.nxt is null or t.nxt > p.lo)
+        )
+        select d::text as d, tier, k, v from (${runningSums(
+          sql`select v.d, p.tier, p.stage as k, v.x from tiered p cross join lateral (values (p.lo, 1), (p.hi + 1, -1)) v(d, x) where p.lo <= p.hi`,
+          S,
+          E,
+        )}) r`,
+  );
+  phase("lifecycle");
+
+  // RFM snapshots: month ends, the last recentDays days, and the days that had one.
+  const rfmDays = new Set(hadRfm.map((r) => r.d));
+  for (let day = start; day <= end; day = addDays(day, 1))
+    if (addDays(day, 1).endsWith("-01") || day > addDays(end, -recentDays)) rfmDays.add(day);
+  const rfmRows = new Map<string, Rfm>();
+  for (const day of [...rfmDays].sort()) {
+    const rows = await queryRows<{ tier: string; r: number; f: number; m: number; n: number }>(
+      tx,
+      sql`with buyers as (
+            select o.member_id, max(o.business_date) as last_date, count(*) as orders, sum(o.amount) as paid from orders o
+            where o.merchant_id = ${M} and o.member_id is not null and o.business_date between ${rfmWindowStart(day)}::date and ${day}::date
+            group by o.member_id
+          ),
+          refunded as (
+            select r.member_id, sum(r.amount) as amount from refunds r
+            where r.merchant_id = ${M} and r.member_id is not null and r.business_date between ${rfmWindowStart(day)}::date and ${day}::date
+            group by r.member_id
+          ),
+          ms as (
+            select b.member_id, b.last_date, b.orders, b.paid - coalesce(rf.amount, 0) as spend, t.tier
+            from buyers b left join refunded rf on rf.member_id = b.member_id
+            left join rollup_tier_days t on t.member_id = b.member_id and t.s <= ${day}::date and (t.nxt is null or t.nxt > ${day}::date)
+          ),
+          scored as (
+            select '' as tier,
+              1 + 5 * (rank() over (order by last_date) - 1) / count(*) over () as r,
+              1 + 5 * (rank() over (order by orders) - 1) / count(*) over () as f,
+              1 + 5 * (rank() over (order by spend) - 1) / count(*) over () as m
+            from ms
+            union all
+            select tier,
+              1 + 5 * (rank() over (partition by tier order by last_date) - 1) / count(*) over (partition by tier),
+              1 + 5 * (rank() over (partition by tier order by orders) - 1) / count(*) over (partition by tier),
+              1 + 5 * (rank() over (partition by tier order by spend) - 1) / count(*) over (partition by tier)
+            from ms where tier is not null
+          )
+          select tier, r::int as r, f::int as f, m::int as m, count(*)::int as n from scored group by 1, 2, 3, 4`,
+    );
+    for (const tier of ["", ...tiers]) rfmRows.set(`${day}|${tier}`, { members: 0, grid: Array.from({ length: 5 }, () => Array<number>(5).fill(0)), m: Array<number>(5).fill(0) });
+    for (const row of rows) {
+      const key = `${day}|${row.tier}`;
+      let x = rfmRows.get(key);
+      if (!x) rfmRows.set(key, (x = { members: 0, grid: Array.from({ length: 5 }, () => Array<number>(5).fill(0)), m: Array<number>(5).fill(0) }));
+      const n = num(row.n);
+      x.grid[num(row.r) - 1][num(row.f) - 1] += n;
+      x.m[num(row.m) - 1] += n;
+      x.members += n;
+    }
+  }
+
+  phase(`rfm (${rfmDays.size} snapshots)`);
+
+  // Assemble one row per day × ('' and each tier).
+  type Row = typeof metricDaily.$inferInsert;
+  const rows = new Map<string, Row>();
+  for (let day = start; day <= end; day = addDays(day, 1))
+    for (const tier of ["", ...tiers])
+      rows.set(`${day}|${tier}`, {
+        merchantId,
+        businessDate: day,
+        tier,
+        memberSpend: 0,
+        guestSpend: 0,
+        rightsCost: 0,
+        pointsIssued: 0,
+        pointsRedeemed: 0,
+        pointsExpired: 0,
+        pointsOutstanding: 0,
+        tiers: {},
+        lifecycleNew: 0,
+        lifecycleActive: 0,
+        lifecycleDormant: 0,
+        lifecycleLost: 0,
+        rfm: rfmRows.get(`${day}|${tier}`) ?? null,
+      });
+  const at = (d: string, tier: string) => rows.get(`${d}|${tier}`);
+  const guest = new Map<string, number>();
+  for (const f of flows) {
+    const r = at(String(f.d), String(f.tier));
+    if (!r) continue;
+    r.memberSpend = num(f.member_spend);
+    r.rightsCost = num(f.rights_cost);
+    r.pointsIssued = num(f.points_issued);
+    r.pointsRedeemed = num(f.points_redeemed);
+    r.pointsExpired = num(f.points_expired);
+    if (f.tier === "") guest.set(String(f.d), num(f.guest_spend));
+  }
+  for (const r of rows.values()) r.guestSpend = guest.get(r.businessDate) ?? 0;
+  for (const o of outstanding) {
+    const r = at(o.d, o.tier);
+    if (r) r.pointsOutstanding = num(o.v);
+  }
+  for (const t of tierCounts) {
+    const r = at(t.d, t.tier);
+    if (r) r.tiers = { ...r.tiers, [t.k]: num(t.v) };
+  }
+  for (const l of life) {
+    const r = at(l.d, l.tier);
+    if (!r) continue;
+    const v = num(l.v);
+    if (l.k === "new") r.lifecycleNew = v;
+    else if (l.k === "active") r.lifecycleActive = v;
+    else if (l.k === "dormant") r.lifecycleDormant = v;
+    else r.lifecycleLost = v;
+  }
+
+  await tx.execute(sql`delete from metric_daily where merchant_id = ${M} and business_date between ${S} and ${E}`);
+  const all = [...rows.values()];
+  for (let i = 0; i < all.length; i += 500) await tx.insert(metricDaily).values(all.slice(i, i + 500));
+  phase(`write (${all.length} rows)`);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { inTier, metricContext, num, periodTable, rowsByPeriod, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
+import { metricContext, num, periodTable, rowsByPeriod, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
 import type { Period } from "./periods";
 
 export type TierCounts = Record<string, number>;
@@ -9,7 +9,8 @@ export type TierCounts = Record<string, number>;
  * tier-distribution: members in each tier at the end of the period, read from tier history (each
  * member's latest tier_history row with business_date ≤ the period's last day), not today's tier.
  * Members not registered by then are not counted. Keys: the program's tier codes in rank order (0
- * when empty), then any other code found in history.
+ * when empty), then any other code found in history. With a tier filter, only the members in that
+ * tier at the end of the period are counted (the other tiers show 0).
  */
 export async function tierDistribution(db: Db, params: MetricParams) {
   const ctx = await metricContext(db, params);
@@ -24,9 +25,10 @@ async function compute(ctx: MetricContext, periods: Period[]): Promise<TierCount
         cross join lateral (
           select distinct on (th.member_id) th.member_id, th.to_tier
           from tier_history th
-          where th.merchant_id = ${ctx.merchantId} and th.business_date <= p.p_end ${inTier(ctx, sql`th.member_id`)}
+          where th.merchant_id = ${ctx.merchantId} and th.business_date <= p.p_end
           order by th.member_id, th.business_date desc, th.changed_at desc, th.id desc
         ) h
+        ${ctx.tier === null ? sql`` : sql`where h.to_tier = ${ctx.tier}`}
         group by p.i, h.to_tier`,
   );
   return periods.map((_, i) => {

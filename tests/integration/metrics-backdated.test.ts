@@ -3,7 +3,10 @@ import type { Database } from "@/db/client";
 import { createMerchant } from "@/lib/tenancy/merchants";
 import { ingestEvents } from "@/lib/engine/ingest";
 import { metrics } from "@/lib/metrics";
-import { fastMetrics } from "@/lib/metrics/fast";
+import { and, eq } from "drizzle-orm";
+import { metricDaily } from "@/db/schema";
+import { runPeriodJob } from "@/lib/engine/period";
+import { fastMetrics, rolledUpMetrics } from "@/lib/metrics/fast";
 import { refreshDailyAggregates, rollupCoverage } from "@/lib/metrics/rollup";
 import { testDatabases } from "../db";
 
@@ -31,5 +34,34 @@ describe.each(testDatabases)("rollups and backdated events on $name", ({ open })
     const fast = await fastMetrics["revenue-share"](db, params);
     expect(fast).toEqual(await metrics["revenue-share"](db, params));
     expect((fast.total as { memberSpend: number }).memberSpend).toBe(35_000); // ¥100 + ¥200 + ¥50
+    // The same with the tier filter (M is basic: the demo program's first tier; nobody is gold).
+    for (const tier of ["basic", "gold"]) expect(await fastMetrics["revenue-share"](db, { ...params, tier })).toEqual(await metrics["revenue-share"](db, { ...params, tier }));
+    const basic = await fastMetrics["revenue-share"](db, { ...params, tier: "basic" });
+    expect((basic.total as { memberSpend: number }).memberSpend).toBe(35_000);
+  });
+
+  it("once rollups exist, the period job adds each day it closes (with its RFM snapshot)", async () => {
+    const db = database.db;
+    const m = (await createMerchant(db, { slug: "period-rollup", name: "P", demoProgram: true })).id;
+    await ingestEvents(db, m, [
+      { id: "r", type: "member.registered", occurredAt: "2026-03-01T09:00:00+08:00", memberId: "M", data: {} },
+      { id: "o1", type: "order.paid", occurredAt: "2026-03-02T10:00:00+08:00", memberId: "M", data: { orderId: "o1", amount: 10_000 } },
+    ]);
+    await runPeriodJob(db, m, "2026-03-31");
+    expect(await rollupCoverage(db, m)).toBeNull(); // no rollups yet: the job does not start them
+    await refreshDailyAggregates(db, m, "2026-03-01", "2026-03-31");
+    await ingestEvents(db, m, [{ id: "o2", type: "order.paid", occurredAt: "2026-04-01T10:00:00+08:00", memberId: "M", data: { orderId: "o2", amount: 7_000 } }]);
+    await runPeriodJob(db, m, "2026-04-02");
+    expect((await rollupCoverage(db, m))?.throughDate).toBe("2026-04-02");
+    const [row] = await db
+      .select()
+      .from(metricDaily)
+      .where(and(eq(metricDaily.merchantId, m), eq(metricDaily.businessDate, "2026-04-01"), eq(metricDaily.tier, "")));
+    expect(row.memberSpend).toBe(7_000);
+    expect(row.rfm?.members).toBe(1);
+    for (const tier of [null, "basic"]) {
+      const params = { merchantId: m, from: "2026-03-01", to: "2026-04-02", granularity: "week" as const, tier };
+      for (const name of rolledUpMetrics) expect(await fastMetrics[name](db, params), `${name} ${tier}`).toEqual(await metrics[name](db, params));
+    }
   });
 });

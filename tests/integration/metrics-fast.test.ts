@@ -6,7 +6,9 @@ import { createMerchant } from "@/lib/tenancy/merchants";
 import { seedMerchantHistory } from "@/lib/seed/generate";
 import { metrics, metricNames, type MetricParams } from "@/lib/metrics";
 import { fastMetrics, rolledUpMetrics } from "@/lib/metrics/fast";
-import { refreshDailyAggregates, rollupCoverage } from "@/lib/metrics/rollup";
+import { RFM_RECENT_DAYS, refreshDailyAggregates, rollupCoverage } from "@/lib/metrics/rollup";
+import { currentProgram, saveProgram, toExport } from "@/lib/program/store";
+import { addDays } from "@/lib/util/dates";
 import { testDatabases } from "../db";
 
 /*
@@ -66,12 +68,14 @@ describe.each(testDatabases)("fast metrics = raw metrics ($name)", ({ open }) =>
     for (const r of ranges) await expectSame({ merchantId, ...r });
   }, 600_000);
 
-  it("after refreshing through the end; with a tier filter (raw by design)", async () => {
+  it("after refreshing through the end; with a tier filter for each tier", async () => {
     const cov = await refreshDailyAggregates(database.db, merchantId, END);
     expect(cov.throughDate).toBe(END);
     for (const r of ranges) await expectSame({ merchantId, ...r });
-    await expectSame({ merchantId, ...ranges[0], tier: "silver" });
-  }, 600_000);
+    const tiers = (await currentProgram(database.db, merchantId)).tiers.map((t) => t.code);
+    expect(tiers).toEqual(["basic", "silver", "gold", "diamond"]);
+    for (const tier of tiers) for (const r of ranges) await expectSame({ merchantId, ...r, tier });
+  }, 900_000);
 
   it("the rolled-up metrics really read metric_daily: zeroing a covered day changes their answer", async () => {
     const params = { merchantId, from: "2026-05-01", to: "2026-05-31", granularity: "month" as const };
@@ -86,4 +90,84 @@ describe.each(testDatabases)("fast metrics = raw metrics ($name)", ({ open }) =>
     await refreshDailyAggregates(database.db, merchantId, "2026-05-10");
     expect(await fastMetrics["revenue-share"](database.db, params)).toEqual(before);
   }, 600_000);
+
+  it("the set-based rebuild writes exactly the raw functions' answers day by day, for everyone and each tier", async () => {
+    const db = database.db;
+    // A second program version from 2026-04-15 with other lifecycle day counts: each day's lifecycle
+    // uses the version in force that day.
+    const program = await currentProgram(db, merchantId);
+    await saveProgram(db, merchantId, { ...toExport(program), lifecycle: { newDays: 14, dormantDays: 45, lostDays: 75 } }, { effectiveFrom: new Date("2026-04-15T00:00:00+08:00") });
+    // From scratch (earlier refreshes left RFM snapshots that a rebuild keeps).
+    await db.execute(sql`delete from metric_rollup_state where merchant_id = ${merchantId}`);
+    await db.execute(sql`delete from metric_daily where merchant_id = ${merchantId}`);
+    const cov = await refreshDailyAggregates(db, merchantId, END);
+    const rows = await queryRows<Record<string, unknown>>(
+      db,
+      sql`select business_date::text as d, tier, member_spend, guest_spend, rights_cost, points_issued, points_redeemed, points_expired,
+                 points_outstanding, tiers, lifecycle_new, lifecycle_active, lifecycle_dormant, lifecycle_lost, rfm
+          from metric_daily where merchant_id = ${merchantId} order by 1, 2`,
+    );
+    const days: string[] = [];
+    for (let d = cov.firstDate; d <= END; d = addDays(d, 1)) days.push(d);
+    const tiers = program.tiers.map((t) => t.code);
+    expect(rows.length).toBe(days.length * (1 + tiers.length));
+    // RFM snapshots: the month ends and the last RFM_RECENT_DAYS days.
+    const rfmDays = rows.filter((r) => r.tier === "" && r.rfm !== null).map((r) => String(r.d));
+    expect(rfmDays).toEqual(days.filter((d) => addDays(d, 1).endsWith("-01") || d > addDays(END, -RFM_RECENT_DAYS)));
+    const byKey = new Map(rows.map((r) => [`${String(r.d)}|${String(r.tier)}`, r]));
+    const n = (v: unknown) => Number(v);
+    for (const tier of [null, ...tiers]) {
+      // The independent route: the raw functions over the whole history by day (one query each).
+      const params = { merchantId, from: cov.firstDate, to: END, granularity: "day" as const, tier };
+      const [share, cost, pts, dist, life, scores] = [
+        await metrics["revenue-share"](db, params),
+        await metrics["rights-cost"](db, params),
+        await metrics["points"](db, params),
+        await metrics["tier-distribution"](db, params),
+        await metrics["lifecycle"](db, params),
+        await metrics["rfm"](db, params),
+      ];
+      for (const [i, d] of days.entries()) {
+        const row = byKey.get(`${d}|${tier ?? ""}`);
+        const label = `${d} ${tier ?? "all"}`;
+        expect(row, label).toBeDefined();
+        if (!row) continue;
+        expect(
+          {
+            memberSpend: n(row.member_spend),
+            guestSpend: n(row.guest_spend),
+            rightsCost: n(row.rights_cost),
+            issued: n(row.points_issued),
+            redeemed: n(row.points_redeemed),
+            expired: n(row.points_expired),
+            outstanding: n(row.points_outstanding),
+            tiers: row.tiers,
+            lifecycle: [n(row.lifecycle_new), n(row.lifecycle_active), n(row.lifecycle_dormant), n(row.lifecycle_lost)],
+          },
+          label,
+        ).toEqual({
+          memberSpend: share.series[i].memberSpend,
+          guestSpend: share.series[i].guestSpend,
+          rightsCost: cost.series[i].rightsCost,
+          issued: pts.series[i].issued,
+          redeemed: pts.series[i].redeemed,
+          expired: pts.series[i].expired,
+          outstanding: pts.series[i].outstanding,
+          tiers: Object.fromEntries(Object.entries(dist.series[i]).filter(([k, v]) => k !== "period" && v !== 0)),
+          lifecycle: [life.series[i].new, life.series[i].active, life.series[i].dormant, life.series[i].lost],
+        });
+        if (row.rfm !== null) {
+          const { period, ...raw } = scores.series[i];
+          expect(period).toBe(d);
+          expect(row.rfm, label).toEqual(raw);
+        }
+      }
+    }
+    // The day counts really changed on 2026-04-15 (so both versions were exercised).
+    const lifeAll = await metrics["lifecycle"](db, { merchantId, from: "2026-04-14", to: "2026-04-15", granularity: "day" });
+    expect(lifeAll.series[0].new).not.toBe(lifeAll.series[1].new);
+    // And the fast path agrees with the raw one on a range across the change.
+    await expectSame({ merchantId, from: "2026-03-01", to: END, granularity: "week" });
+    await expectSame({ merchantId, from: "2026-03-01", to: END, granularity: "week", tier: "gold" });
+  }, 900_000);
 });

@@ -88,11 +88,12 @@ describe("business dates and periods (unit)", () => {
  *   C  initial basic 02-01 (00:30)
  *   D  initial basic 02-20
  *
- * orders (paid; business date; amount; member discount)
- *   o1 A 01-05 20000 d1000 · o2 A 01-20 120000 d6000 · o3 B 01-31 23:30 100000 d5000
- *   o4 A 02-10 300000 d15000 · o5 guest 01-15 50000 · o6 guest 02-15 30000
- *   o7 D 03-01 00:30 (= 02-28T16:30Z) 40000 d2000 · o8 E 02-03 60000 d3000 · o9 E 02-25 80000 d4000
- *   o10 B 03-10 10000 d500 · o11 guest 03-20 30000
+ * orders (paid; business date; amount; member discount; tier at order = the tier held just before,
+ * so an order that upgrades its member at the same instant is in the tier before)
+ *   o1 A 01-05 12:00 20000 d1000 basic · o2 A 01-20 12:00 120000 d6000 silver · o3 B 01-31 23:30 100000 d5000 basic
+ *   o4 A 02-10 300000 d15000 silver · o5 guest 01-15 50000 · o6 guest 02-15 30000
+ *   o7 D 03-01 00:30 (= 02-28T16:30Z) 40000 d2000 basic · o8 E 02-03 60000 d3000 diamond · o9 E 02-25 80000 d4000 diamond
+ *   o10 B 03-10 10000 d500 silver · o11 guest 03-20 30000
  * refunds (refund day; amount)
  *   A's o2 on 02-05: 20000 · guest o5 on 03-02: 10000 · E's o9 on 02-26: 80000 (all of it)
  *
@@ -101,7 +102,7 @@ describe("business dates and periods (unit)", () => {
  *   g4 A coupon_90 1500 02-01, 02-10 · g5 A tasting 1000 02-01, 04-02 · g6 E coupon_85 2200 03-01, never
  *   g7 D coupon_10 1000 02-20, 03-01
  *
- * points_ledger (delta kind date)
+ * points_ledger (delta kind date; 10:00 like everything without a time)
  *   A +200 earn 01-05, +1200 earn 01-20, −200 clawback 02-05, +3000 earn 02-10, −500 spend 02-15
  *   B +100 bonus 01-10, +1000 earn 01-31, −100 expire 03-31
  *   C +100 bonus 02-01, +50 adjust 02-01, −30 adjust 03-05
@@ -152,7 +153,7 @@ async function buildFixture(db: Db, merchantId: string) {
       move("D", null, "basic", "initial", bj("2025-02-20")),
     ]);
 
-  const order = (orderId: string, memberId: string | null, paid: Date, amount: number, memberDiscount = 0, refundedAmount = 0) => ({
+  const order = (orderId: string, memberId: string | null, paid: Date, amount: number, memberDiscount = 0, refundedAmount = 0, tierAtOrder: string | null = null) => ({
     merchantId,
     orderId,
     memberId,
@@ -162,20 +163,21 @@ async function buildFixture(db: Db, merchantId: string) {
     amount,
     memberDiscount,
     refundedAmount,
+    tierAtOrder,
   });
   await db
     .insert(orders)
     .values([
-      order("o1", "A", bj("2025-01-05T12:00"), 20000, 1000),
-      order("o2", "A", bj("2025-01-20T12:00"), 120000, 6000, 20000),
-      order("o3", "B", bj("2025-01-31T23:30"), 100000, 5000),
-      order("o4", "A", bj("2025-02-10"), 300000, 15000),
+      order("o1", "A", bj("2025-01-05T12:00"), 20000, 1000, 0, "basic"),
+      order("o2", "A", bj("2025-01-20T12:00"), 120000, 6000, 20000, "silver"),
+      order("o3", "B", bj("2025-01-31T23:30"), 100000, 5000, 0, "basic"),
+      order("o4", "A", bj("2025-02-10"), 300000, 15000, 0, "silver"),
       order("o5", null, bj("2025-01-15"), 50000, 0, 10000),
       order("o6", null, bj("2025-02-15"), 30000),
-      order("o7", "D", bj("2025-03-01T00:30"), 40000, 2000),
-      order("o8", "E", bj("2025-02-03"), 60000, 3000),
-      order("o9", "E", bj("2025-02-25"), 80000, 4000, 80000),
-      order("o10", "B", bj("2025-03-10"), 10000, 500),
+      order("o7", "D", bj("2025-03-01T00:30"), 40000, 2000, 0, "basic"),
+      order("o8", "E", bj("2025-02-03"), 60000, 3000, 0, "diamond"),
+      order("o9", "E", bj("2025-02-25"), 80000, 4000, 80000, "diamond"),
+      order("o10", "B", bj("2025-03-10"), 10000, 500, 0, "silver"),
       order("o11", null, bj("2025-03-20"), 30000),
     ]);
 
@@ -306,13 +308,17 @@ describe.each(testDatabases)("metrics on $name", ({ open }) => {
       ],
       total: { basic: 3, silver: 0, gold: 1, diamond: 1 },
     });
-    // Filter: members in basic now (B, C, D). End Jan: B silver. End Feb: B silver, C, D basic. End Mar: all basic.
+    // Filter (the tier at the end of the period): basic — end Jan nobody, end Feb C, D, end Mar B, C, D.
     const basic = await run(metrics["tier-distribution"], { ...Q1, tier: "basic" });
     expect(basic.series).toEqual([
-      { period: "2025-01-01", basic: 0, silver: 1, gold: 0, diamond: 0 },
-      { period: "2025-02-01", basic: 2, silver: 1, gold: 0, diamond: 0 },
+      { period: "2025-01-01", basic: 0, silver: 0, gold: 0, diamond: 0 },
+      { period: "2025-02-01", basic: 2, silver: 0, gold: 0, diamond: 0 },
       { period: "2025-03-01", basic: 3, silver: 0, gold: 0, diamond: 0 },
     ]);
+    // silver — end Jan A, B; end Feb B (A went gold 02-10); end Mar nobody (B down 03-15).
+    const silver = await run(metrics["tier-distribution"], { ...Q1, tier: "silver" });
+    expect(silver.series.map((p) => p.silver)).toEqual([2, 1, 0]);
+    expect(silver.total).toEqual({ basic: 0, silver: 0, gold: 0, diamond: 0 });
   });
 
   it("tier-changes: distinct members, rates over the members not at the top / bottom at the start", async () => {
@@ -374,6 +380,36 @@ describe.each(testDatabases)("metrics on $name", ({ open }) => {
     // 1–15 April: g5 redeemed 04-02 (1000), no member spend → costRate null.
     const april = await run(metrics["rights-cost"], { from: "2025-04-01", to: "2025-04-15", granularity: "month" });
     expect(april.total).toEqual({ rightsCost: 1000, memberSpend: 0, costRate: null });
+  });
+
+  it("rights-cost with a tier filter: the tier held at the order, the refund's order, the redemption", async () => {
+    // Silver: discounts of orders placed in silver o2 6000 (Jan), o4 15000 (Feb; A's upgrade to gold at
+    //   the same instant comes after it), o10 500 (Mar); redemptions while silver: g4 (02-10 10:00, the
+    //   instant A went gold: still silver) 1500. g1 (01-20 10:00, the instant A went silver) is basic's.
+    //   Spend in silver: o2 120000 (Jan); o4 300000 − o2's refund 20000 on 02-05 (Feb); o10 10000 (Mar).
+    const silver = await run(metrics["rights-cost"], { ...Q1, tier: "silver" });
+    expect(silver.series).toEqual([
+      { period: "2025-01-01", rightsCost: 6000, memberSpend: 120000, costRate: 0.05 },
+      { period: "2025-02-01", rightsCost: 16500, memberSpend: 280000, costRate: 16500 / 280000 },
+      { period: "2025-03-01", rightsCost: 500, memberSpend: 10000, costRate: 0.05 },
+    ]);
+    expect(silver.total).toEqual({ rightsCost: 23000, memberSpend: 410000, costRate: 23000 / 410000 });
+    // Basic: discounts o1 1000 + o3 5000 (Jan), o7 2000 (Mar); redemptions g1 1000 (Jan), g3 1000 (Feb),
+    //   g7 1000 (Mar). Spend: o1 + o3 = 120000 (Jan), none in Feb (cost rate null), o7 40000 (Mar).
+    const basic = await run(metrics["rights-cost"], { ...Q1, tier: "basic" });
+    expect(basic.series).toEqual([
+      { period: "2025-01-01", rightsCost: 7000, memberSpend: 120000, costRate: 7000 / 120000 },
+      { period: "2025-02-01", rightsCost: 1000, memberSpend: 0, costRate: null },
+      { period: "2025-03-01", rightsCost: 3000, memberSpend: 40000, costRate: 0.075 },
+    ]);
+    // Diamond: o8 and o9 (Feb) and o9's full refund on 02-26: spend 60000, discounts 7000.
+    const diamond = await run(metrics["rights-cost"], { ...Q1, tier: "diamond" });
+    expect(diamond.total).toEqual({ rightsCost: 7000, memberSpend: 60000, costRate: 7000 / 60000 });
+    // Basic 11000 + silver 23000 + diamond 7000 (gold none) = everyone's 41000.
+    expect((await run(metrics["rights-cost"], { ...Q1, tier: "gold" })).total).toEqual({ rightsCost: 0, memberSpend: 0, costRate: null });
+    // member-roi: the same spend and cost; operating cost is not per tier.
+    const roi = await run(metrics["member-roi"], { ...Q1, tier: "silver" });
+    expect(roi.total).toEqual({ memberSpend: 410000, rightsCost: 23000, operatingCost: 5_100_000, roi: 410000 / 5_123_000 });
   });
 
   it("member-roi: operating cost prorated by days", async () => {
@@ -445,9 +481,18 @@ describe.each(testDatabases)("metrics on $name", ({ open }) => {
       { period: "2025-02-10", memberSpend: 300000, guestSpend: 0, share: 1 },
     ]);
     expect(weeks.total).toEqual({ memberSpend: 440000, guestSpend: 0, share: 1 });
-    // Tier filter (gold now: A): A's spend Jan 140000, Feb 300000 − 20000; guests unfiltered.
+    // Tier filter (orders placed in the tier, refunds with their order): silver o2 120000 (Jan),
+    // o4 300000 − o2's refund 20000 (Feb), o10 10000 (Mar); guests unfiltered. Gold: no order was
+    // placed in gold (A's o4 upgraded A at its own instant).
+    const silver = await run(metrics["revenue-share"], { ...Q1, tier: "silver" });
+    expect(silver.series).toEqual([
+      { period: "2025-01-01", memberSpend: 120000, guestSpend: 50000, share: 120000 / 170000 },
+      { period: "2025-02-01", memberSpend: 280000, guestSpend: 30000, share: 280000 / 310000 },
+      { period: "2025-03-01", memberSpend: 10000, guestSpend: 20000, share: 10000 / 30000 },
+    ]);
+    expect(silver.total).toEqual({ memberSpend: 410000, guestSpend: 100000, share: 410000 / 510000 });
     const gold = await run(metrics["revenue-share"], { ...Q1, tier: "gold" });
-    expect(gold.total).toEqual({ memberSpend: 420000, guestSpend: 100000, share: 420000 / 520000 });
+    expect(gold.total).toEqual({ memberSpend: 0, guestSpend: 100000, share: 0 });
     const april = await run(metrics["revenue-share"], { from: "2025-04-01", to: "2025-04-15", granularity: "month" });
     expect(april.total).toEqual({ memberSpend: 0, guestSpend: 0, share: null });
   });
@@ -477,6 +522,22 @@ describe.each(testDatabases)("metrics on $name", ({ open }) => {
       { period: "2025-03-02", new: 2, active: 3, dormant: 0, lost: 0 },
       { period: "2025-03-03", new: 1, active: 3, dormant: 0, lost: 1 },
     ]);
+    // Tier filter (members in the tier at the end of the period): silver — 01-31 A, B (new);
+    // 02-28 B (active); 03-31 nobody. Basic — 01-31 nobody; 02-28 C, D (new); 03-31 B, D active, C lost.
+    const silver = await run(metrics["lifecycle"], { ...Q1, tier: "silver" });
+    expect(silver.series).toEqual([
+      { period: "2025-01-01", new: 2, active: 0, dormant: 0, lost: 0 },
+      { period: "2025-02-01", new: 0, active: 1, dormant: 0, lost: 0 },
+      { period: "2025-03-01", new: 0, active: 0, dormant: 0, lost: 0 },
+    ]);
+    const basic = await run(metrics["lifecycle"], { ...Q1, tier: "basic" });
+    expect(basic.series).toEqual([
+      { period: "2025-01-01", new: 0, active: 0, dormant: 0, lost: 0 },
+      { period: "2025-02-01", new: 2, active: 0, dormant: 0, lost: 0 },
+      { period: "2025-03-01", new: 0, active: 2, dormant: 0, lost: 1 },
+    ]);
+    // Diamond: E — lost at 01-31 (no order yet), active at 02-28 and 03-31.
+    expect((await run(metrics["lifecycle"], { ...Q1, tier: "diamond" })).series.map((p) => [p.active, p.lost])).toEqual([[0, 1], [1, 0], [1, 0]]);
   });
 
   it("points issued / redeemed / expired, outstanding and liability", async () => {
@@ -492,10 +553,28 @@ describe.each(testDatabases)("metrics on $name", ({ open }) => {
       { period: "2025-03-01", issued: 400, redeemed: 400, expired: 100, outstanding: 5420, liability: 5420 },
     ]);
     expect(r.total).toEqual({ issued: 7450, redeemed: 900, expired: 100, outstanding: 5420, liability: 5420 });
-    // Basic now (B, C, D): issued 1100 + 150 + 400; redeemed D 400; expired B 100;
-    // outstanding B 1000, C 120, D 0 = 1120.
+    // Tier filter. Flows: the tier held just before the row's instant (10:00). A's +200 (01-05, the
+    // instant A joined: the first tier, basic) and +1200 (01-20, the instant A went silver) are basic's;
+    // A's +3000 (02-10, the instant A went gold) is silver's; A's spend of 500 (02-15) gold's; E's rows
+    // diamond's; everything of B, C, D basic's (B's +1000 at 10:00 on 01-31 is before its 23:30 upgrade).
+    // Outstanding: the balances of the members in the tier at the period's end — balances A 1400 / 3700
+    // / 3700, B 1100 / 1100 / 1000, C 0 / 150 / 120, D 0, E 0 / 600 / 600; silver at the ends: A, B /
+    // B / nobody; basic: nobody / C, D / B, C, D.
+    const silver = await run(metrics["points"], { ...Q1, tier: "silver" });
+    expect(silver.series).toEqual([
+      { period: "2025-01-01", issued: 0, redeemed: 0, expired: 0, outstanding: 2500, liability: 2500 },
+      { period: "2025-02-01", issued: 3000, redeemed: 0, expired: 0, outstanding: 1100, liability: 1100 },
+      { period: "2025-03-01", issued: 0, redeemed: 0, expired: 0, outstanding: 0, liability: 0 },
+    ]);
     const basic = await run(metrics["points"], { ...Q1, tier: "basic" });
-    expect(basic.total).toEqual({ issued: 1650, redeemed: 400, expired: 100, outstanding: 1120, liability: 1120 });
+    expect(basic.series).toEqual([
+      { period: "2025-01-01", issued: 2500, redeemed: 0, expired: 0, outstanding: 0, liability: 0 },
+      { period: "2025-02-01", issued: 150, redeemed: 0, expired: 0, outstanding: 150, liability: 150 },
+      { period: "2025-03-01", issued: 400, redeemed: 400, expired: 100, outstanding: 1120, liability: 1120 },
+    ]);
+    expect(basic.total).toEqual({ issued: 3050, redeemed: 400, expired: 100, outstanding: 1120, liability: 1120 });
+    const gold = await run(metrics["points"], { ...Q1, tier: "gold" });
+    expect(gold.total).toEqual({ issued: 0, redeemed: 500, expired: 0, outstanding: 3700, liability: 3700 });
   });
 
   it("retention cohorts by registration month (Beijing date)", async () => {
@@ -551,6 +630,27 @@ describe.each(testDatabases)("metrics on $name", ({ open }) => {
       ],
       m: [1, 0, 1, 0, 0],
     });
+  });
+
+  it("rfm with a tier filter: the members in the tier at the end of the period, scored among themselves", async () => {
+    const r = await run(metrics["rfm"], { ...Q1, tier: "basic" });
+    // At 03-31 basic: B, C, D; buyers B (last 03-10, 2 orders, 110000) and D (03-01, 1, 40000), n = 2:
+    //   D scores 1 on each, B 1 + ⌊5/2⌋ = 3 on each. Cells D (1, 1), B (3, 3).
+    const grid = (cells: [number, number][]) => {
+      const g = Array.from({ length: 5 }, () => Array<number>(5).fill(0));
+      for (const [r, f] of cells) g[r - 1][f - 1] += 1;
+      return g;
+    };
+    expect(r.total).toEqual({ members: 2, grid: grid([[1, 1], [3, 3]]), m: [1, 0, 1, 0, 0] });
+    // At 01-31 nobody was basic; at 02-28 C and D, neither with an order yet (D's is 03-01).
+    expect(r.series[0].members).toBe(0);
+    expect(r.series[1].members).toBe(0);
+    // Silver at 01-31: A (last 01-20, 2 orders, 140000), B (01-31, 1, 100000) — as for everyone then.
+    const silver = await run(metrics["rfm"], { ...Q1, tier: "silver" });
+    expect(silver.series[0]).toEqual({ period: "2025-01-01", members: 2, grid: grid([[1, 3], [3, 1]]), m: [1, 0, 1, 0, 0] });
+    expect(silver.total.members).toBe(0);
+    // Diamond at 03-31: E alone → (1, 1), M 1.
+    expect((await run(metrics["rfm"], { ...Q1, tier: "diamond" })).total).toEqual({ members: 1, grid: grid([[1, 1]]), m: [1, 0, 0, 0, 0] });
   });
 
   it("an unknown tier is a validation error on tier", async () => {
