@@ -2,15 +2,14 @@ import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { currentProgram, type LoadedProgram } from "@/lib/program/store";
 import { addDays, addMonths, startOfBusinessDate } from "@/lib/util/dates";
-import { metricContext, num, periodTable, ratio, seriesAndTotal, type Metric, type MetricContext, type MetricParams } from "./common";
+import { metricContext, num, periodTable, ratio, type Metric, type MetricContext, type MetricParams } from "./common";
 import { metrics, type MetricName } from "./index";
 import type { Arpu } from "./arpu";
 import type { Period } from "./periods";
-import { monthsOf } from "./periods";
+import { monthsOf, periodsOf } from "./periods";
 import type { Repurchase } from "./repurchase";
 import { assembleRetention, RETENTION_MONTHS } from "./retention";
 import type { RightsUsage } from "./rights-usage";
-import { rollupCoverage } from "./rollup";
 import type { TierChanges } from "./tier-changes";
 import { memberNetSpendAtTime, tierAtRegistration } from "./tier-at-time";
 
@@ -429,53 +428,75 @@ async function memberSpend(fx: Fx, periods: Period[]): Promise<number[]> {
   return out;
 }
 
-/** Members in each tier at the end of `day` (the day before a period): the aggregate, plus raw changes after it. */
-async function tiersAtEndOf(fx: Fx, day: string): Promise<Map<string, number>> {
+/** Members in each tier at the end of each of `days` (the days before the periods): the aggregate, plus raw changes after it. */
+async function tiersAtEndOf(fx: Fx, days: string[]): Promise<Map<string, number>[]> {
   const { ctx, cov } = fx;
-  const counts = new Map<string, number>();
-  const at = minDate(day, cov.throughDate);
-  if (at >= cov.firstDate) {
-    const rows = await queryRows<{ tier: string; n: number }>(
-      ctx.db,
-      sql`select tier, tier_members as n from metric_tier_daily where merchant_id = ${ctx.merchantId} and business_date = ${at}::date and tier <> ${STAR}`,
+  const out = days.map(() => new Map<string, number>());
+  const coveredDays = [...new Set(days.map((d) => minDate(d, cov.throughDate)).filter((d) => d >= cov.firstDate))];
+  const queries: Promise<void>[] = [];
+  if (coveredDays.length)
+    queries.push(
+      queryRows<{ day: string; tier: string; n: number }>(
+        ctx.db,
+        sql`select business_date::text as day, tier, tier_members as n from metric_tier_daily
+            where merchant_id = ${ctx.merchantId} and tier <> ${STAR} and business_date in (${dateList(coveredDays.map((d) => sql`${d}::date`))})`,
+      ).then((rows) => {
+        for (const [i, d] of days.entries()) {
+          const at = minDate(d, cov.throughDate);
+          for (const r of rows) if (r.day === at) out[i].set(r.tier, (out[i].get(r.tier) ?? 0) + num(r.n));
+        }
+      }),
     );
-    for (const r of rows) counts.set(r.tier, num(r.n));
-  }
-  if (day > cov.throughDate) {
-    const latest = (through: string) => sql`
-      select distinct on (th.member_id) th.to_tier from tier_history th
-      where th.merchant_id = ${ctx.merchantId} and th.business_date <= ${through}::date and th.member_id in (select member_id from ch)
-      order by th.member_id, th.business_date desc, th.changed_at desc, th.id desc`;
-    const rows = await queryRows<{ tier: string; n: number }>(
-      ctx.db,
-      sql`with ch as (select distinct member_id from tier_history where merchant_id = ${ctx.merchantId}
-                        and business_date between ${addDays(cov.throughDate, 1)}::date and ${day}::date)
-          select z.tier, sum(z.n)::int as n from (
-            select a.to_tier as tier, 1 as n from (${latest(day)}) a
-            union all select b.to_tier, -1 from (${latest(cov.throughDate)}) b
-          ) z group by z.tier`,
-    );
-    for (const r of rows) counts.set(r.tier, (counts.get(r.tier) ?? 0) + num(r.n));
-  }
-  return counts;
+  const latest = (through: string) => sql`
+    select distinct on (th.member_id) th.to_tier from tier_history th
+    where th.merchant_id = ${ctx.merchantId} and th.business_date <= ${through}::date and th.member_id in (select member_id from ch)
+    order by th.member_id, th.business_date desc, th.changed_at desc, th.id desc`;
+  for (const [i, day] of days.entries())
+    if (day > cov.throughDate)
+      queries.push(
+        queryRows<{ tier: string; n: number }>(
+          ctx.db,
+          sql`with ch as (select distinct member_id from tier_history where merchant_id = ${ctx.merchantId}
+                            and business_date between ${addDays(cov.throughDate, 1)}::date and ${day}::date)
+              select z.tier, sum(z.n)::int as n from (
+                select a.to_tier as tier, 1 as n from (${latest(day)}) a
+                union all select b.to_tier, -1 from (${latest(cov.throughDate)}) b
+              ) z group by z.tier`,
+        ).then((rows) => rows.forEach((r) => out[i].set(r.tier, (out[i].get(r.tier) ?? 0) + num(r.n)))),
+      );
+  await Promise.all(queries);
+  return out;
 }
 
 /** metricContext and the coverage, or null when the raw function must answer (no aggregates, or built for another program shape). */
 async function fastSetup(db: Db, params: MetricParams): Promise<Fx | null> {
-  const ctx = await metricContext(db, params);
-  const state = await distinctCoverage(db, params.merchantId);
-  if (!state || state.signature !== signatureOf(ctx.program)) return null;
   // The engine marks days stale in metric_rollup_state when it writes backdated rows: honour it too.
-  const rollup = await rollupCoverage(db, params.merchantId);
-  const throughDate = rollup ? minDate(state.throughDate, rollup.throughDate) : state.throughDate;
-  return { ctx, cov: { firstDate: state.firstDate, throughDate }, bucket: ctx.tier ?? STAR };
+  const [ctx, [state]] = await Promise.all([
+    metricContext(db, params),
+    queryRows<{ first_date: string; through_date: string; signature: string; rollup_through: string | null }>(
+      db,
+      sql`select s.first_date::text, s.through_date::text, s.signature,
+                 (select r.through_date::text from metric_rollup_state r where r.merchant_id = s.merchant_id) as rollup_through
+          from metric_distinct_state s where s.merchant_id = ${params.merchantId}`,
+    ),
+  ]);
+  if (!state || state.signature !== signatureOf(ctx.program)) return null;
+  const throughDate = state.rollup_through ? minDate(state.through_date, state.rollup_through) : state.through_date;
+  return { ctx, cov: { firstDate: state.first_date, throughDate }, bucket: ctx.tier ?? STAR };
 }
 
+/**
+ * Like seriesAndTotal (common.ts), the series per period and the total over [from, to] as one
+ * period, but in one pass: the total is one more period of the same queries.
+ */
 function fastDistinct<S extends object>(name: MetricName, compute: (fx: Fx, periods: Period[]) => Promise<S[]>): Metric {
   return async (db, params) => {
     const fx = await fastSetup(db, params);
     if (!fx) return metrics[name](db, params);
-    return seriesAndTotal(name, fx.ctx, (periods) => compute(fx, periods));
+    const { from, to } = fx.ctx;
+    const periods = periodsOf(from, to, fx.ctx.granularity);
+    const rows = await compute(fx, [...periods, { start: from, end: to }]);
+    return { name, from, to, series: periods.map((p, i) => ({ period: p.start, ...rows[i] })), total: rows[periods.length] };
   };
 }
 
@@ -495,7 +516,10 @@ const fastTierChanges = fastDistinct<TierChanges>("tier-changes", async (fx, per
   const [ups, downs, starts] = await Promise.all([
     pairCounts(fx, "up", periods, false),
     pairCounts(fx, "down", periods, false),
-    Promise.all(periods.map((p) => tiersAtEndOf(fx, addDays(p.start, -1)))),
+    tiersAtEndOf(
+      fx,
+      periods.map((p) => addDays(p.start, -1)),
+    ),
   ]);
   return periods.map((_, i) => {
     let notTop = 0;
