@@ -2,6 +2,7 @@ CREATE TABLE "metric_distinct_state" (
 	"merchant_id" text PRIMARY KEY NOT NULL,
 	"first_date" date NOT NULL,
 	"through_date" date NOT NULL,
+	"rights_through_date" date NOT NULL,
 	"signature" text NOT NULL,
 	"refreshed_at" timestamp with time zone DEFAULT now() NOT NULL
 );

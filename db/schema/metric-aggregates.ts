@@ -15,6 +15,11 @@ export const metricDistinctState = pgTable("metric_distinct_state", {
   /** The first day of the grids (the merchant's earliest data when last rebuilt). */
   firstDate: date("first_date", { mode: "string" }).notNull(),
   throughDate: date("through_date", { mode: "string" }).notNull(),
+  /**
+   * The day through which metric_rights_daily counts redemptions (an invalidation lowers
+   * through_date but not this: the next refresh then rebuilds the rights counts).
+   */
+  rightsThroughDate: date("rights_through_date", { mode: "string" }).notNull(),
   /** Time zone and tier codes in rank order when built: the aggregates are rebuilt, or not used, if they differ. */
   signature: text("signature").notNull(),
   refreshedAt: timestamp("refreshed_at", { withTimezone: true }).notNull().defaultNow(),

@@ -42,12 +42,12 @@ function signatureOf(program: LoadedProgram): string {
   return `${program.timeZone}|${program.tiers.map((t) => t.code).join(",")}`;
 }
 
-export async function distinctCoverage(db: Db, merchantId: string): Promise<(Cov & { signature: string }) | null> {
-  const [row] = await queryRows<{ first_date: string; through_date: string; signature: string }>(
+export async function distinctCoverage(db: Db, merchantId: string): Promise<(Cov & { signature: string; rightsThroughDate: string }) | null> {
+  const [row] = await queryRows<{ first_date: string; through_date: string; rights_through_date: string; signature: string }>(
     db,
-    sql`select first_date::text, through_date::text, signature from metric_distinct_state where merchant_id = ${merchantId}`,
+    sql`select first_date::text, through_date::text, rights_through_date::text, signature from metric_distinct_state where merchant_id = ${merchantId}`,
   );
-  return row ? { firstDate: row.first_date, throughDate: row.through_date, signature: row.signature } : null;
+  return row ? { firstDate: row.first_date, throughDate: row.through_date, rightsThroughDate: row.rights_through_date, signature: row.signature } : null;
 }
 
 /** The tier-move direction of a tier_history row `th`: 1 up, -1 down, 0 neither (as tier-changes.ts). */
@@ -205,8 +205,9 @@ async function refreshTierDaily(db: Db, merchantId: string, program: LoadedProgr
 }
 
 /**
- * metric_rights_daily through x1: going forward (x0 = the day after the last one), the new issue
- * days plus the redemptions of [x0, x1] added to their issue days; otherwise from scratch.
+ * metric_rights_daily through x1: going forward (x0 = the day after the last one it counted
+ * redemptions through), the new issue days plus the redemptions of [x0, x1] added to their issue
+ * days; otherwise (first run, backdated correction) from scratch, one pass over the instances.
  */
 async function refreshRights(db: Db, merchantId: string, forward: boolean, x0: string, x1: string) {
   const rows = (issued: SQL) => sql`
@@ -309,13 +310,13 @@ export async function refreshDistinctAggregates(db: Db, merchantId: string, from
     }
     for (const kind of ["order", "up", "down"] as const) await refreshPairs(tx, merchantId, kind, program, first, start, end);
     await refreshTierDaily(tx, merchantId, program, first, start, end);
-    await refreshRights(tx, merchantId, !scratch && state !== null && start === addDays(state.throughDate, 1), start, end);
+    await refreshRights(tx, merchantId, !scratch && state !== null && start === addDays(state.rightsThroughDate, 1), start, end);
     await refreshRetention(tx, merchantId, program, start, end);
     await tx.execute(sql`
-      insert into metric_distinct_state (merchant_id, first_date, through_date, signature)
-      values (${merchantId}, ${first}::date, ${end}::date, ${signature})
+      insert into metric_distinct_state (merchant_id, first_date, through_date, rights_through_date, signature)
+      values (${merchantId}, ${first}::date, ${end}::date, ${end}::date, ${signature})
       on conflict (merchant_id) do update set first_date = excluded.first_date, through_date = excluded.through_date,
-        signature = excluded.signature, refreshed_at = now()`);
+        rights_through_date = excluded.rights_through_date, signature = excluded.signature, refreshed_at = now()`);
     return { firstDate: first, throughDate: end };
   });
 }
@@ -339,6 +340,8 @@ interface Fx {
   ctx: MetricContext;
   cov: Cov;
   bucket: string;
+  /** metric_rollup_state says days up to our last one are stale (a backdated event since the last refresh). */
+  stale: boolean;
 }
 
 /** The covered part [max(a, first), min(b, through)] of a period, or null. */
@@ -482,17 +485,17 @@ async function fastSetup(db: Db, params: MetricParams): Promise<Fx | null> {
   ]);
   if (!state || state.signature !== signatureOf(ctx.program)) return null;
   const throughDate = state.rollup_through ? minDate(state.through_date, state.rollup_through) : state.through_date;
-  return { ctx, cov: { firstDate: state.first_date, throughDate }, bucket: ctx.tier ?? STAR };
+  return { ctx, cov: { firstDate: state.first_date, throughDate }, bucket: ctx.tier ?? STAR, stale: throughDate < state.through_date };
 }
 
 /**
  * Like seriesAndTotal (common.ts), the series per period and the total over [from, to] as one
  * period, but in one pass: the total is one more period of the same queries.
  */
-function fastDistinct<S extends object>(name: MetricName, compute: (fx: Fx, periods: Period[]) => Promise<S[]>): Metric {
+function fastDistinct<S extends object>(name: MetricName, compute: (fx: Fx, periods: Period[]) => Promise<S[]>, opts: { rawWhenStale?: boolean } = {}): Metric {
   return async (db, params) => {
     const fx = await fastSetup(db, params);
-    if (!fx) return metrics[name](db, params);
+    if (!fx || (opts.rawWhenStale && fx.stale)) return metrics[name](db, params);
     const { from, to } = fx.ctx;
     const periods = periodsOf(from, to, fx.ctx.granularity);
     const rows = await compute(fx, [...periods, { start: from, end: to }]);
@@ -535,6 +538,11 @@ const fastTierChanges = fastDistinct<TierChanges>("tier-changes", async (fx, per
   });
 });
 
+/**
+ * rights-usage: issued from metric_rights_daily; redeemed = redeemed by its last day (there) + redeemed
+ * since (right_instances_redeemed index); issue days after it raw. When a backdated event made days
+ * stale, the stored redeemed counts may miss redemptions dated in them: raw then.
+ */
 const fastRightsUsage = fastDistinct<RightsUsage>("rights-usage", async (fx, periods) => {
   const { ctx, cov, bucket } = fx;
   const counts = periods.map(() => new Map<string, { issued: number; redeemed: number }>());
@@ -591,7 +599,7 @@ const fastRightsUsage = fastDistinct<RightsUsage>("rights-usage", async (fx, per
     }
     return out;
   });
-});
+}, { rawWhenStale: true });
 
 /** retention: cohort sizes and retained counts from the aggregates, members and orders after them raw. */
 const fastRetention: Metric = async (db, params) => {

@@ -5,7 +5,7 @@ import { createMerchant } from "@/lib/tenancy/merchants";
 import { seedMerchantHistory } from "@/lib/seed/generate";
 import { ingestEvents } from "@/lib/engine/ingest";
 import { metrics, type MetricName, type MetricParams } from "@/lib/metrics";
-import { distinctCoverage, fastDistinctMetrics, refreshDistinctAggregates } from "@/lib/metrics/fast-distinct";
+import { distinctCoverage, fastDistinctMetrics, invalidateDistinctAggregatesFrom, refreshDistinctAggregates } from "@/lib/metrics/fast-distinct";
 import { addDays } from "@/lib/util/dates";
 import { testDatabases } from "../db";
 
@@ -158,5 +158,42 @@ describe.each(testDatabases)("fast range-distinct metrics = raw metrics ($name)"
     // Refreshing 07-01 moves it into the aggregates without changing any answer.
     await refreshDistinctAggregates(db, merchantId, "2026-07-01");
     await expectSame([{ from: "2026-06-10", to: "2026-07-01", granularity: "week" }]);
+  }, 900_000);
+
+  it("a backdated event: the days the engine marks stale are read raw until the refresh from that day", async () => {
+    const db = database.db;
+    // The engine marks stale days in metric_rollup_state (as it does after refreshDailyAggregates).
+    const cov = (await distinctCoverage(db, merchantId))!;
+    await db.execute(sql`insert into metric_rollup_state (merchant_id, first_date, through_date) values (${merchantId}, ${cov.firstDate}::date, ${cov.throughDate}::date)`);
+    const [right] = await queryRows<{ member_id: string; grant_id: string }>(
+      db,
+      sql`select member_id, grant_id from right_instances where merchant_id = ${merchantId} and redeemed_at is null and issued_date < '2026-06-01'
+          and (expires_at is null or expires_at > '2026-06-16') order by issued_date desc, grant_id limit 1`,
+    );
+    const [buyer] = await queryRows<{ member_id: string }>(
+      db,
+      sql`select member_id from orders where merchant_id = ${merchantId} and member_id is not null and business_date between '2026-05-01' and '2026-06-10'
+          order by member_id desc limit 1`,
+    );
+    const results = await ingestEvents(db, merchantId, [
+      { id: "back-o", type: "order.paid", occurredAt: "2026-06-15T10:00:00+08:00", memberId: buyer.member_id, data: { orderId: "back-o", amount: 7_700 } },
+      { id: "back-r", type: "right.redeemed", occurredAt: "2026-06-15T11:00:00+08:00", memberId: right.member_id, data: { grantId: right.grant_id } },
+    ]);
+    expect(results.map((r) => r.status)).not.toContain("rejected");
+    const ranges = [
+      { from: "2025-08-01", to: "2026-07-01", granularity: "month" as const },
+      { from: "2026-06-10", to: "2026-07-01", granularity: "week" as const },
+    ];
+    await expectSame(ranges);
+    // The documented hook marks our own state, and the refresh from that day makes it current again.
+    await invalidateDistinctAggregatesFrom(db, merchantId, "2026-06-15");
+    expect((await distinctCoverage(db, merchantId))?.throughDate).toBe("2026-06-14");
+    await refreshDistinctAggregates(db, merchantId, "2026-07-01");
+    await db.execute(sql`delete from metric_rollup_state where merchant_id = ${merchantId}`);
+    await expectSame(ranges);
+    const refreshed = await aggregates(db, merchantId);
+    await db.execute(sql`delete from metric_distinct_state where merchant_id = ${merchantId}`);
+    await refreshDistinctAggregates(db, merchantId, "2026-07-01");
+    expect(await aggregates(db, merchantId)).toEqual(refreshed);
   }, 900_000);
 });
