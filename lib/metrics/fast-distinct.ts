@@ -64,13 +64,34 @@ function moveDirection(program: LoadedProgram): SQL {
 
 type EventKind = "order" | "up" | "down";
 
-/** The events of a kind as rows (member_id, d, k, t): date, tie-break within a day, tier bucket. */
+/** The events of a kind as rows (member_id, d, k, t, ts): date, tie-break within a day, tier bucket, instant. */
 function events(merchantId: string, kind: EventKind, program: LoadedProgram): SQL {
   if (kind === "order")
-    return sql`select o.member_id, o.business_date as d, o.order_id as k, o.tier_at_order as t
+    return sql`select o.member_id, o.business_date as d, o.order_id as k, o.tier_at_order as t, o.paid_at as ts
                from orders o where o.merchant_id = ${merchantId} and o.member_id is not null`;
-  return sql`select th.member_id, th.business_date as d, th.id::text as k, th.from_tier as t
+  return sql`select th.member_id, th.business_date as d, th.id as k, th.from_tier as t, th.changed_at as ts
              from tier_history th where th.merchant_id = ${merchantId} and ${moveDirection(program)} = ${kind === "up" ? 1 : -1}`;
+}
+
+/**
+ * The dates of the member's two events of the kind (in the bucket) before the event `u` (columns
+ * member_id, ts, k), latest first, read backwards on the (merchant, member, instant) index: in
+ * instant order, which is date order because the business date is the date of the instant in the
+ * merchant's one time zone (fastSetup checks there has only ever been one).
+ */
+function previousTwo(merchantId: string, kind: EventKind, program: LoadedProgram, bucket: string): SQL {
+  if (kind === "order")
+    return sql`select array_agg(x.d order by x.ts desc, x.k desc) as ds from (
+                 select o2.business_date as d, o2.paid_at as ts, o2.order_id as k from orders o2
+                 where o2.merchant_id = ${merchantId} and o2.member_id = u.member_id and o2.paid_at <= u.ts
+                   and (o2.paid_at, o2.order_id) < (u.ts, u.k) ${bucket === STAR ? sql`` : sql`and o2.tier_at_order = ${bucket}`}
+                 order by o2.paid_at desc, o2.order_id desc limit 2) x`;
+  return sql`select array_agg(x.d order by x.ts desc, x.k desc) as ds from (
+               select th.business_date as d, th.changed_at as ts, th.id as k from tier_history th
+               where th.merchant_id = ${merchantId} and th.member_id = u.member_id and th.changed_at <= u.ts
+                 and (th.changed_at, th.id) < (u.ts, u.k) and ${moveDirection(program)} = ${kind === "up" ? 1 : -1}
+                 ${bucket === STAR ? sql`` : sql`and th.from_tier = ${bucket}`}
+               order by th.changed_at desc, th.id desc limit 2) x`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -380,14 +401,11 @@ async function pairCounts(fx: Fx, kind: EventKind, periods: Period[], withRepeat
     const table = sql`(values ${dateList(late.map(({ i, p }) => sql`(${i}::int, ${p.start}::date, ${p.end}::date)`))}) q(i, a, b)`;
     const rows = await queryRows<{ i: number; firsts: number; repeats: number }>(
       ctx.db,
-      // (The event query is written twice, not as a CTE: a CTE used twice would be materialised whole.)
+      // Each uncovered event u (typically today's) with the dates of its member's two previous events.
       sql`with u as (
-            select w.d, w.p, w.pp from (
-              select e.d, lag(e.d, 1) over w as p, lag(e.d, 2) over w as pp from (${ev}) e
-              where e.d <= ${lastEnd}::date
-                and e.member_id in (select e2.member_id from (${ev}) e2 where e2.d > ${cov.throughDate}::date and e2.d <= ${lastEnd}::date)
-              window w as (partition by e.member_id order by e.d, e.k)
-            ) w where w.d > ${cov.throughDate}::date
+            select u.d, prev.ds[1] as p, prev.ds[2] as pp
+            from (${ev}) u cross join lateral (${previousTwo(ctx.merchantId, kind, ctx.program, bucket)}) prev
+            where u.d > ${cov.throughDate}::date and u.d <= ${lastEnd}::date
           )
           select q.i,
                  count(*) filter (where u.d >= q.a and (u.p is null or u.p < q.a))::int as firsts,
@@ -451,9 +469,11 @@ async function tiersAtEndOf(fx: Fx, days: string[]): Promise<Map<string, number>
       }),
     );
   const latest = (through: string) => sql`
-    select distinct on (th.member_id) th.to_tier from tier_history th
-    where th.merchant_id = ${ctx.merchantId} and th.business_date <= ${through}::date and th.member_id in (select member_id from ch)
-    order by th.member_id, th.business_date desc, th.changed_at desc, th.id desc`;
+    select l.to_tier from ch cross join lateral (
+      select th.to_tier from tier_history th
+      where th.merchant_id = ${ctx.merchantId} and th.member_id = ch.member_id and th.business_date <= ${through}::date
+      order by th.business_date desc, th.changed_at desc, th.id desc limit 1
+    ) l`;
   for (const [i, day] of days.entries())
     if (day > cov.throughDate)
       queries.push(
@@ -476,14 +496,17 @@ async function fastSetup(db: Db, params: MetricParams): Promise<Fx | null> {
   // The engine marks days stale in metric_rollup_state when it writes backdated rows: honour it too.
   const [ctx, [state]] = await Promise.all([
     metricContext(db, params),
-    queryRows<{ first_date: string; through_date: string; signature: string; rollup_through: string | null }>(
+    queryRows<{ first_date: string; through_date: string; signature: string; rollup_through: string | null; zones: number }>(
       db,
       sql`select s.first_date::text, s.through_date::text, s.signature,
-                 (select r.through_date::text from metric_rollup_state r where r.merchant_id = s.merchant_id) as rollup_through
+                 (select r.through_date::text from metric_rollup_state r where r.merchant_id = s.merchant_id) as rollup_through,
+                 (select count(distinct v.time_zone) from program_versions v where v.merchant_id = s.merchant_id)::int as zones
           from metric_distinct_state s where s.merchant_id = ${params.merchantId}`,
     ),
   ]);
-  if (!state || state.signature !== signatureOf(ctx.program)) return null;
+  // Raw when there are no aggregates, they were built for another time zone or tier list, or the
+  // merchant ever changed time zone (the uncovered days' lookups rely on date order = instant order).
+  if (!state || state.signature !== signatureOf(ctx.program) || num(state.zones) !== 1) return null;
   const throughDate = state.rollup_through ? minDate(state.through_date, state.rollup_through) : state.through_date;
   return { ctx, cov: { firstDate: state.first_date, throughDate }, bucket: ctx.tier ?? STAR, stale: throughDate < state.through_date };
 }
