@@ -670,18 +670,23 @@ const fastRetention: Metric = async (db, params) => {
       ).then((rows) => rows.forEach((r) => bump(activeOf, r.key, num(r.n)))),
     );
   if (to > T) {
-    // Members registered after T, and members with an order after T: their cohort months and the
+    // Members registered after T, and members with an order after T: their cohort sizes and the
     // activity the aggregates do not hold (a member registered by T counts in month M here only if
-    // all their orders of M up to `to` are after T; else the aggregates counted them already).
+    // they have no order of M on or before T, else the aggregates counted them already; one
+    // registered after T counts for every month with an order).
     const tz = ctx.timeZone;
-    const regSince = startOfBusinessDate(addDays(T, 0), tz).toISOString();
+    const regSince = startOfBusinessDate(T, tz).toISOString();
+    const tMonth = `${T.slice(0, 7)}-01`;
     const tierCond = bucket === STAR ? sql`` : sql`and ${tierAtRegistration(ctx.merchantId, sql`c.member_id`)} = ${bucket}`;
     queries.push(
       queryRows<{ cohort: string; k: number | null; n: number }>(
         db,
-        sql`with cand as (
-              select o.member_id from orders o where o.merchant_id = ${ctx.merchantId} and o.member_id is not null
+        sql`with uo as (
+              select o.member_id, o.business_date as d from orders o where o.merchant_id = ${ctx.merchantId} and o.member_id is not null
                 and o.business_date between ${addDays(T, 1)}::date and ${to}::date
+            ),
+            cand as (
+              select member_id from uo
               union
               select mm.member_id from members mm where mm.merchant_id = ${ctx.merchantId} and mm.registered_at >= ${regSince}::timestamptz
                 and (mm.registered_at at time zone ${tz})::date > ${T}::date
@@ -693,19 +698,31 @@ const fastRetention: Metric = async (db, params) => {
               ) c
               where c.r between ${from}::date and ${to}::date ${tierCond}
             ),
+            pu as (select distinct uo.member_id, date_trunc('month', uo.d)::date as mth from uo),
+            -- Whether the member has an order in T's month on or before T (one index probe each).
+            tm as (
+              select cm.member_id, cm.r, exists (
+                select 1 from orders o where o.merchant_id = ${ctx.merchantId} and o.member_id = cm.member_id
+                  and o.paid_at >= ${startOfBusinessDate(tMonth, tz).toISOString()}::timestamptz
+                  and o.paid_at < ${startOfBusinessDate(addDays(T, 1), tz).toISOString()}::timestamptz
+                  and o.business_date between ${tMonth}::date and ${T}::date
+              ) as in_t_month
+              from cm
+            ),
             act as (
-              select cm.member_id, cm.r, date_trunc('month', o.business_date)::date as mth, min(o.business_date) as first_day
-              from cm join orders o on o.merchant_id = ${ctx.merchantId} and o.member_id = cm.member_id
-              where o.business_date <= ${to}::date and o.business_date >= date_trunc('month', cm.r)
-                and o.business_date < date_trunc('month', cm.r) + interval '${sql.raw(String(RETENTION_MONTHS))} months'
-              group by cm.member_id, cm.r, date_trunc('month', o.business_date)
+              select tm.r, tm.member_id, pu.mth from tm join pu on pu.member_id = tm.member_id
+              where tm.r > ${T}::date or not (pu.mth = ${tMonth}::date and tm.in_t_month)
+              union
+              select tm.r, tm.member_id, ${tMonth}::date from tm where tm.r > ${T}::date and tm.in_t_month
             )
             select to_char(cm.r, 'YYYY-MM') as cohort, null::int as k, count(*)::int as n from cm where cm.r > ${T}::date group by 1
             union all
             select to_char(a.r, 'YYYY-MM'),
                    ((extract(year from a.mth) - extract(year from a.r)) * 12 + extract(month from a.mth) - extract(month from a.r))::int,
                    count(*)::int
-            from act a where a.r > ${T}::date or a.first_day > ${T}::date group by 1, 2`,
+            from act a
+            where a.mth >= date_trunc('month', a.r) and a.mth < date_trunc('month', a.r) + interval '${sql.raw(String(RETENTION_MONTHS))} months'
+            group by 1, 2`,
       ).then((rows) =>
         rows.forEach((r) => (r.k === null ? bump(sizeOf, r.cohort, num(r.n)) : bump(activeOf, `${r.cohort}:${num(r.k)}`, num(r.n)))),
       ),
