@@ -361,7 +361,7 @@ interface Fx {
   ctx: MetricContext;
   cov: Cov;
   bucket: string;
-  /** metric_rollup_state says days up to our last one are stale (a backdated event since the last refresh). */
+  /** Days the rights counts include are stale (a backdated event since the last refresh, marked by either invalidation). */
   stale: boolean;
 }
 
@@ -496,9 +496,9 @@ async function fastSetup(db: Db, params: MetricParams): Promise<Fx | null> {
   // The engine marks days stale in metric_rollup_state when it writes backdated rows: honour it too.
   const [ctx, [state]] = await Promise.all([
     metricContext(db, params),
-    queryRows<{ first_date: string; through_date: string; signature: string; rollup_through: string | null; zones: number }>(
+    queryRows<{ first_date: string; through_date: string; rights_through_date: string; signature: string; rollup_through: string | null; zones: number }>(
       db,
-      sql`select s.first_date::text, s.through_date::text, s.signature,
+      sql`select s.first_date::text, s.through_date::text, s.rights_through_date::text, s.signature,
                  (select r.through_date::text from metric_rollup_state r where r.merchant_id = s.merchant_id) as rollup_through,
                  (select count(distinct v.time_zone) from program_versions v where v.merchant_id = s.merchant_id)::int as zones
           from metric_distinct_state s where s.merchant_id = ${params.merchantId}`,
@@ -508,7 +508,7 @@ async function fastSetup(db: Db, params: MetricParams): Promise<Fx | null> {
   // merchant ever changed time zone (the uncovered days' lookups rely on date order = instant order).
   if (!state || state.signature !== signatureOf(ctx.program) || num(state.zones) !== 1) return null;
   const throughDate = state.rollup_through ? minDate(state.through_date, state.rollup_through) : state.through_date;
-  return { ctx, cov: { firstDate: state.first_date, throughDate }, bucket: ctx.tier ?? STAR, stale: throughDate < state.through_date };
+  return { ctx, cov: { firstDate: state.first_date, throughDate }, bucket: ctx.tier ?? STAR, stale: throughDate < state.rights_through_date };
 }
 
 /**
