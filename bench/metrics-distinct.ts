@@ -1,6 +1,6 @@
 /**
  * Range-distinct metrics benchmark:
- * `npx tsx bench/metrics-distinct.ts [--members N] [--orders N] [--runs N] [--raw-runs N] [--cases N] [--reuse]`.
+ * `npx tsx bench/metrics-distinct.ts [--members N] [--orders N] [--runs N] [--raw-runs N] [--cases N] [--reuse | --rebuild]`.
  *
  * On local PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres:postgres@127.0.0.1:5432/bench_distinct,
  * created when missing) it bulk-loads one merchant's history with the generate_series loader of
@@ -10,7 +10,9 @@
  * p50/p95 of `fastDistinctMetrics` beside the raw-table reference (`metrics`) for repurchase, arpu,
  * tier-changes, rights-usage and retention: the 12 months to 2026-06-30 by month (all tiers, and the
  * silver tier), the last 12 weeks by week and the last 31 days by day (`--cases N`: the first N of
- * these), and first the 12 months with the last day not refreshed yet (read raw beside the aggregates). In-process server time; the fast = raw check is the raw warm-up.
+ * these), and first the 12 months with the last day not refreshed yet (read raw beside the aggregates).
+ * `--reuse` keeps a loaded merchant of that size and its aggregates; `--rebuild` keeps the data but
+ * rebuilds the aggregates. In-process server time; the fast = raw check is the raw warm-up.
  */
 import { isDeepStrictEqual } from "node:util";
 import postgres from "postgres";
@@ -30,7 +32,8 @@ const ORDERS = flag("orders", 1_000_000);
 const RUNS = flag("runs", 20);
 const RAW_RUNS = flag("raw-runs", 5);
 const CASE_COUNT = flag("cases", 4);
-const REUSE = process.argv.includes("--reuse");
+const REBUILD = process.argv.includes("--rebuild");
+const REUSE = REBUILD || process.argv.includes("--reuse");
 const URL_ = process.env.BENCH_DATABASE_URL ?? "postgres://postgres:postgres@127.0.0.1:5432/bench_distinct";
 const NAMES: MetricName[] = ["repurchase", "arpu", "tier-changes", "rights-usage", "retention"];
 
@@ -181,9 +184,12 @@ async function main() {
       log(row.join("  "));
     }
   }
-  if (!REUSE || !(await queryRows(db, sql`select 1 from metric_distinct_state where merchant_id = ${merchantId}`)).length) {
-    log(`loading ${MEMBERS} members and ${ORDERS} orders, ${START}..${END}`);
-    await timed("bulk load", () => load(db, merchantId));
+  if (REBUILD || !REUSE || !(await queryRows(db, sql`select 1 from metric_distinct_state where merchant_id = ${merchantId}`)).length) {
+    if (REUSE && existing) await db.execute(sql`delete from metric_distinct_state where merchant_id = ${merchantId}`);
+    else {
+      log(`loading ${MEMBERS} members and ${ORDERS} orders, ${START}..${END}`);
+      await timed("bulk load", () => load(db, merchantId));
+    }
     await timed(`refreshDistinctAggregates: rebuild of the whole history through ${addDays(END, -1)}`, () => refreshDistinctAggregates(db, merchantId, addDays(END, -1)));
     await db.execute(sql`analyze metric_event_pairs, metric_tier_daily, metric_rights_daily, metric_retention_daily`);
     // "Today": the last day's orders, moves and redemptions read raw beside the aggregates.
