@@ -77,7 +77,9 @@ function events(merchantId: string, kind: EventKind, program: LoadedProgram): SQ
  * The dates of the member's two events of the kind (in the bucket) before the event `u` (columns
  * member_id, ts, k), latest first, read backwards on the (merchant, member, instant) index: in
  * instant order, which is date order because the business date is the date of the instant in the
- * merchant's one time zone (fastSetup checks there has only ever been one).
+ * merchant's one time zone (fastSetup checks there has only ever been one). "Before u" is by
+ * (instant, key); the two latest of those by instant alone, as the index gives them: two events
+ * with the same instant have the same date, so the dates do not depend on which comes first.
  */
 function previousTwo(merchantId: string, kind: EventKind, program: LoadedProgram, bucket: string): SQL {
   if (kind === "order")
@@ -85,13 +87,13 @@ function previousTwo(merchantId: string, kind: EventKind, program: LoadedProgram
                  select o2.business_date as d, o2.paid_at as ts, o2.order_id as k from orders o2
                  where o2.merchant_id = ${merchantId} and o2.member_id = u.member_id and o2.paid_at <= u.ts
                    and (o2.paid_at, o2.order_id) < (u.ts, u.k) ${bucket === STAR ? sql`` : sql`and o2.tier_at_order = ${bucket}`}
-                 order by o2.paid_at desc, o2.order_id desc limit 2) x`;
+                 order by o2.paid_at desc limit 2) x`;
   return sql`select array_agg(x.d order by x.ts desc, x.k desc) as ds from (
                select th.business_date as d, th.changed_at as ts, th.id as k from tier_history th
                where th.merchant_id = ${merchantId} and th.member_id = u.member_id and th.changed_at <= u.ts
                  and (th.changed_at, th.id) < (u.ts, u.k) and ${moveDirection(program)} = ${kind === "up" ? 1 : -1}
                  ${bucket === STAR ? sql`` : sql`and th.from_tier = ${bucket}`}
-               order by th.changed_at desc, th.id desc limit 2) x`;
+               order by th.changed_at desc limit 2) x`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -593,7 +595,7 @@ const fastRightsUsage = fastDistinct<RightsUsage>("rights-usage", async (fx, per
         ctx.db,
         sql`select q.i, ri.right_code as code, count(*)::int as n
             from ${table} join right_instances ri on ri.merchant_id = ${ctx.merchantId} and ri.redeemed_date > ${cov.throughDate}::date
-              and ri.issued_date between q.a and q.b ${tierCode}
+              and ri.issued_date between q.a and q.b ${tierCode} and ri.issued_date <= ${cov.throughDate}::date
             group by q.i, ri.right_code`,
       ).then((rows) => rows.forEach((r) => add(num(r.i), r.code, 0, num(r.n)))),
     );
@@ -601,6 +603,7 @@ const fastRightsUsage = fastDistinct<RightsUsage>("rights-usage", async (fx, per
   const late = periods.flatMap((p, i) =>
     p.end > cov.throughDate ? [sql`(${i}::int, ${maxDate(p.start, addDays(cov.throughDate, 1))}::date, ${p.end}::date)`] : [],
   );
+  const lateEnd = periods.reduce((m, p) => maxDate(m, p.end), cov.throughDate);
   if (late.length)
     queries.push(
       queryRows<{ i: number; code: string; issued: number; redeemed: number }>(
@@ -608,6 +611,7 @@ const fastRightsUsage = fastDistinct<RightsUsage>("rights-usage", async (fx, per
         sql`select q.i, ri.right_code as code, count(*)::int as issued, count(ri.redeemed_at)::int as redeemed
             from (values ${dateList(late)}) q(i, a, b)
             join right_instances ri on ri.merchant_id = ${ctx.merchantId} and ri.issued_date between q.a and q.b ${tierCode}
+              and ri.issued_date > ${cov.throughDate}::date and ri.issued_date <= ${lateEnd}::date
             group by q.i, ri.right_code`,
       ).then((rows) => rows.forEach((r) => add(num(r.i), r.code, num(r.issued), num(r.redeemed)))),
     );
@@ -693,8 +697,8 @@ const fastRetention: Metric = async (db, params) => {
             ),
             cm as (
               select c.member_id, c.r from (
-                select mm.member_id, (mm.registered_at at time zone ${tz})::date as r from members mm
-                where mm.merchant_id = ${ctx.merchantId} and mm.member_id in (select member_id from cand)
+                select mm.member_id, (mm.registered_at at time zone ${tz})::date as r
+                from cand cross join lateral (select m2.member_id, m2.registered_at from members m2 where m2.merchant_id = ${ctx.merchantId} and m2.member_id = cand.member_id) mm
               ) c
               where c.r between ${from}::date and ${to}::date ${tierCond}
             ),
