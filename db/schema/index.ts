@@ -3,3 +3,4 @@ export * from "./program";
 export * from "./members";
 export * from "./member-workspace";
 export * from "./dashboards";
+export * from "./metric-aggregates";

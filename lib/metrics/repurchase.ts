@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
-import { inTier, metricContext, num, periodTable, ratio, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
+import { metricContext, num, periodTable, ratio, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
 import type { Period } from "./periods";
+import { tierIs } from "./tier-at-time";
 
 export interface Repurchase {
   buyers: number;
@@ -12,6 +13,7 @@ export interface Repurchase {
 /**
  * repurchase: buyers = members with ≥ 1 paid order (orders row, business_date in the period, refunded
  * or not); repeatBuyers = members with ≥ 2; rate = repeatBuyers / buyers. Guest orders do not count.
+ * Tier filter: orders placed in that tier (orders.tier_at_order).
  */
 export async function repurchase(db: Db, params: MetricParams) {
   const ctx = await metricContext(db, params);
@@ -29,7 +31,7 @@ async function compute(ctx: MetricContext, periods: Period[]): Promise<Repurchas
             select o.member_id, count(*) as orders
             from orders o
             where o.merchant_id = ${ctx.merchantId} and o.member_id is not null
-              and o.business_date between p.p_start and p.p_end ${inTier(ctx, sql`o.member_id`)}
+              and o.business_date between p.p_start and p.p_end ${tierIs(ctx, sql`o.tier_at_order`)}
             group by o.member_id
           ) per_member
         ) b

@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { addMonths } from "@/lib/util/dates";
-import { inTier, metricContext, num, ratio, type MetricParams, type MetricResult } from "./common";
+import { metricContext, num, ratio, type MetricParams, type MetricResult } from "./common";
 import { monthsOf } from "./periods";
+import { tierAtRegistration } from "./tier-at-time";
 
 /** Months after the registration month tracked by a cohort row: k = 0..11. */
 export const RETENTION_MONTHS = 12;
@@ -32,6 +33,7 @@ export interface RetentionTotal {
  * k = 0..11, retained[k] = cohort members with ≥ 1 paid order whose business date is in month m + k
  * and not after `to`; months m + k that start after `to` are not observed (null). The total pools
  * the cohorts: for each k, the retained members over the members of the cohorts that observe k.
+ * Tier filter: the members whose tier at registration (first tier_history row) is that tier.
  */
 export async function retention(db: Db, params: MetricParams): Promise<MetricResult<RetentionCohort, RetentionTotal>> {
   const ctx = await metricContext(db, params);
@@ -42,7 +44,7 @@ export async function retention(db: Db, params: MetricParams): Promise<MetricRes
     from (
       select mm.member_id, (mm.registered_at at time zone ${ctx.timeZone})::date as registered_date
       from members mm
-      where mm.merchant_id = ${merchantId} ${inTier(ctx, sql`mm.member_id`)}
+      where mm.merchant_id = ${merchantId} ${ctx.tier === null ? sql`` : sql`and ${tierAtRegistration(merchantId, sql`mm.member_id`)} = ${ctx.tier}`}
     ) m
     where m.registered_date between ${from}::date and ${to}::date`;
   const sizes = await queryRows<{ cohort: string; n: number }>(
@@ -64,7 +66,14 @@ export async function retention(db: Db, params: MetricParams): Promise<MetricRes
   );
   const sizeOf = new Map(sizes.map((s) => [s.cohort, num(s.n)]));
   const activeOf = new Map(active.map((a) => [`${a.cohort}:${num(a.k)}`, num(a.n)]));
+  return assembleRetention(from, to, sizeOf, activeOf);
+}
 
+/**
+ * The retention result from the cohort sizes (by "YYYY-MM") and the retained counts (by
+ * "YYYY-MM:k"), both restricted to members registered in [from, to] and orders not after `to`.
+ */
+export function assembleRetention(from: string, to: string, sizeOf: Map<string, number>, activeOf: Map<string, number>): MetricResult<RetentionCohort, RetentionTotal> {
   const total: RetentionTotal = {
     members: 0,
     retained: Array(RETENTION_MONTHS).fill(null),

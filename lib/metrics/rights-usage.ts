@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { inTier, metricContext, num, periodTable, ratio, rowsByPeriod, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
+import { metricContext, num, periodTable, ratio, rowsByPeriod, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
 import type { Period } from "./periods";
+import { tierIs } from "./tier-at-time";
 
 export interface RightUsage {
   issued: number;
@@ -13,7 +14,8 @@ export type RightsUsage = Record<string, RightUsage>;
 /**
  * rights-usage, per right code: issued = instances with issued_date in the period; redeemed = those
  * of them redeemed by now (redeemed_at set, whenever); usageRate = redeemed / issued. Keys: the
- * program's right codes now, then any other code found among the instances.
+ * program's right codes now, then any other code found among the instances. Tier filter: instances
+ * issued for that tier (right_instances.tier_code; automation grants have none).
  */
 export async function rightsUsage(db: Db, params: MetricParams) {
   const ctx = await metricContext(db, params);
@@ -26,7 +28,7 @@ async function compute(ctx: MetricContext, periods: Period[]): Promise<RightsUsa
     sql`select p.i, ri.right_code, count(*)::int as issued, count(ri.redeemed_at)::int as redeemed
         from ${periodTable(periods)}
         join right_instances ri on ri.merchant_id = ${ctx.merchantId}
-          and ri.issued_date between p.p_start and p.p_end ${inTier(ctx, sql`ri.member_id`)}
+          and ri.issued_date between p.p_start and p.p_end ${tierIs(ctx, sql`ri.tier_code`)}
         group by p.i, ri.right_code`,
   );
   const codes = new Set(ctx.program.rights.map((r) => r.code));

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
-import { inTier, metricContext, num, periodTable, ratio, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
+import { metricContext, num, periodTable, ratio, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
 import type { Period } from "./periods";
+import { tierIs } from "./tier-at-time";
 
 export interface TierChanges {
   upgrades: number;
@@ -20,6 +21,8 @@ export interface TierChanges {
  *   downgradeRate = downgrades / those not in the lowest tier then. Ranks: the program now.
  *   As metrics.md says, the numerator is not restricted to the denominator's members (a member
  *   registered and upgraded within the period counts as an upgrade).
+ * - Tier filter T: the moves from T, over the members in T at the start of the period (so the
+ *   upgrade rate of the top tier and the downgrade rate of the lowest have an empty denominator).
  */
 export async function tierChanges(db: Db, params: MetricParams) {
   const ctx = await metricContext(db, params);
@@ -46,7 +49,7 @@ async function compute(ctx: MetricContext, periods: Period[]): Promise<TierChang
           from tier_history th
           left join ranks t_from on t_from.code = th.from_tier
           left join ranks t_to on t_to.code = th.to_tier
-          where th.merchant_id = ${ctx.merchantId} ${inTier(ctx, sql`th.member_id`)}
+          where th.merchant_id = ${ctx.merchantId} ${tierIs(ctx, sql`th.from_tier`)}
         )
         select p.i,
           (select count(distinct mv.member_id) from moves mv
@@ -61,9 +64,10 @@ async function compute(ctx: MetricContext, periods: Period[]): Promise<TierChang
           from (
             select distinct on (th.member_id) th.to_tier
             from tier_history th
-            where th.merchant_id = ${ctx.merchantId} and th.business_date < p.p_start ${inTier(ctx, sql`th.member_id`)}
+            where th.merchant_id = ${ctx.merchantId} and th.business_date < p.p_start
             order by th.member_id, th.business_date desc, th.changed_at desc, th.id desc
           ) st
+          where true ${tierIs(ctx, sql`st.to_tier`)}
         ) s
         order by p.i`,
   );

@@ -97,10 +97,11 @@ describe("business dates and periods (unit)", () => {
  * refunds (refund day; amount)
  *   A's o2 on 02-05: 20000 · guest o5 on 03-02: 10000 · E's o9 on 02-26: 80000 (all of it)
  *
- * right_instances (issued; redeemed)
- *   g1 A coupon_10 1000 01-05, 01-20 · g2 B coupon_10 1000 01-10, never · g3 C coupon_10 1000 02-01, 02-02
- *   g4 A coupon_90 1500 02-01, 02-10 · g5 A tasting 1000 02-01, 04-02 · g6 E coupon_85 2200 03-01, never
- *   g7 D coupon_10 1000 02-20, 03-01
+ * right_instances (issued; redeemed; tier_code)
+ *   g1 A coupon_10 1000 01-05, 01-20 basic · g2 B coupon_10 1000 01-10, never basic
+ *   g3 C coupon_10 1000 02-01, 02-02 basic · g4 A coupon_90 1500 02-01, 02-10 silver
+ *   g5 A tasting 1000 02-01, 04-02 silver · g6 E coupon_85 2200 03-01, never diamond
+ *   g7 D coupon_10 1000 02-20, 03-01 (an automation grant: no tier)
  *
  * points_ledger (delta kind date; 10:00 like everything without a time)
  *   A +200 earn 01-05, +1200 earn 01-20, −200 clawback 02-05, +3000 earn 02-10, −500 spend 02-15
@@ -194,11 +195,12 @@ async function buildFixture(db: Db, merchantId: string) {
     .insert(refunds)
     .values([refund("o2", "A", bj("2025-02-05"), 20000), refund("o5", null, bj("2025-03-02"), 10000), refund("o9", "E", bj("2025-02-26"), 80000)]);
 
-  const grant = (grantId: string, memberId: string, rightCode: string, unitCost: number, issued: string, redeemed: string | null) => ({
+  const grant = (grantId: string, memberId: string, rightCode: string, unitCost: number, issued: string, redeemed: string | null, tierCode: string | null) => ({
     merchantId,
     grantId,
     memberId,
     rightCode,
+    tierCode,
     unitCost,
     source: `grant:${grantId}`,
     issuedAt: bj(issued),
@@ -210,13 +212,13 @@ async function buildFixture(db: Db, merchantId: string) {
   await db
     .insert(rightInstances)
     .values([
-      grant("g1", "A", "coupon_10", 1000, "2025-01-05", "2025-01-20"),
-      grant("g2", "B", "coupon_10", 1000, "2025-01-10", null),
-      grant("g3", "C", "coupon_10", 1000, "2025-02-01", "2025-02-02"),
-      grant("g4", "A", "coupon_90", 1500, "2025-02-01", "2025-02-10"),
-      grant("g5", "A", "tasting", 1000, "2025-02-01", "2025-04-02"),
-      grant("g6", "E", "coupon_85", 2200, "2025-03-01", null),
-      grant("g7", "D", "coupon_10", 1000, "2025-02-20", "2025-03-01"),
+      grant("g1", "A", "coupon_10", 1000, "2025-01-05", "2025-01-20", "basic"),
+      grant("g2", "B", "coupon_10", 1000, "2025-01-10", null, "basic"),
+      grant("g3", "C", "coupon_10", 1000, "2025-02-01", "2025-02-02", "basic"),
+      grant("g4", "A", "coupon_90", 1500, "2025-02-01", "2025-02-10", "silver"),
+      grant("g5", "A", "tasting", 1000, "2025-02-01", "2025-04-02", "silver"),
+      grant("g6", "E", "coupon_85", 2200, "2025-03-01", null, "diamond"),
+      grant("g7", "D", "coupon_10", 1000, "2025-02-20", "2025-03-01", null),
     ]);
 
   type Kind = "earn" | "bonus" | "adjust" | "spend" | "clawback" | "expire";
@@ -336,6 +338,40 @@ describe.each(testDatabases)("metrics on $name", ({ open }) => {
       { period: "2025-03-01", upgrades: 1, downgrades: 2, upgradeRate: 1 / 4, downgradeRate: 2 / 3 },
     ]);
     expect(r.total).toEqual({ upgrades: 3, downgrades: 2, upgradeRate: null, downgradeRate: 2 });
+
+    // Tier filter = the tier moved from (moves) and the tier at the start of the period (rates).
+    // Moves from silver: A silver→gold 02-10 (up), B silver→basic 03-15 (down).
+    //   Start of Jan: nobody in silver → null, null. Start of Feb: A, B silver → up 1/2, down 0/2.
+    //   Start of Mar: B silver (A gold since 02-10) → up 0/1, down 1/1. Whole range: at 01-01 none → null.
+    const silver = await run(metrics["tier-changes"], { ...Q1, tier: "silver" });
+    expect(silver.series).toEqual([
+      { period: "2025-01-01", upgrades: 0, downgrades: 0, upgradeRate: null, downgradeRate: null },
+      { period: "2025-02-01", upgrades: 1, downgrades: 0, upgradeRate: 1 / 2, downgradeRate: 0 },
+      { period: "2025-03-01", upgrades: 0, downgrades: 1, upgradeRate: 0, downgradeRate: 1 },
+    ]);
+    expect(silver.total).toEqual({ upgrades: 1, downgrades: 1, upgradeRate: null, downgradeRate: null });
+    // From basic: A 01-20 and B 01-31 (up). In basic at 01-01, 02-01: nobody; at 03-01: C, D → up 0/2.
+    // Basic is the lowest tier: its downgrade rate has no denominator.
+    const basic = await run(metrics["tier-changes"], { ...Q1, tier: "basic" });
+    expect(basic.series).toEqual([
+      { period: "2025-01-01", upgrades: 2, downgrades: 0, upgradeRate: null, downgradeRate: null },
+      { period: "2025-02-01", upgrades: 0, downgrades: 0, upgradeRate: null, downgradeRate: null },
+      { period: "2025-03-01", upgrades: 0, downgrades: 0, upgradeRate: 0, downgradeRate: null },
+    ]);
+    expect(basic.total).toEqual({ upgrades: 2, downgrades: 0, upgradeRate: null, downgradeRate: null });
+    // From diamond (the top): E's manual diamond→gold 03-05 is a downgrade; E is in diamond at the start of
+    // every month → down 0/1, 0/1, 1/1; the whole range 1/1. Upgrade rates: no denominator.
+    const diamond = await run(metrics["tier-changes"], { ...Q1, tier: "diamond" });
+    expect(diamond.series.map((x) => [x.downgrades, x.downgradeRate, x.upgradeRate])).toEqual([
+      [0, 0, null],
+      [0, 0, null],
+      [1, 1, null],
+    ]);
+    expect(diamond.total).toEqual({ upgrades: 0, downgrades: 1, upgradeRate: null, downgradeRate: 1 });
+    // From gold: E's manual gold→diamond 03-20 is an upgrade; A is in gold at 03-01 → up 1/1, down 0/1.
+    const gold = await run(metrics["tier-changes"], { ...Q1, tier: "gold" });
+    expect(gold.series[2]).toEqual({ period: "2025-03-01", upgrades: 1, downgrades: 0, upgradeRate: 1, downgradeRate: 0 });
+    expect(gold.total).toEqual({ upgrades: 1, downgrades: 0, upgradeRate: null, downgradeRate: null });
   });
 
   it("rights-usage per right; redeemed counts redemptions after the period", async () => {
@@ -361,6 +397,15 @@ describe.each(testDatabases)("metrics on $name", ({ open }) => {
     expect(r.total.coupon_10).toEqual({ issued: 4, redeemed: 3, usageRate: 3 / 4 });
     expect(r.total.coupon_85).toEqual({ issued: 1, redeemed: 0, usageRate: 0 });
     expect(r.total.winback_20).toEqual(none);
+    // Tier filter = the instance's tier_code. Silver: g4 coupon_90 and g5 tasting, both February, both
+    // redeemed (g5 in April). Basic: g1, g2 (Jan, 1 redeemed), g3 (Feb, redeemed); D's g7 has no tier.
+    const silver = await run(metrics["rights-usage"], { ...Q1, tier: "silver" });
+    expect(silver.series[0].coupon_90).toEqual(none);
+    expect(silver.series[1]).toMatchObject({ coupon_10: none, coupon_90: { issued: 1, redeemed: 1, usageRate: 1 }, tasting: { issued: 1, redeemed: 1, usageRate: 1 } });
+    expect(silver.total).toMatchObject({ coupon_10: none, coupon_85: none, coupon_90: { issued: 1, redeemed: 1, usageRate: 1 } });
+    const basic = await run(metrics["rights-usage"], { ...Q1, tier: "basic" });
+    expect(basic.series.map((x) => x.coupon_10)).toEqual([{ issued: 2, redeemed: 1, usageRate: 0.5 }, { issued: 1, redeemed: 1, usageRate: 1 }, none]);
+    expect(basic.total).toMatchObject({ coupon_10: { issued: 3, redeemed: 2, usageRate: 2 / 3 }, coupon_90: none, tasting: none });
   });
 
   it("rights-cost: redeemed unit costs + member discounts over net member spend", async () => {
@@ -442,6 +487,25 @@ describe.each(testDatabases)("metrics on $name", ({ open }) => {
     const april = await run(metrics["repurchase"], { from: "2025-04-01", to: "2025-04-15", granularity: "month" });
     expect(april.total).toEqual({ buyers: 0, repeatBuyers: 0, rate: null });
   });
+  it("repurchase with a tier filter: the orders placed in that tier (tier_at_order)", async () => {
+    // Silver orders: o2 A 01-20, o4 A 02-10, o10 B 03-10 (A is gold now and B basic: "tier now" would give nobody).
+    const silver = await run(metrics["repurchase"], { ...Q1, tier: "silver" });
+    expect(silver.series).toEqual([
+      { period: "2025-01-01", buyers: 1, repeatBuyers: 0, rate: 0 },
+      { period: "2025-02-01", buyers: 1, repeatBuyers: 0, rate: 0 },
+      { period: "2025-03-01", buyers: 1, repeatBuyers: 0, rate: 0 },
+    ]);
+    expect(silver.total).toEqual({ buyers: 2, repeatBuyers: 1, rate: 1 / 2 }); // A twice, B once
+    // Basic orders: o1 A 01-05, o3 B 01-31, o7 D 03-01 (A's other orders were silver: no repeat).
+    const basic = await run(metrics["repurchase"], { ...Q1, tier: "basic" });
+    expect(basic.series.map((x) => [x.buyers, x.repeatBuyers])).toEqual([
+      [2, 0],
+      [0, 0],
+      [1, 0],
+    ]);
+    expect(basic.series[1].rate).toBeNull();
+    expect(basic.total).toEqual({ buyers: 3, repeatBuyers: 0, rate: 0 });
+  });
 
   it("arpu; a refund lands on the refund day", async () => {
     const r = await run(metrics["arpu"]);
@@ -461,6 +525,19 @@ describe.each(testDatabases)("metrics on $name", ({ open }) => {
       { period: "2025-02-05", memberSpend: -20000, activeMembers: 0, arpu: null },
       { period: "2025-02-06", memberSpend: 0, activeMembers: 0, arpu: null },
     ]);
+    // Tier filter: silver orders o2 (Jan 120000), o4 (Feb 300000) and o10 (Mar 10000); o2's refund of
+    // 20000 on 02-05 follows its order into silver: Feb 280000. Whole range 410000 over A, B.
+    const silver = await run(metrics["arpu"], { ...Q1, tier: "silver" });
+    expect(silver.series).toEqual([
+      { period: "2025-01-01", memberSpend: 120000, activeMembers: 1, arpu: 120000 },
+      { period: "2025-02-01", memberSpend: 280000, activeMembers: 1, arpu: 280000 },
+      { period: "2025-03-01", memberSpend: 10000, activeMembers: 1, arpu: 10000 },
+    ]);
+    expect(silver.total).toEqual({ memberSpend: 410000, activeMembers: 2, arpu: 205000 });
+    // Diamond: E's o8 60000 and o9 80000 in Feb, o9 refunded in full on 02-26 → 60000 over E.
+    const diamond = await run(metrics["arpu"], { ...Q1, tier: "diamond" });
+    expect(diamond.total).toEqual({ memberSpend: 60000, activeMembers: 1, arpu: 60000 });
+    expect(diamond.series[0]).toEqual({ period: "2025-01-01", memberSpend: 0, activeMembers: 0, arpu: null });
   });
 
   it("revenue-share: guest orders count here, with their refunds on the refund day", async () => {
@@ -596,6 +673,18 @@ describe.each(testDatabases)("metrics on $name", ({ open }) => {
       base: [4, 4, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0],
       rates: [0.5, 0.5, 0.5, ...nulls(9)],
     });
+    // Tier filter = the tier at registration (first tier_history row): everyone joined in basic, so
+    // basic gives the same cohorts and silver none (cohorts of 0 members, observable months 0 retained).
+    const basic = await run(metrics["retention"], { ...Q1, tier: "basic" });
+    expect(basic.series).toEqual(r.series);
+    expect(basic.total).toEqual(r.total);
+    const silver = await run(metrics["retention"], { ...Q1, tier: "silver" });
+    expect(silver.series.map((c) => [c.members, c.retained.slice(0, 3)])).toEqual([
+      [0, [0, 0, 0]],
+      [0, [0, 0, null]],
+      [0, [0, null, null]],
+    ]);
+    expect(silver.total.rates).toEqual(nulls(12));
   });
 
   it("rfm grid over the trailing 12 months", async () => {

@@ -1,0 +1,95 @@
+import { pgTable, text, timestamp, integer, bigint, date, primaryKey } from "drizzle-orm/pg-core";
+
+/*
+ * Aggregates for the metrics whose counts are distinct members over a range (repurchase, arpu,
+ * tier-changes, retention) or depend on "now" (rights-usage), written by `refreshDistinctAggregates`
+ * (lib/metrics/fast-distinct.ts) and read by `fastDistinctMetrics`. Everything is keyed by a tier
+ * bucket `tier`: '*' = all, else the tier the member held at the time (orders.tier_at_order, the
+ * move's from_tier, right_instances.tier_code, the tier at registration). Sizes depend on the number
+ * of days and tiers, not on the number of members or orders.
+ */
+
+/** Which business dates the aggregates cover for a merchant (all days first_date..through_date). */
+export const metricDistinctState = pgTable("metric_distinct_state", {
+  merchantId: text("merchant_id").primaryKey(),
+  /** The first day of the grids (the merchant's earliest data when last rebuilt). */
+  firstDate: date("first_date", { mode: "string" }).notNull(),
+  throughDate: date("through_date", { mode: "string" }).notNull(),
+  /**
+   * The day through which metric_rights_daily counts redemptions (an invalidation lowers
+   * through_date but not this: the next refresh then rebuilds the rights counts).
+   */
+  rightsThroughDate: date("rights_through_date", { mode: "string" }).notNull(),
+  /** Time zone and tier codes in rank order when built: the aggregates are rebuilt, or not used, if they differ. */
+  signature: text("signature").notNull(),
+  refreshedAt: timestamp("refreshed_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * Range-distinct counts of a member's events (kind 'order': member orders; 'up' / 'down': upward /
+ * downward tier moves). With p(e) the date of the member's previous event of the kind in the bucket
+ * and nx(e) the next one's: firsts(a, x) = #{e : p(e) < a ≤ d(e) ≤ x} = members with an event in
+ * [a, x]; repeats(a, x) = #{e : p(e) < a ≤ d(e), nx(e) ≤ x} = members with ≥ 2 in [a, x].
+ * Stored sparsely: a row where a value changes with x; the value for (a, b) is the row of the
+ * greatest x ≤ b (none: 0).
+ */
+export const metricEventPairs = pgTable(
+  "metric_event_pairs",
+  {
+    merchantId: text("merchant_id").notNull(),
+    kind: text("kind").notNull(),
+    tier: text("tier").notNull(),
+    a: date("a", { mode: "string" }).notNull(),
+    x: date("x", { mode: "string" }).notNull(),
+    firsts: integer("firsts").notNull(),
+    repeats: integer("repeats").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.kind, t.tier, t.a, t.x] })],
+);
+
+/** Per business date and tier bucket: members' net spend, members in the tier at the day's end, registrations. */
+export const metricTierDaily = pgTable(
+  "metric_tier_daily",
+  {
+    merchantId: text("merchant_id").notNull(),
+    businessDate: date("business_date", { mode: "string" }).notNull(),
+    tier: text("tier").notNull(),
+    /** Member orders paid that day minus refunds that day, by the order's tier_at_order, fen. */
+    memberSpend: bigint("member_spend", { mode: "number" }).notNull(),
+    /** Members whose latest tier_history row on or before the day is this tier. */
+    tierMembers: integer("tier_members").notNull(),
+    /** Members registered that day, by the tier at registration (first tier_history row). */
+    registered: integer("registered").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.tier, t.businessDate] })],
+);
+
+/** Right instances per issue day, right and bucket (right_instances.tier_code): issued, and redeemed on or before through_date. */
+export const metricRightsDaily = pgTable(
+  "metric_rights_daily",
+  {
+    merchantId: text("merchant_id").notNull(),
+    tier: text("tier").notNull(),
+    issuedDate: date("issued_date", { mode: "string" }).notNull(),
+    rightCode: text("right_code").notNull(),
+    issued: integer("issued").notNull(),
+    redeemed: integer("redeemed").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.tier, t.issuedDate, t.rightCode] })],
+);
+
+/**
+ * Retention: members registered on day r (bucket: tier at registration) with ≥ 1 order in
+ * [first day of f's month, f], for f in r's month .. 11 months later; rows with n > 0 only.
+ */
+export const metricRetentionDaily = pgTable(
+  "metric_retention_daily",
+  {
+    merchantId: text("merchant_id").notNull(),
+    tier: text("tier").notNull(),
+    f: date("f", { mode: "string" }).notNull(),
+    r: date("r", { mode: "string" }).notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.tier, t.f, t.r] })],
+);
