@@ -9,11 +9,11 @@ import { createUser } from "@/lib/tenancy/users";
 import { createApiKey } from "@/lib/tenancy/api-keys";
 import { runPeriodJob } from "@/lib/engine/period";
 import { randomToken } from "@/lib/util/ids";
-import { metricRollupState, roles } from "@/db/schema";
+import { metricDistinctState, metricRollupState, roles } from "@/db/schema";
 import { eq } from "drizzle-orm";
 import { periodJobInput } from "@/lib/schemas/events";
 import { seedMerchantHistory } from "@/lib/seed/generate";
-import { refreshDailyAggregates } from "@/lib/metrics/rollup";
+import { refreshAggregates } from "@/lib/metrics/aggregates";
 import { currentProgram } from "@/lib/program/store";
 import { addDays, businessDate } from "@/lib/util/dates";
 
@@ -96,11 +96,14 @@ program
       const m = await findMerchantBySlugOrThrow(db, o.merchant);
       const tz = (await currentProgram(db, m.id)).timeZone;
       const to = o.to ?? addDays(businessDate(new Date(), tz), -1);
-      if (o.all) await db.delete(metricRollupState).where(eq(metricRollupState.merchantId, m.id));
+      if (o.all) {
+        await db.delete(metricRollupState).where(eq(metricRollupState.merchantId, m.id));
+        await db.delete(metricDistinctState).where(eq(metricDistinctState.merchantId, m.id));
+      }
       const t0 = Date.now();
-      const c = await refreshDailyAggregates(db, m.id, o.from ?? to, to);
+      const c = await refreshAggregates(db, m.id, o.from ?? to, to);
       console.log(`built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-      console.log(`rollups cover ${c.firstDate} … ${c.throughDate}`);
+      console.log(`daily rollups cover ${c.daily.firstDate} … ${c.daily.throughDate}; range-distinct aggregates ${c.distinct.firstDate} … ${c.distinct.throughDate}`);
     });
   });
 
@@ -114,7 +117,7 @@ program
   .action(async (o: { merchant: string; members: string; months: string; seed: string }) => {
     await withDb(async ({ db }) => {
       const m = await findMerchantBySlugOrThrow(db, o.merchant);
-      const r = await seedMerchantHistory(db, m.id, { members: Number(o.members), months: Number(o.months), seed: Number(o.seed), progress: true });
+      const r = await seedMerchantHistory(db, m.id, { members: Number(o.members), months: Number(o.months), seed: Number(o.seed), progress: true, aggregates: true });
       console.log(`fed ${r.events} events (${r.members} members) and ran the period job for ${r.days} days in ${(r.ms / 1000).toFixed(1)} s`);
     });
   });

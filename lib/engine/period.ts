@@ -8,7 +8,8 @@ import { Batch } from "./batch";
 import { loadMembers, loadWindowed, lockKeys, lockMerchant } from "./load";
 import { describeThresholds, qualifyingRank, windowsUsed } from "./rules";
 import { writeBatch } from "./write";
-import { invalidateRollupsFrom, refreshDailyAggregates, rollupCoverage } from "@/lib/metrics/rollup";
+import { invalidateRollupsFrom } from "@/lib/metrics/rollup";
+import { extendAggregates } from "@/lib/metrics/aggregates";
 
 export interface PeriodRunResult {
   asOf: string;
@@ -71,8 +72,8 @@ async function runDay(db: Db, merchantId: string, date: string, last: boolean) {
     }
     await tx.insert(periodRuns).values({ merchantId, businessDate: date });
     await invalidateRollupsFrom(tx, merchantId, date);
-    // Once a merchant has KPI rollups (built by `metrics rollup` or an earlier run), each closed day is added to them.
-    if (await rollupCoverage(tx, merchantId)) await refreshDailyAggregates(tx, merchantId, date);
+    // Once a merchant has KPI aggregates (built after the demo seed, by `metrics rollup` or an earlier run), each closed day is added to them.
+    await extendAggregates(tx, merchantId, date);
   });
 }
 

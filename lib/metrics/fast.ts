@@ -12,6 +12,7 @@ import type { RevenueShare } from "./revenue-share";
 import type { Rfm } from "./rfm";
 import type { RightsCost } from "./rights-cost";
 import type { TierCounts } from "./tier-distribution";
+import { fastDistinctMetrics } from "./fast-distinct";
 import { rollupCoverage, type RollupCoverage } from "./rollup";
 
 /*
@@ -230,6 +231,7 @@ export const fastMetrics: Record<MetricName, Metric> = {
   "tier-distribution": fastTierDistribution,
   lifecycle: fastLifecycle,
   rfm: fastRfm,
+  ...fastDistinctMetrics,
 };
 
 /** The metrics fastMetrics answers from the rollups (with or without a tier filter). */

@@ -411,11 +411,15 @@ export async function invalidateRollupsFrom(db: Db, merchantId: string, fromDate
   await writeAll(db, invalidateRollupsSql(merchantId, fromDate));
 }
 
-/** invalidateRollupsFrom as statements, for the engine to run among a batch's writes (lib/engine/sql-json.ts writeAll). */
+/**
+ * invalidateRollupsFrom as statements, for the engine to run among a batch's writes
+ * (lib/engine/sql-json.ts writeAll): the daily rollups' coverage and the range-distinct
+ * aggregates' (lib/metrics/fast-distinct.ts) both end the day before.
+ */
 export function invalidateRollupsSql(merchantId: string, fromDate: string): SQL[] {
-  return [
-    sql`delete from metric_rollup_state where merchant_id = ${merchantId} and first_date >= ${fromDate}::date`,
-    sql`update metric_rollup_state set through_date = ${fromDate}::date - 1
+  return ["metric_rollup_state", "metric_distinct_state"].flatMap((t) => [
+    sql`delete from ${sql.identifier(t)} where merchant_id = ${merchantId} and first_date >= ${fromDate}::date`,
+    sql`update ${sql.identifier(t)} set through_date = ${fromDate}::date - 1
         where merchant_id = ${merchantId} and through_date >= ${fromDate}::date and first_date < ${fromDate}::date`,
-  ];
+  ]);
 }

@@ -1,3 +1,4 @@
+import { refreshAggregates } from "@/lib/metrics/aggregates";
 import { and, eq, isNull, inArray, or, gt } from "drizzle-orm";
 import cliProgress from "cli-progress";
 import type { Db } from "@/db/client";
@@ -16,6 +17,8 @@ export interface SeedOptions {
   /** The last day of history (default: today in the merchant's time zone). */
   endDate?: string;
   progress?: boolean;
+  /** Build the KPI aggregates over the seeded history at the end (first start, CLI), as `metrics rollup` would. */
+  aggregates?: boolean;
 }
 
 interface SimMember {
@@ -197,5 +200,7 @@ export async function seedMerchantHistory(db: Db, merchantId: string, o: SeedOpt
     usedGrant.clear();
   }
   bar?.stop();
+  // The KPI aggregates over the whole history (set-based), so the dashboards answer from them at once.
+  if (o.aggregates) await refreshAggregates(db, merchantId, end);
   return { events, rejected, members: sims.length, days: totalDays, ms: Date.now() - t0 };
 }

@@ -6,8 +6,11 @@ import { metrics } from "@/lib/metrics";
 import { and, eq } from "drizzle-orm";
 import { metricDaily } from "@/db/schema";
 import { runPeriodJob } from "@/lib/engine/period";
-import { fastMetrics, rolledUpMetrics } from "@/lib/metrics/fast";
-import { refreshDailyAggregates, rollupCoverage } from "@/lib/metrics/rollup";
+import { fastMetrics } from "@/lib/metrics/fast";
+import { rollupCoverage } from "@/lib/metrics/rollup";
+import { refreshAggregates } from "@/lib/metrics/aggregates";
+import { distinctCoverage } from "@/lib/metrics/fast-distinct";
+import { metricNames } from "@/lib/metrics";
 import { testDatabases } from "../db";
 
 describe.each(testDatabases)("rollups and backdated events on $name", ({ open }) => {
@@ -25,11 +28,13 @@ describe.each(testDatabases)("rollups and backdated events on $name", ({ open })
       { id: "o1", type: "order.paid", occurredAt: "2026-03-02T10:00:00+08:00", memberId: "M", data: { orderId: "o1", amount: 10_000 } },
       { id: "o2", type: "order.paid", occurredAt: "2026-03-10T10:00:00+08:00", memberId: "M", data: { orderId: "o2", amount: 20_000 } },
     ]);
-    await refreshDailyAggregates(db, m, "2026-03-01", "2026-03-31");
+    await refreshAggregates(db, m, "2026-03-01", "2026-03-31");
     expect((await rollupCoverage(db, m))?.throughDate).toBe("2026-03-31");
-    // A late order dated 5 March: the rollups now end on 4 March.
+    expect((await distinctCoverage(db, m))?.throughDate).toBe("2026-03-31");
+    // A late order dated 5 March: both kinds of aggregates now end on 4 March.
     await ingestEvents(db, m, [{ id: "o3", type: "order.paid", occurredAt: "2026-03-05T10:00:00+08:00", memberId: "M", data: { orderId: "o3", amount: 5_000 } }]);
     expect((await rollupCoverage(db, m))?.throughDate).toBe("2026-03-04");
+    expect((await distinctCoverage(db, m))?.throughDate).toBe("2026-03-04");
     const params = { merchantId: m, from: "2026-03-01", to: "2026-03-31", granularity: "month" as const };
     const fast = await fastMetrics["revenue-share"](db, params);
     expect(fast).toEqual(await metrics["revenue-share"](db, params));
@@ -49,10 +54,14 @@ describe.each(testDatabases)("rollups and backdated events on $name", ({ open })
     ]);
     await runPeriodJob(db, m, "2026-03-31");
     expect(await rollupCoverage(db, m)).toBeNull(); // no rollups yet: the job does not start them
-    await refreshDailyAggregates(db, m, "2026-03-01", "2026-03-31");
+    await refreshAggregates(db, m, "2026-03-01", "2026-03-31");
     await ingestEvents(db, m, [{ id: "o2", type: "order.paid", occurredAt: "2026-04-01T10:00:00+08:00", memberId: "M", data: { orderId: "o2", amount: 7_000 } }]);
     await runPeriodJob(db, m, "2026-04-02");
     expect((await rollupCoverage(db, m))?.throughDate).toBe("2026-04-02");
+    expect((await distinctCoverage(db, m))?.throughDate).toBe("2026-04-02");
+    // M bought on 2 March and 1 April: one buyer, a repeat one, over the whole range.
+    const all = await fastMetrics.repurchase(db, { merchantId: m, from: "2026-03-01", to: "2026-04-02", granularity: "month" });
+    expect(all.total).toEqual({ buyers: 1, repeatBuyers: 1, rate: 1 });
     const [row] = await db
       .select()
       .from(metricDaily)
@@ -61,7 +70,7 @@ describe.each(testDatabases)("rollups and backdated events on $name", ({ open })
     expect(row.rfm?.members).toBe(1);
     for (const tier of [null, "basic"]) {
       const params = { merchantId: m, from: "2026-03-01", to: "2026-04-02", granularity: "week" as const, tier };
-      for (const name of rolledUpMetrics) expect(await fastMetrics[name](db, params), `${name} ${tier}`).toEqual(await metrics[name](db, params));
+      for (const name of metricNames) expect(await fastMetrics[name](db, params), `${name} ${tier}`).toEqual(await metrics[name](db, params));
     }
   });
 });

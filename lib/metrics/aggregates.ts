@@ -1,0 +1,23 @@
+import type { Db } from "@/db/client";
+import { distinctCoverage, refreshDistinctAggregates } from "./fast-distinct";
+import { refreshDailyAggregates, rollupCoverage, type RollupCoverage } from "./rollup";
+
+/**
+ * The documented routine that keeps every KPI aggregate current: the daily rollups
+ * (`refreshDailyAggregates`: flows and end-of-day states per tier) and the range-distinct
+ * aggregates (`refreshDistinctAggregates`: buyers, repeat buyers, tier moves, rights usage,
+ * retention cohorts). Both are set-based and extend from where they end; a first call builds from
+ * the merchant's earliest data. Called after the demo seed, by `npm run cli -- metrics rollup`
+ * and by the benchmark; the period job extends both with each day it closes once they exist.
+ */
+export async function refreshAggregates(db: Db, merchantId: string, fromDate: string, toDate: string = fromDate): Promise<{ daily: RollupCoverage; distinct: RollupCoverage }> {
+  const daily = await refreshDailyAggregates(db, merchantId, fromDate, toDate);
+  const distinct = await refreshDistinctAggregates(db, merchantId, fromDate, toDate);
+  return { daily, distinct };
+}
+
+/** The period job's step for a day it closed: extend the aggregates that exist (none before a first build). */
+export async function extendAggregates(db: Db, merchantId: string, date: string) {
+  if (await rollupCoverage(db, merchantId)) await refreshDailyAggregates(db, merchantId, date);
+  if (await distinctCoverage(db, merchantId)) await refreshDistinctAggregates(db, merchantId, date);
+}
