@@ -85,7 +85,7 @@ export function DashboardFiltersBar({ filters, tiers }: { filters: DashboardFilt
       ) : null}
       <div className="text-xs font-medium text-gray-600">
         <label htmlFor="dashboard-tier">{t("tier")}</label>
-        <select id="dashboard-tier" value={filters.tier ?? ""} onChange={(e) => update({ tier: e.target.value || null })} className={inputClass}>
+        <select id="dashboard-tier" title={t("tierHint")} value={filters.tier ?? ""} onChange={(e) => update({ tier: e.target.value || null })} className={inputClass}>
           <option value="">{t("allTiers")}</option>
           {tiers.map((tier) => (
             <option key={tier.code} value={tier.code}>
