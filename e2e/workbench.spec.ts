@@ -30,6 +30,8 @@ test("the analyst sees every editor read-only", async ({ page }) => {
     await expect(page.getByTestId("save-program")).toHaveCount(0);
     await expect(page.locator("fieldset[disabled]").first()).toBeVisible();
   }
+  await page.goto("/automations");
+  await expect(page.getByTestId("toggle-winback")).toBeDisabled();
   await page.goto("/tiers");
   await expect(page.getByTestId("add-tier")).toHaveCount(0);
   await expect(page.locator("#t1-zh")).toBeDisabled();
@@ -53,11 +55,18 @@ test("operator adds a tier: an invalid threshold is refused with the field named
   await row.getByLabel("中文名称").fill("黑金会员");
   await row.getByLabel("英文名称").fill("Black");
   await row.getByLabel("编码").fill("black");
+  // A new top tier starts with the rule of the tier below it (diamond: 3 months without an order).
+  await expect(row.getByLabel("保级规则")).toHaveValue("inactivity");
+  await expect(row.getByLabel("月数")).toHaveValue("3");
+  await row.getByLabel("保级规则").selectOption("requalify");
+  await row.getByLabel("月数").fill("0");
   // Default threshold: growth ≥ 1,000 — not above diamond's 20,000.
   await page.getByTestId("save-program").click();
   const error = page.locator('[data-error-for="tiers.4.thresholds.0.value"]');
   await expect(error).toHaveText("必须高于下一级等级的同类门槛。");
+  await expect(page.locator('[data-error-for="tiers.4.retention.months"]')).toHaveText("至少 1 个月。");
   await expect(page.getByTestId("form-problems")).toContainText("tiers.4.thresholds.0.value");
+  await expect(page.getByTestId("form-problems")).toContainText("tiers.4.retention.months");
   await expect(page.locator("#t4-th0-value")).toHaveAttribute("aria-invalid", "true");
   expect((await program(page)).tiers).toHaveLength(4);
   // What was typed is still there.
@@ -70,15 +79,23 @@ test("operator adds a tier: an invalid threshold is refused with the field named
   await expect(row.getByLabel("中文名称")).toHaveValue("黑金会员");
 
   await page.locator("#t4-th0-value").fill("50000");
+  await row.getByLabel("月数").fill("12");
   await page.getByTestId("save-program").click();
   await expect(page.getByTestId("save-status")).toHaveText("已保存为第 2 版，对此后的事件生效。");
   const p = await program(page);
   expect(p.tiers.map((t: { code: string }) => t.code)).toEqual(["basic", "silver", "gold", "diamond", "black"]);
   expect(p.tiers[4].thresholds).toEqual([{ measure: "growth", window: "lifetime", value: 50000 }]);
   expect(p.tiers[4].name).toEqual({ zh: "黑金会员", en: "Black" });
+  expect(p.tiers.map((t: { retention: unknown }) => t.retention)).toEqual([
+    { kind: "none" },
+    { kind: "inactivity", months: 3 },
+    { kind: "inactivity", months: 3 },
+    { kind: "inactivity", months: 3 },
+    { kind: "requalify", months: 12 },
+  ]);
 });
 
-test("operator edits a matrix cell and the cost estimate changes; the preview runs on the server", async ({ page }) => {
+test("operator edits a matrix cell: the cost estimate changes as they type, leaving the cell saves it; a refused cell is put back", async ({ page }) => {
   await signIn(page, "operator");
   await page.goto("/rights");
   // Silver: 9折券 1 × ¥15 + 试吃 1 × ¥10 + ¥50 birthday coupon ÷ 12 = ¥29.17 a member a month.
@@ -87,16 +104,31 @@ test("operator edits a matrix cell and the cost estimate changes; the preview ru
   await qty.fill("3");
   // 3 × ¥15 + ¥10 + ¥4.17 = ¥59.17.
   await expect(page.getByTestId("tier-cost-silver")).toHaveText("¥59.17");
-  // Keyboard: down from the silver 9折券 quantity goes to the next right's silver quantity.
-  await qty.press("ArrowDown");
-  await expect(page.getByTestId("cell-silver-free_shipping-quantity")).toBeFocused();
-
+  const cellOf = async (tier: string, right: string) =>
+    (await program(page)).matrix.find((c: { tierCode: string; rightCode: string }) => c.tierCode === tier && c.rightCode === right);
+  // Going to the preview keeps the cell a draft: the preview shows what it would do, nothing is saved yet.
   await page.getByTestId("run-preview").click();
   await expect(page.getByTestId("preview-table")).toBeVisible();
-  await page.getByTestId("save-program").click();
-  await expect(page.getByTestId("save-status")).toContainText("已保存为第 3 版");
-  const cell = (await program(page)).matrix.find((c: { tierCode: string; rightCode: string }) => c.tierCode === "silver" && c.rightCode === "coupon_90");
-  expect(cell.quantity).toBe(3);
+  await expect(page.getByTestId("preview-row-silver")).toBeVisible();
+  expect((await cellOf("silver", "coupon_90")).quantity).toBe(1);
+  await expect(page.getByTestId("program-version")).toContainText("第 2 版");
+  // Keyboard: down from the silver 9折券 quantity goes to the next right's silver quantity.
+  await qty.focus();
+  await qty.press("ArrowDown");
+  await expect(page.getByTestId("cell-silver-free_shipping-quantity")).toBeFocused();
+  // Leaving the cell saved it as version 3 (no Save needed), and the version note follows.
+  await expect(page.getByTestId("save-status")).toHaveText("已保存为第 3 版，对此后的事件生效。");
+  await expect(page.getByTestId("program-version")).toContainText("第 3 版");
+  expect((await cellOf("silver", "coupon_90")).quantity).toBe(3);
+
+  // A value the server refuses (over 40 characters) is put back, with the field named.
+  const value = page.getByTestId("cell-gold-tasting-value");
+  await value.fill("x".repeat(41));
+  await value.press("Tab");
+  await expect(page.getByTestId("quick-save-error")).toContainText(/matrix\.\d+\.value/);
+  await expect(value).toHaveValue("");
+  expect((await cellOf("gold", "tasting")).value).toBeNull();
+  await expect(page.getByTestId("program-version")).toContainText("第 3 版");
 });
 
 test("operator creates a recurring campaign on a day and finds it on the following months", async ({ page }) => {
@@ -131,6 +163,53 @@ test("operator creates a recurring campaign on a day and finds it on the followi
   await expect(page.getByTestId("campaign-row-double_points")).toContainText("取最高值");
 });
 
+test("operator switches an automation off: it changes at once and stays off after a reload; a stale page's switch is refused and put back", async ({ page }) => {
+  await signIn(page, "operator");
+  await page.goto("/automations");
+  const winback = page.getByTestId("toggle-winback");
+  await expect(winback).toBeChecked();
+  // Hold the save's answer back for a moment: the switch must change before it comes.
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  await page.route("**/automations", async (route) => {
+    if (route.request().method() === "POST") await held;
+    await route.continue();
+  });
+  await winback.click();
+  await expect(winback).not.toBeChecked();
+  await expect(page.getByTestId("automation-winback")).toContainText("已停用");
+  await expect(page.getByTestId("save-status")).toHaveText("保存中…");
+  release();
+  await expect(page.getByTestId("save-status")).toContainText("已保存为第");
+  await page.unroute("**/automations");
+  expect((await program(page)).automations.find((a: { code: string }) => a.code === "winback").enabled).toBe(false);
+  await page.reload();
+  await expect(page.getByTestId("toggle-winback")).not.toBeChecked();
+
+  // Someone else saves the program meanwhile (here over the API): this page is now stale.
+  const other = await program(page);
+  other.points.checkIn = 12;
+  expect((await page.request.put("/api/v1/program", { data: other })).ok()).toBe(true);
+  const reminder = page.getByTestId("toggle-points_expiring");
+  await reminder.click();
+  await expect(page.getByTestId("quick-save-error")).toContainText("方案已被他人修改");
+  await expect(reminder).toBeChecked();
+  expect((await program(page)).automations.find((a: { code: string }) => a.code === "points_expiring").enabled).toBe(true);
+  // The Save button on the stale page is refused too: it would overwrite the other save.
+  await page.locator("#a0-en").fill("Expiry reminder");
+  await page.getByTestId("save-program").click();
+  await expect(page.getByTestId("quick-save-error")).toContainText("方案已被他人修改");
+  expect((await program(page)).points.checkIn).toBe(12);
+  page.once("dialog", (d) => d.accept()); // leaving with the unsaved name
+  // Reloading shows the new version, and the switch saves again.
+  await page.getByTestId("reload-program").click();
+  await expect(page.getByTestId("quick-save-error")).toHaveCount(0);
+  await page.getByTestId("toggle-winback").click();
+  await expect(page.getByTestId("save-status")).toContainText("已保存为第");
+  expect((await program(page)).automations.find((a: { code: string }) => a.code === "winback").enabled).toBe(true);
+  expect((await program(page)).points.checkIn).toBe(12);
+});
+
 test("operator exports the program, changes it, and imports it back; a bad file lists every problem and changes nothing", async ({ page }) => {
   await signIn(page, "operator");
   await page.goto("/settings/program");
@@ -152,11 +231,24 @@ test("operator exports the program, changes it, and imports it back; a bad file 
   await expect(problems.locator("li")).toHaveCount(2);
   expect(await program(page)).toEqual(before);
 
+  // A file in the format before per-tier rules: one top-level retention rule, for every tier above
+  // the entry tier that has none of its own (black keeps its re-qualification every 12 months).
   const good = structuredClone(exported);
   good.points.perYuan = 2;
+  good.retention = { kind: "inactivity", months: 3 };
+  for (const t of good.tiers) if (t.code !== "black") delete t.retention;
   await page.getByTestId("import-file").setInputFiles({ name: "good.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(good)) });
   await expect(page.getByTestId("import-done")).toContainText("已导入");
-  expect((await program(page)).points.perYuan).toBe(2);
+  const imported = await program(page);
+  expect(imported.points.perYuan).toBe(2);
+  expect(imported.retention).toBeUndefined();
+  expect(imported.tiers.map((t: { code: string; retention: unknown }) => [t.code, t.retention])).toEqual([
+    ["basic", { kind: "none" }],
+    ["silver", { kind: "inactivity", months: 3 }],
+    ["gold", { kind: "inactivity", months: 3 }],
+    ["diamond", { kind: "inactivity", months: 3 }],
+    ["black", { kind: "requalify", months: 12 }],
+  ]);
 });
 
 test("the owner sees every change in the audit log, filterable", async ({ page }) => {

@@ -24,6 +24,16 @@ for (const lang of ["zh", "en"]) {
     await page.waitForFunction(() => document.documentElement.lang === "en");
   }
   await page.goto(base + "/tiers");
+  // The tier editor with a retention rule per tier (gold re-qualifies every 12 months; not saved).
+  await page.locator("#t2-retention").selectOption("requalify");
+  await page.locator("#t2-retention-months").fill("12");
+  // Tall enough for the whole tier list between the top bar and the save bar.
+  await page.setViewportSize({ width: 1280, height: 1560 });
+  await page.locator("#t2-retention-months").blur();
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await shot(`tiers-${lang}`, false);
+  await page.setViewportSize({ width: 1280, height: 860 });
+  await page.goto(base + "/tiers");
   await page.locator("#t1-th0-value").fill("2000");
   await page.locator("#t2-th0-value").fill("3000");
   await page.getByTestId("run-preview").click();

@@ -20,7 +20,7 @@ export function AutomationsEditor({ firings }: { firings: Record<string, { count
   const t = useTranslations("workbench.automations");
   const locale = useLocale();
   const { control, setValue, getValues } = useProgramForm();
-  const { readOnly } = useEditor();
+  const { readOnly, quickSave } = useEditor();
   const automations = (useWatch({ control, name: "automations" }) ?? []) as Automation[];
   const rights = (useWatch({ control, name: "rights" }) ?? []) as Program["rights"];
   const set = (i: number, a: Automation) => {
@@ -71,7 +71,10 @@ export function AutomationsEditor({ firings }: { firings: Record<string, { count
             <li key={i} className={clsx("grid gap-4 px-5 py-4 lg:grid-cols-[minmax(0,15rem)_1fr_7rem]", a.enabled === false && "bg-gray-50/70")} data-testid={`automation-${a.code}`}>
               <div className="space-y-2">
                 <label className="flex items-center gap-2 text-sm font-medium text-gray-900">
-                  <input type="checkbox" checked={a.enabled !== false} onChange={(e) => set(i, { ...a, enabled: e.target.checked })} aria-label={t("enableNamed", { name: a.name.zh || a.code })} data-testid={`toggle-${a.code}`} />
+                  <input type="checkbox" checked={a.enabled !== false} onChange={(e) => {
+                      // Saved at once when the automation is saved already; a new one's switch waits for Save.
+                      if (!quickSave({ kind: "automationEnabled", code: a.code, enabled: e.target.checked })) set(i, { ...a, enabled: e.target.checked });
+                    }} aria-label={t("enableNamed", { name: a.name.zh || a.code })} data-testid={`toggle-${a.code}`} />
                   {(locale === "en" ? a.name.en : a.name.zh) || a.code}
                   {a.enabled === false ? <Badge>{t("off")}</Badge> : <Badge tone="green">{t("on")}</Badge>}
                 </label>

@@ -188,7 +188,7 @@ export function CampaignsEditor({ today }: { today: string }) {
   const locale = useLocale();
   const describe = useDescribe();
   const { control, getValues, setValue } = useProgramForm();
-  const { readOnly } = useEditor();
+  const { readOnly, quickSave } = useEditor();
   const campaigns = (useWatch({ control, name: "campaigns" }) ?? []) as Campaign[];
   const [view, setView] = useState<"month" | "list">("month");
   const [month, setMonth] = useState(today.slice(0, 7));
@@ -365,7 +365,10 @@ export function CampaignsEditor({ today }: { today: string }) {
                             type="checkbox"
                             aria-label={t("enableNamed", { name: name(c) })}
                             checked={c.enabled !== false}
-                            onChange={(ev) => setValue(`campaigns.${i}.enabled`, ev.target.checked, { shouldDirty: true })}
+                            data-testid={`campaign-toggle-${c.code}`}
+                            onChange={(ev) => {
+                              if (!quickSave({ kind: "campaignEnabled", code: c.code, enabled: ev.target.checked })) setValue(`campaigns.${i}.enabled`, ev.target.checked, { shouldDirty: true });
+                            }}
                           />
                           {readOnly ? null : (
                             <>

@@ -34,7 +34,7 @@ export function PreviewPanel() {
         title={t("title")}
         description={t("description")}
         actions={
-          <Button variant="secondary" onClick={() => run.mutate()} disabled={run.isPending} data-testid="run-preview">
+          <Button variant="secondary" onClick={() => run.mutate()} disabled={run.isPending} data-testid="run-preview" data-keeps-drafts>
             {run.isPending ? t("running") : t("run")}
           </Button>
         }

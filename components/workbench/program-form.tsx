@@ -1,11 +1,15 @@
 "use client";
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { FormProvider, get, useForm, useFormContext, useFormState, type FieldErrors } from "react-hook-form";
 import { programInput, type Program, type ProgramInput } from "@/lib/schemas/program";
-import { saveProgramAction } from "@/lib/workbench/actions";
+import type { QuickChange } from "@/lib/schemas/workbench";
+import { quickChangeAction, saveProgramAction } from "@/lib/workbench/actions";
+import { inverseQuickChange, makeQuickChange, quickChangeKey } from "@/lib/workbench/quick-change";
+import { programHeadKey, type ProgramHead } from "./program-head";
 import { Button } from "@/components/ui/button";
 import { FormAlert } from "@/components/ui/field";
 import { useHydrated } from "@/components/forms/use-hydrated";
@@ -15,10 +19,28 @@ interface EditorContext {
   readOnly: boolean;
   tierMoves: { from: string; to: string }[];
   setTierMoves: (moves: { from: string; to: string }[]) => void;
+  /**
+   * Saves one small change at once, showing it before the server answers (and putting it back,
+   * with an error, if the server refuses). False when it cannot be saved on its own — its target
+   * is not saved yet (a new automation, a cell of an unsaved tier) — so the caller keeps it as an
+   * unsaved edit for the Save button instead.
+   */
+  quickSave: (change: QuickChange) => boolean;
 }
-const Ctx = createContext<EditorContext>({ readOnly: true, tierMoves: [], setTierMoves: () => {} });
+const Ctx = createContext<EditorContext>({ readOnly: true, tierMoves: [], setTierMoves: () => {}, quickSave: () => false });
 export const useEditor = () => useContext(Ctx);
 export const useProgramForm = () => useFormContext<ProgramInput, unknown, Program>();
+
+/** A quick save the server refused: the field it names (if any), and whether the page is stale. */
+class QuickSaveError extends Error {
+  constructor(
+    message: string,
+    readonly path: string,
+    readonly stale: boolean,
+  ) {
+    super(message);
+  }
+}
 
 /** Every leaf error of a react-hook-form error tree, as [path, message, type]. */
 function flatten(errors: FieldErrors, prefix = ""): [string, string, string][] {
@@ -68,17 +90,100 @@ export function useFieldInvalid(name: string) {
  * it with the program schema the API uses and writes a new version. Nothing typed is lost on an
  * error: the values stay and each error shows next to its field.
  */
-export function ProgramForm({ program, readOnly, children, sticky = true }: { program: Program; readOnly: boolean; children: ReactNode; sticky?: boolean }) {
+export function ProgramForm({ program, version, readOnly, children, sticky = true }: { program: Program; version: number; readOnly: boolean; children: ReactNode; sticky?: boolean }) {
   const t = useTranslations("workbench.form");
   const router = useRouter();
+  const queryClient = useQueryClient();
   const hydrated = useHydrated();
   const errorText = useErrorText();
   const [tierMoves, setTierMoves] = useState<{ from: string; to: string }[]>([]);
-  const [saved, setSaved] = useState<number | null>(null);
+  const [savedVersion, setSavedVersion] = useState<number | null>(null);
   const [problems, setProblems] = useState<[string, string][]>([]);
   const form = useForm<ProgramInput, unknown, Program>({ resolver: zodResolver(programInput), defaultValues: program, mode: "onSubmit" });
   const { isDirty, isSubmitting, errors } = form.formState;
   const dirty = isDirty || tierMoves.length > 0;
+
+  // What the server holds as far as this page knows: the version its values are based on, and
+  // those values (the form's baseline: "unsaved" means different from it).
+  const baseVersion = useRef(version);
+  const baseline = useRef<ProgramInput>(program);
+  const [quickError, setQuickError] = useState<{ path: string; text: string; stale: boolean } | null>(null);
+  const latest = useRef(new Map<string, number>());
+
+  /** A saved change goes into the baseline and the values alike; other unsaved edits stay as they are. */
+  const commit = useCallback(
+    (change: QuickChange) => {
+      const next = structuredClone(baseline.current);
+      makeQuickChange(next, change);
+      baseline.current = next;
+      form.reset(next, { keepValues: true, keepErrors: true, keepTouched: true, keepIsSubmitted: true, keepSubmitCount: true, keepFieldsRef: true });
+      const values = structuredClone(form.getValues());
+      makeQuickChange(values, change);
+      if (change.kind === "automationEnabled") form.setValue("automations", values.automations, { shouldDirty: true });
+      else if (change.kind === "campaignEnabled") form.setValue("campaigns", values.campaigns, { shouldDirty: true });
+      else form.setValue("matrix", values.matrix, { shouldDirty: true });
+    },
+    [form],
+  );
+
+  const saved = (head: ProgramHead) => {
+    baseVersion.current = head.version;
+    queryClient.setQueryData(programHeadKey, head);
+    setSavedVersion(head.version);
+  };
+
+  // One save at a time, in the order they were asked for (scope): each is checked against the
+  // version the one before it made.
+  const quick = useMutation({
+    mutationKey: ["workbench", "quick-save"],
+    scope: { id: "workbench-program" },
+    mutationFn: async (change: QuickChange) => {
+      const r = await quickChangeAction({ baseVersion: baseVersion.current, change });
+      if (!r.ok) {
+        const [path, text] = Object.entries(r.error.fieldErrors).find(([p]) => p !== "baseVersion") ?? ["", r.error.message];
+        throw new QuickSaveError(text, path, r.error.code === "conflict");
+      }
+      return r.data;
+    },
+    onMutate: async (change) => {
+      await queryClient.cancelQueries({ queryKey: programHeadKey });
+      const key = quickChangeKey(change);
+      const seq = (latest.current.get(key) ?? 0) + 1;
+      latest.current.set(key, seq);
+      const undo = inverseQuickChange(baseline.current, change);
+      setQuickError(null);
+      commit(change); // shown at once
+      return { key, seq, undo };
+    },
+    onSuccess: (data) => saved({ version: data.version, effectiveFrom: new Date().toISOString() }),
+    onError: (err, _change, ctx) => {
+      // Put back what the server still holds — unless a later change of the same thing is on its way.
+      if (ctx && latest.current.get(ctx.key) === ctx.seq) commit(ctx.undo);
+      if (err instanceof QuickSaveError) setQuickError({ path: err.path, text: err.stale ? t("stale") : err.message, stale: err.stale });
+      else setQuickError({ path: "", text: err.message, stale: false });
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: programHeadKey }),
+  });
+
+  const quickSave = useCallback(
+    (change: QuickChange) => {
+      const inBaseline =
+        change.kind === "matrixCell"
+          ? baseline.current.tiers.some((x) => x.code === change.tierCode) && baseline.current.rights.some((x) => x.code === change.rightCode)
+          : (change.kind === "automationEnabled" ? baseline.current.automations : baseline.current.campaigns).some((x) => x.code === change.code);
+      if (readOnly || !inBaseline) return false;
+      quick.mutate(change);
+      return true;
+    },
+    [quick, readOnly],
+  );
+
+  const saveAll = useMutation({
+    mutationKey: ["workbench", "save"],
+    scope: { id: "workbench-program" },
+    mutationFn: (input: { program: Program; tierMoves: { from: string; to: string }[]; baseVersion: number }) => saveProgramAction(input),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: programHeadKey }),
+  });
 
   const leaveQuestion = t("leave");
   useEffect(() => {
@@ -102,40 +207,62 @@ export function ProgramForm({ program, readOnly, children, sticky = true }: { pr
     };
   }, [dirty, leaveQuestion]);
 
-  const onSubmit = form.handleSubmit(
-    async (values) => {
-      setSaved(null);
-      setProblems([]);
-      const result = await saveProgramAction({ program: values, tierMoves });
-      if (!result.ok) {
-        const unmatched: [string, string][] = [];
-        for (const [path, message] of Object.entries(result.error.fieldErrors)) {
-          const p = path.replace(/^program\./, "");
-          form.setError(p as never, { type: "server", message });
-          unmatched.push([p, message]);
+  // handleSubmit is called on submit (not while rendering): its callbacks update the baseline ref.
+  const onSubmit = (e: FormEvent<HTMLFormElement>) =>
+    form.handleSubmit(
+      async (values) => {
+        setSavedVersion(null);
+        setProblems([]);
+        setQuickError(null);
+        const result = await saveAll.mutateAsync({ program: values, tierMoves, baseVersion: baseVersion.current });
+        if (!result.ok && result.error.code === "conflict" && "baseVersion" in result.error.fieldErrors) {
+          setQuickError({ path: "", text: t("stale"), stale: true });
+          return;
         }
-        setProblems(unmatched.length ? unmatched : [["", result.error.message]]);
-        return;
-      }
-      form.reset(values);
-      setTierMoves([]);
-      setSaved(result.data.version);
-      router.refresh();
-    },
-    (errs) => {
-      setSaved(null);
-      setProblems(flatten(errs).map(([path, message, type]) => [path, errorText(path, type, message)]));
-    },
-  );
+        if (!result.ok) {
+          const unmatched: [string, string][] = [];
+          for (const [path, message] of Object.entries(result.error.fieldErrors)) {
+            const p = path.replace(/^program\./, "");
+            form.setError(p as never, { type: "server", message });
+            unmatched.push([p, message]);
+          }
+          setProblems(unmatched.length ? unmatched : [["", result.error.message]]);
+          return;
+        }
+        baseline.current = values;
+        form.reset(values);
+        setTierMoves([]);
+        saved({ version: result.data.version, effectiveFrom: new Date().toISOString() });
+        router.refresh();
+      },
+      (errs) => {
+        setSavedVersion(null);
+        setProblems(flatten(errs).map(([path, message, type]) => [path, errorText(path, type, message)]));
+      },
+    )(e);
 
   return (
-    <Ctx.Provider value={{ readOnly, tierMoves, setTierMoves }}>
+    <Ctx.Provider value={{ readOnly, tierMoves, setTierMoves, quickSave }}>
       <FormProvider {...form}>
         <form onSubmit={onSubmit} noValidate data-testid="program-form" className="space-y-6 pb-20">
           {readOnly ? (
             <div role="note" data-testid="read-only-note" className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">
               {t("readOnly")}
             </div>
+          ) : null}
+          {quickError ? (
+            <FormAlert>
+              <div role="alert" data-testid="quick-save-error" className="flex flex-wrap items-center gap-x-3 gap-y-1">
+                <span className="font-medium">{t("quickFailed")}</span>
+                {quickError.path ? <code className="font-mono text-xs">{quickError.path}</code> : null}
+                <span>{quickError.text}</span>
+                {quickError.stale ? (
+                  <Button variant="secondary" size="sm" onClick={() => window.location.reload()} data-testid="reload-program">
+                    {t("reload")}
+                  </Button>
+                ) : null}
+              </div>
+            </FormAlert>
           ) : null}
           {problems.length > 0 && Object.keys(errors).length + problems.length > 0 ? (
             <FormAlert>
@@ -163,8 +290,10 @@ export function ProgramForm({ program, readOnly, children, sticky = true }: { pr
             >
               <div className="mx-auto flex max-w-6xl items-center justify-end gap-3">
                 <p role="status" className="mr-auto text-sm" data-testid="save-status">
-                  {saved !== null ? (
-                    <span className="text-emerald-700">{t("saved", { version: saved })}</span>
+                  {quick.isPending || saveAll.isPending ? (
+                    <span className="text-gray-500">{t("saving")}</span>
+                  ) : savedVersion !== null && !dirty ? (
+                    <span className="text-emerald-700">{t("saved", { version: savedVersion })}</span>
                   ) : dirty ? (
                     <span className="text-amber-700">{t("unsaved")}</span>
                   ) : (
@@ -175,7 +304,7 @@ export function ProgramForm({ program, readOnly, children, sticky = true }: { pr
                   variant="secondary"
                   disabled={!dirty || isSubmitting}
                   onClick={() => {
-                    form.reset(program);
+                    form.reset(baseline.current);
                     setTierMoves([]);
                     setProblems([]);
                   }}

@@ -1,7 +1,7 @@
 "use client";
 import clsx from "clsx";
 import { useLocale, useTranslations } from "next-intl";
-import type { KeyboardEvent } from "react";
+import { useRef, type KeyboardEvent } from "react";
 import { useFieldArray, useWatch } from "react-hook-form";
 import { cadences, rightKinds, type Program } from "@/lib/schemas/program";
 import { tierMonthlyCosts } from "@/lib/workbench/costs";
@@ -131,7 +131,7 @@ function Matrix() {
   const t = useTranslations("workbench.rights");
   const locale = useLocale();
   const { control, setValue, getValues } = useProgramForm();
-  const { readOnly } = useEditor();
+  const { readOnly, quickSave } = useEditor();
   const [tiers, rights, matrix] = useWatch({ control, name: ["tiers", "rights", "matrix"] }) as [Program["tiers"], Program["rights"], Cell[]];
   const costs = tierMonthlyCosts({ tiers, rights, matrix: matrix.map((c) => ({ ...c, quantity: Number(c.quantity) || 0, unitCost: c.unitCost ?? null, value: c.value ?? null })) });
   const find = (tierCode: string, rightCode: string) => matrix.findIndex((c) => c.tierCode === tierCode && c.rightCode === rightCode);
@@ -145,6 +145,18 @@ function Matrix() {
     } else if (i >= 0) cells[i] = cell;
     else cells.push(cell);
     setValue("matrix", cells as never, { shouldDirty: true });
+    edited.current.add(`${tierCode}/${rightCode}`);
+  };
+  // A cell typed in is saved when the cursor leaves it (Tab, arrows, Enter or a click elsewhere);
+  // the cost line below changes while typing. Cells of a tier or right not saved yet wait for Save,
+  // and so does a cell left for the preview button (Save, or leaving the cell again, saves it).
+  const edited = useRef(new Set<string>());
+  // Going to the preview button keeps the cell a draft, so the preview shows what it would do first.
+  const leave = (tierCode: string, rightCode: string, to: EventTarget | null) => {
+    if (to instanceof Element && to.closest("[data-keeps-drafts]")) return;
+    if (!edited.current.delete(`${tierCode}/${rightCode}`)) return;
+    const cell = (getValues("matrix") as Cell[]).find((c) => c.tierCode === tierCode && c.rightCode === rightCode);
+    quickSave({ kind: "matrixCell", tierCode, rightCode, value: cell?.value ?? null, quantity: Number(cell?.quantity ?? 0) });
   };
   const name = (n: { zh: string; en: string }, code: string) => (locale === "en" ? n.en : n.zh) || code;
 
@@ -197,6 +209,7 @@ function Matrix() {
                           placeholder="—"
                           readOnly={readOnly}
                           onKeyDown={moveFocus}
+                          onBlur={(e) => leave(tier.code, r.code, e.relatedTarget)}
                           onChange={(e) => update(tier.code, r.code, { value: e.target.value || null })}
                         />
                         <input
@@ -212,6 +225,7 @@ function Matrix() {
                           value={cell ? cell.quantity : 0}
                           readOnly={readOnly}
                           onKeyDown={moveFocus}
+                          onBlur={(e) => leave(tier.code, r.code, e.relatedTarget)}
                           onChange={(e) => update(tier.code, r.code, { quantity: Math.max(0, Math.min(100, Math.trunc(Number(e.target.value) || 0))) })}
                         />
                       </div>

@@ -2,7 +2,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useFieldArray, useWatch } from "react-hook-form";
-import { measures, windows } from "@/lib/schemas/program";
+import { measures, retentionKinds, windows, type Retention } from "@/lib/schemas/program";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -56,6 +56,47 @@ function Thresholds({ index }: { index: number }) {
   );
 }
 
+/** A tier's retention rule: its kind, and the months it counts when it has any. */
+function TierRetention({ index }: { index: number }) {
+  const t = useTranslations("workbench.tiers");
+  const { control, setValue } = useProgramForm();
+  const rule = useWatch({ control, name: `tiers.${index}.retention` }) as Retention | undefined;
+  const kind = rule?.kind ?? "none";
+  if (index === 0)
+    return (
+      <p className="col-span-2 text-xs text-gray-500" data-testid={`retention-${index}`}>
+        {t("retention")}: {t("retentionEntry")}
+      </p>
+    );
+  return (
+    <div className="col-span-2 grid grid-cols-[1fr_5.5rem] gap-3" data-testid={`retention-${index}`}>
+      <LabeledControl label={t("retention")} name={`tiers.${index}.retention.kind`} htmlFor={`t${index}-retention`}>
+        <select
+          id={`t${index}-retention`}
+          className={inputClasses()}
+          value={kind}
+          onChange={(e) => {
+            const next = e.target.value as Retention["kind"];
+            const months = rule && rule.kind !== "none" ? rule.months : 3;
+            setValue(`tiers.${index}.retention`, next === "none" ? { kind: next } : { kind: next, months }, { shouldDirty: true });
+          }}
+        >
+          {retentionKinds.map((k) => (
+            <option key={k} value={k}>
+              {t(`retentionKinds.${k}`)}
+            </option>
+          ))}
+        </select>
+      </LabeledControl>
+      {kind !== "none" ? (
+        <LabeledControl label={t("months")} name={`tiers.${index}.retention.months`} htmlFor={`t${index}-retention-months`}>
+          <NumberInput name={`tiers.${index}.retention.months`} id={`t${index}-retention-months`} min={1} max={36} />
+        </LabeledControl>
+      ) : null}
+    </div>
+  );
+}
+
 export function TiersEditor({ memberCounts }: { memberCounts: Record<string, number> }) {
   const t = useTranslations("workbench.tiers");
   const tc = useTranslations("workbench.form");
@@ -64,7 +105,6 @@ export function TiersEditor({ memberCounts }: { memberCounts: Record<string, num
   const { readOnly, tierMoves, setTierMoves } = useEditor();
   const { fields, append, remove, move } = useFieldArray({ control, name: "tiers" });
   const tiers = useWatch({ control, name: "tiers" });
-  const retentionKind = useWatch({ control, name: "retention.kind" });
   const trial = useWatch({ control, name: "trial" });
   const { setValue } = useProgramForm();
   const [removing, setRemoving] = useState<number | null>(null);
@@ -93,7 +133,9 @@ export function TiersEditor({ memberCounts }: { memberCounts: Record<string, num
                 data-testid="add-tier"
                 onClick={() => {
                   const n = fields.length + 1;
-                  append({ code: `tier${n}`, name: { zh: "", en: "" }, color: "#6366F1", thresholds: [{ measure: "growth", window: "lifetime", value: 1000 }], thresholdMode: "any", pointsMultiplierPct: 100 });
+                  // A new top tier keeps its members the way the tier below it does.
+                  const below = tiers[tiers.length - 1]?.retention;
+                  append({ code: `tier${n}`, name: { zh: "", en: "" }, color: "#6366F1", thresholds: [{ measure: "growth", window: "lifetime", value: 1000 }], thresholdMode: "any", pointsMultiplierPct: 100, retention: below ?? { kind: "none" } });
                 }}
               >
                 + {t("add")}
@@ -145,6 +187,7 @@ export function TiersEditor({ memberCounts }: { memberCounts: Record<string, num
                     <option value="all">{t("modeAll")}</option>
                   </SelectInput>
                 </LabeledControl>
+                <TierRetention index={i} />
               </div>
               <div className="space-y-2">
                 <div className="flex items-center justify-between">
@@ -167,37 +210,11 @@ export function TiersEditor({ memberCounts }: { memberCounts: Record<string, num
         ) : null}
         <div className="px-5 pb-3">
           <ErrorText name="tiers" />
+          <p className="mt-2 text-xs text-gray-500">{t("retentionHelp")}</p>
         </div>
       </Card>
 
       <div className="grid gap-6 lg:grid-cols-2">
-        <Card aria-labelledby="retention-heading">
-          <CardHeader id="retention-heading" title={t("retention")} description={t("retentionHelp")} />
-          <div className="grid grid-cols-2 gap-3 px-5 py-4">
-            <LabeledControl label={t("retentionKind")} name="retention.kind" htmlFor="retention-kind">
-              <select
-                id="retention-kind"
-                className={inputClasses()}
-                value={retentionKind}
-                onChange={(e) => {
-                  const kind = e.target.value as "none" | "inactivity" | "requalify";
-                  setValue("retention", kind === "none" ? { kind } : { kind, months: 3 }, { shouldDirty: true });
-                }}
-              >
-                {(["none", "inactivity", "requalify"] as const).map((k) => (
-                  <option key={k} value={k}>
-                    {t(`retentionKinds.${k}`)}
-                  </option>
-                ))}
-              </select>
-            </LabeledControl>
-            {retentionKind !== "none" ? (
-              <LabeledControl label={t("months")} name="retention.months" htmlFor="retention-months">
-                <NumberInput name="retention.months" id="retention-months" min={1} max={36} />
-              </LabeledControl>
-            ) : null}
-          </div>
-        </Card>
         <Card aria-labelledby="trial-heading">
           <CardHeader id="trial-heading" title={t("trial")} description={t("trialHelp")} />
           <div className="grid grid-cols-2 gap-3 px-5 py-4">

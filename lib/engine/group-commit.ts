@@ -9,51 +9,68 @@ interface Waiting {
 }
 
 const MAX_GROUP = 1000;
-const queues = new Map<string, { waiting: Waiting[]; running: boolean }>();
+/**
+ * Groups of one merchant in flight at once. One at a time leaves the database and this process
+ * idle while a group's round trips are under way; a few overlap them. Groups touching the same
+ * member or order still go one after the other (the engine's advisory locks), and an event id in
+ * two concurrent groups is applied once (the loser's retry finds it stored).
+ */
+const MAX_IN_FLIGHT = 3;
+
+interface Queue {
+  waiting: Waiting[];
+  inFlight: number;
+}
+const queues = new Map<string, Queue>();
 
 /**
- * Group commit for small requests: events of requests that arrive while a transaction is running
+ * Group commit for small requests: events of requests that arrive while transactions are running
  * wait, then go in together as one batch (one transaction, a handful of statements) instead of one
  * transaction each. No timer: a lone request is applied at once, so latency never grows when idle.
- * Per-event outcomes are exactly those of applying the requests one after another, in arrival order.
+ * Per-event outcomes are those of applying the requests one after another in some order that keeps
+ * each client's own order (a request is only queued once its sender has had the previous answer).
  */
 export async function ingestGrouped(db: Db, merchantId: string, raws: unknown[], pathPrefix: (string | number)[] = []): Promise<EventResult[]> {
   const { results, candidates } = parseEvents(raws, pathPrefix);
   if (candidates.length) {
     const applied = await new Promise<EventResult[]>((resolve, reject) => {
       let q = queues.get(merchantId);
-      if (!q) queues.set(merchantId, (q = { waiting: [], running: false }));
+      if (!q) queues.set(merchantId, (q = { waiting: [], inFlight: 0 }));
       q.waiting.push({ candidates, resolve, reject });
-      if (!q.running) void drain(db, merchantId, q);
+      pump(db, merchantId, q);
     });
     candidates.forEach((c, i) => (results[c.index] = applied[i]));
   }
   return results as EventResult[];
 }
 
-async function drain(db: Db, merchantId: string, q: { waiting: Waiting[]; running: boolean }) {
-  q.running = true;
-  try {
-    while (q.waiting.length) {
-      const group: Waiting[] = [];
-      let size = 0;
-      while (q.waiting.length && (group.length === 0 || size + q.waiting[0].candidates.length <= MAX_GROUP)) {
-        const w = q.waiting.shift()!;
-        group.push(w);
-        size += w.candidates.length;
-      }
-      try {
-        const all = await applyEvents(db, merchantId, group.flatMap((w) => w.candidates));
-        let at = 0;
-        for (const w of group) {
-          w.resolve(all.slice(at, at + w.candidates.length));
-          at += w.candidates.length;
-        }
-      } catch (e) {
-        for (const w of group) w.reject(e);
-      }
+/** Starts groups while there are waiting requests and room in flight. */
+function pump(db: Db, merchantId: string, q: Queue) {
+  while (q.waiting.length && q.inFlight < MAX_IN_FLIGHT) {
+    const group: Waiting[] = [];
+    let size = 0;
+    while (q.waiting.length && (group.length === 0 || size + q.waiting[0].candidates.length <= MAX_GROUP)) {
+      const w = q.waiting.shift()!;
+      group.push(w);
+      size += w.candidates.length;
     }
-  } finally {
-    q.running = false;
+    q.inFlight++;
+    void run(db, merchantId, group).finally(() => {
+      q.inFlight--;
+      pump(db, merchantId, q);
+    });
+  }
+}
+
+async function run(db: Db, merchantId: string, group: Waiting[]) {
+  try {
+    const all = await applyEvents(db, merchantId, group.flatMap((w) => w.candidates));
+    let at = 0;
+    for (const w of group) {
+      w.resolve(all.slice(at, at + w.candidates.length));
+      at += w.candidates.length;
+    }
+  } catch (e) {
+    for (const w of group) w.reject(e);
   }
 }

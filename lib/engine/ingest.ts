@@ -12,7 +12,7 @@ import { applyEvent } from "./apply";
 import { loadDailyCounts, loadLots, loadMembers, loadOrders, loadRights, loadSources, loadWindowed, lockKeys } from "./load";
 import { windowsUsed } from "./rules";
 import { writeBatch } from "./write";
-import { invalidateRollupsFrom } from "@/lib/metrics/rollup";
+import { invalidateRollupsSql } from "@/lib/metrics/rollup";
 
 export interface Candidate {
   index: number;
@@ -90,54 +90,37 @@ export async function ingestEvents(db: Db, merchantId: string, raws: unknown[], 
   return results as EventResult[];
 }
 
-async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[]): Promise<EventResult[]> {
-  const memberIds = new Set<string>();
-  const orderIds = new Set<string>();
-  for (const { event: e } of cs) {
-    if (e.memberId) memberIds.add(e.memberId);
-    if (e.type === "referral.completed") memberIds.add(e.data.refereeId);
-    if (e.type === "order.paid" || e.type === "order.refunded") orderIds.add(e.data.orderId);
-  }
-  await lockKeys(tx, merchantId, [...[...memberIds].map((x) => `m:${x}`), ...[...orderIds].map((x) => `o:${x}`)]);
+type Versions = { version: number; effectiveFrom: Date }[];
 
-  // Idempotency: ids already stored are duplicates (same body) or conflicts (another body).
-  const stored = new Map<string, string>();
-  const ids = cs.map((c) => c.event.id);
-  for (let i = 0; i < ids.length; i += 5000) {
-    const rows = await tx
-      .select({ id: events.eventId, hash: events.bodyHash })
-      .from(events)
-      .where(and(eq(events.merchantId, merchantId), inList(events.eventId, ids.slice(i, i + 5000))));
-    for (const r of rows) stored.set(r.id, r.hash);
-  }
+/** Each merchant's program version list as last read: lets a batch plan every load before its first round trip. */
+const lastVersions = new Map<string, Versions>();
+const sameVersions = (a: Versions, b: Versions) =>
+  a.length === b.length && a.every((v, i) => v.version === b[i].version && v.effectiveFrom.getTime() === b[i].effectiveFrom.getTime());
 
-  const versions = await listVersions(tx, merchantId);
+/**
+ * The loads that depend on the program in force at each event (once-only sources, daily counts,
+ * windowed measures), planned for a version list. Loading for more events than end up fresh
+ * (duplicates) only loads a little more.
+ */
+async function programLoads(tx: Db, b: Batch, cs: Candidate[], versions: Versions, memberIds: string[]) {
   if (!versions.length) throw new AppError("not_found", "this merchant has no program yet");
-  const programs = new Map<number, LoadedProgram>();
   const versionAt = (at: Date) => {
     let v = versions[0];
     // Versions are in number order and their start instants never go back (saveProgram keeps it so).
     for (const x of versions) if (x.effectiveFrom <= at) v = x;
     return v.version;
   };
-  const fresh = cs.filter((c) => !stored.has(c.event.id));
-  for (const c of fresh) {
+  const programs = new Map<number, LoadedProgram>();
+  for (const c of cs) {
     const v = versionAt(c.at);
-    if (!programs.has(v)) programs.set(v, await loadProgramVersion(tx, merchantId, v));
+    if (!programs.has(v)) programs.set(v, await loadProgramVersion(tx, b.merchantId, v));
   }
   const programOf = (c: Candidate) => programs.get(versionAt(c.at))!;
-  const tz = (c: Candidate) => programOf(c).timeZone;
-
-  const b = new Batch(merchantId);
-  await loadMembers(tx, b, [...memberIds]);
-  await loadOrders(tx, b, [...orderIds]);
-  await loadLots(tx, b, fresh.filter((c) => c.event.type === "order.refunded" && c.event.memberId).map((c) => c.event.memberId!));
-  await loadRights(tx, b, fresh.flatMap((c) => (c.event.type === "right.redeemed" ? [c.event.data.grantId] : [])));
 
   const sources: string[] = [];
   const dailyMembers: string[] = [];
   const dailyDates: string[] = [];
-  for (const c of fresh) {
+  for (const c of cs) {
     const e = c.event;
     const p = programOf(c);
     const date = businessDate(c.at, p.timeZone);
@@ -156,16 +139,54 @@ async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[]): Pro
       dailyDates.push(date);
     }
   }
-  await loadSources(tx, b, sources);
-  await loadDailyCounts(tx, b, dailyMembers, dailyDates);
+  const loads: Promise<void>[] = [loadSources(tx, b, sources), loadDailyCounts(tx, b, dailyMembers, dailyDates)];
   const windowed = [...programs.values()].some((p) => [...windowsUsed(p)].some((w) => !w.endsWith(":lifetime")));
   if (windowed) {
-    const earliest = fresh.reduce((min, c) => (c.at < min ? c.at : min), new Date());
-    await loadWindowed(tx, b, [...memberIds], addDays(businessDate(earliest, "UTC"), -400));
+    const earliest = cs.reduce((min, c) => (c.at < min ? c.at : min), new Date());
+    loads.push(loadWindowed(tx, b, memberIds, addDays(businessDate(earliest, "UTC"), -400)));
   }
+  await Promise.all(loads);
+  return { programOf };
+}
 
+async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[]): Promise<EventResult[]> {
+  const memberIds = new Set<string>();
+  const orderIds = new Set<string>();
+  for (const { event: e } of cs) {
+    if (e.memberId) memberIds.add(e.memberId);
+    if (e.type === "referral.completed") memberIds.add(e.data.refereeId);
+    if (e.type === "order.paid" || e.type === "order.refunded") orderIds.add(e.data.orderId);
+  }
+  const members = [...memberIds];
+
+  // The advisory locks first, so every load sees the rows as they are once this batch holds its
+  // members and orders; then one round trip for all the loads (sent together, pipelined on the
+  // transaction's connection).
+  await lockKeys(tx, merchantId, [...members.map((x) => `m:${x}`), ...[...orderIds].map((x) => `o:${x}`)]);
+  const b = new Batch(merchantId);
+  const stored = new Map<string, string>();
+  const ids = cs.map((c) => c.event.id);
+  const known = lastVersions.get(merchantId)?.length ? lastVersions.get(merchantId) : undefined;
+  const [versions, planned] = await Promise.all([
+    listVersions(tx, merchantId),
+    known ? programLoads(tx, b, cs, known, members) : null,
+    // Idempotency: ids already stored are duplicates (same body) or conflicts (another body).
+    tx
+      .select({ id: events.eventId, hash: events.bodyHash })
+      .from(events)
+      .where(and(eq(events.merchantId, merchantId), inList(events.eventId, ids)))
+      .then((rows) => rows.forEach((r) => stored.set(r.id, r.hash))),
+    loadMembers(tx, b, members),
+    loadOrders(tx, b, [...orderIds]),
+    loadLots(tx, b, cs.filter((c) => c.event.type === "order.refunded" && c.event.memberId).map((c) => c.event.memberId!)),
+    loadRights(tx, b, cs.flatMap((c) => (c.event.type === "right.redeemed" ? [c.event.data.grantId] : []))),
+  ]);
+  lastVersions.set(merchantId, versions);
+  // Planned on a version list that has changed since (a program saved meanwhile): load again.
+  const { programOf } = planned && known && sameVersions(known, versions) ? planned : await programLoads(tx, b, cs, versions, members);
   const results: EventResult[] = [];
   const eventRows: (typeof events.$inferInsert)[] = [];
+  const dates: string[] = [];
   for (const c of cs) {
     const e = c.event;
     const prior = stored.get(e.id);
@@ -174,17 +195,18 @@ async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[]): Pro
       continue;
     }
     const program = programOf(c);
+    const date = businessDate(c.at, program.timeZone);
     try {
-      applyEvent(b, { event: e, program, at: c.at, date: businessDate(c.at, tz(c)) });
+      applyEvent(b, { event: e, program, at: c.at, date });
       eventRows.push({ merchantId, eventId: e.id, type: e.type, occurredAt: c.at, memberId: e.memberId, bodyHash: c.hash, payload: c.raw, programVersion: program.version });
       results.push({ id: e.id, status: "applied" });
+      dates.push(date);
     } catch (err) {
       if (!(err instanceof AppError)) throw err;
       results.push({ id: e.id, status: "rejected", error: err.toJSON() });
     }
   }
-  await writeBatch(tx, b, eventRows);
-  const dates = eventRows.map((r) => businessDate(r.occurredAt as Date, programs.get(r.programVersion)!.timeZone)).sort();
-  if (dates.length) await invalidateRollupsFrom(tx, merchantId, dates[0]);
+  const first = dates.reduce<string | null>((min, d) => (min === null || d < min ? d : min), null);
+  await writeBatch(tx, b, eventRows, first ? invalidateRollupsSql(merchantId, first) : []);
   return results;
 }

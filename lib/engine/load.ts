@@ -4,13 +4,32 @@ import type { Db } from "@/db/client";
 import { members, orders, pointsLots, rightInstances, pointsLedger, growthLedger } from "@/db/schema";
 import type { Batch } from "./batch";
 
-/** Serialises batches that touch the same members or orders; keys are taken in sorted order so two batches never deadlock. */
+/** Above this many keys a batch locks its whole merchant instead (one lock, not thousands). */
+const MERCHANT_WIDE_OVER = 256;
+
+/**
+ * Serialises batches that touch the same members or orders. Every holder of key locks first holds
+ * its merchant's lock in shared mode; a batch with more than MERCHANT_WIDE_OVER keys (a big import,
+ * a period-job day) takes the merchant's lock exclusively instead. Big batches nearly always share
+ * members with whatever else runs, so they lose no parallelism, and PostgreSQL's lock table (about
+ * 64 × max_connections entries) never fills up with one lock per member. Keys are taken in sorted
+ * order, the merchant's first, so two batches never deadlock.
+ */
 export async function lockKeys(tx: Db, merchantId: string, keys: string[]) {
   if (keys.length === 0) return;
   const unique = [...new Set(keys.map((k) => `${merchantId}:${k}`))].sort();
+  if (unique.length > MERCHANT_WIDE_OVER) return lockMerchant(tx, merchantId);
   await tx.execute(
-    sql`select count(pg_advisory_xact_lock(hashtextextended(k, 0))) from (select k from jsonb_array_elements_text(${JSON.stringify(unique)}::jsonb) as t(k) order by k) s`,
+    sql`select count(case when s.i = 1 then pg_advisory_xact_lock_shared(hashtextextended(s.k, 0)) else pg_advisory_xact_lock(hashtextextended(s.k, 0)) end)
+        from (select k, i from jsonb_array_elements_text(${JSON.stringify([merchantLockKey(merchantId), ...unique])}::jsonb) with ordinality as t(k, i) order by i) s`,
   );
+}
+
+const merchantLockKey = (merchantId: string) => `${merchantId}:*`;
+
+/** Holds every member and order of the merchant until the transaction ends (see lockKeys). */
+export async function lockMerchant(tx: Db, merchantId: string) {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${merchantLockKey(merchantId)}, 0))`);
 }
 
 const chunk = <T>(xs: T[], n = 5000): T[][] => {

@@ -5,7 +5,7 @@ import { events, periodRuns } from "@/db/schema";
 import { programAt, type LoadedProgram } from "@/lib/program/store";
 import { addDays, addMonths, businessDate, daysInMonth, startOfBusinessDate } from "@/lib/util/dates";
 import { Batch } from "./batch";
-import { loadMembers, loadWindowed, lockKeys } from "./load";
+import { loadMembers, loadWindowed, lockKeys, lockMerchant } from "./load";
 import { describeThresholds, qualifyingRank, windowsUsed } from "./rules";
 import { writeBatch } from "./write";
 import { invalidateRollupsFrom, refreshDailyAggregates, rollupCoverage } from "@/lib/metrics/rollup";
@@ -51,6 +51,9 @@ async function runDay(db: Db, merchantId: string, date: string, last: boolean) {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${merchantId}:period`}, 0))`);
     const [ran] = await tx.select().from(periodRuns).where(and(eq(periodRuns.merchantId, merchantId), eq(periodRuns.businessDate, date)));
     if (ran) return;
+    // The day's set-based updates (expiry, rights, lifecycle, RFM) change members without taking
+    // their keys: hold the whole merchant, so no batch loads a member before and writes it after.
+    await lockMerchant(tx, merchantId);
     const dayEnd = startOfBusinessDate(addDays(date, 1), (await programAt(tx, merchantId, new Date(Date.parse(`${date}T12:00:00Z`)))).timeZone);
     const p = await programAt(tx, merchantId, new Date(dayEnd.getTime() - 1));
     const at = new Date(dayEnd.getTime() - 1);
@@ -90,19 +93,24 @@ async function expirePoints(tx: Db, merchantId: string, p: LoadedProgram, date: 
     from s where m.merchant_id = ${merchantId} and m.member_id = s.member_id`);
 }
 
-/** Ended trials, downgrades for inactivity and re-qualification, through the same batch writer as events. */
+/**
+ * Ended trials, downgrades for inactivity and re-qualification, through the same batch writer as
+ * events. Each member is held to the retention rule of the tier they are in now.
+ */
 async function tierMaintenance(tx: Db, merchantId: string, p: LoadedProgram, date: string, at: Date) {
-  const tiers = JSON.stringify(p.tiers.map((t, rank) => ({ code: t.code, rank })));
-  const r = p.retention;
-  const cutoff = r.kind === "none" ? null : startOfBusinessDate(addDays(addMonths(date, -r.months), 1), p.timeZone).toISOString();
+  // A tier's rule with months k: checked against the start of the business day after (date − k months).
+  const cutoff = (months: number) => startOfBusinessDate(addDays(addMonths(date, -months), 1), p.timeZone).toISOString();
+  const tiers = JSON.stringify(
+    p.tiers.map((t, rank) => ({ code: t.code, rank, kind: t.retention.kind, cutoff: t.retention.kind === "none" ? null : cutoff(t.retention.months) })),
+  );
   const rows = await queryRows<{ member_id: string }>(
     tx,
-    sql`select m.member_id from members m join jsonb_to_recordset(${tiers}::jsonb) as t(code text, rank int) on t.code = m.tier_code
+    sql`select m.member_id from members m
+        join jsonb_to_recordset(${tiers}::jsonb) as t(code text, rank int, kind text, cutoff timestamptz) on t.code = m.tier_code
         where m.merchant_id = ${merchantId} and m.registered_at <= ${at.toISOString()}::timestamptz and (
           (m.trial_until is not null and m.trial_until <= ${at.toISOString()}::timestamptz)
-          or (${cutoff}::timestamptz is not null and t.rank > 0 and ${r.kind} = 'inactivity'
-              and greatest(coalesce(m.last_order_at, m.tier_since), m.tier_since) < ${cutoff}::timestamptz)
-          or (${cutoff}::timestamptz is not null and t.rank > 0 and ${r.kind} = 'requalify' and m.tier_since < ${cutoff}::timestamptz))`,
+          or (t.rank > 0 and t.kind = 'inactivity' and greatest(coalesce(m.last_order_at, m.tier_since), m.tier_since) < t.cutoff)
+          or (t.rank > 0 and t.kind = 'requalify' and m.tier_since < t.cutoff))`,
   );
   if (!rows.length) return;
   const ids = rows.map((x) => x.member_id);
@@ -112,6 +120,7 @@ async function tierMaintenance(tx: Db, merchantId: string, p: LoadedProgram, dat
   if ([...windowsUsed(p)].some((w) => !w.endsWith(":lifetime"))) await loadWindowed(tx, b, ids, addDays(date, -400));
   for (const m of b.members.values()) {
     const rank = Math.max(0, p.tiers.findIndex((t) => t.code === m.tierCode));
+    const r = rank > 0 ? p.tiers[rank].retention : ({ kind: "none" } as const);
     let to = rank;
     let reason = "";
     if (m.trialUntil && m.trialUntil <= at) {

@@ -15,31 +15,35 @@ export function inList(column: SQLWrapper, values: readonly string[], type: "tex
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /**
- * Inserts rows (objects keyed by camelCase column names, without merchantId) into a merchant table
- * as `insert … select … from jsonb_to_recordset($rows)`. `columns` gives each column's SQL type.
+ * `insert into <table> … select … from jsonb_to_recordset($rows)` for rows (objects keyed by
+ * camelCase column names, without merchantId) of a merchant table; `columns` gives each column's
+ * SQL type. Null when there are no rows. Run it alone or as one part of `writeAll`.
  */
-export async function insertRows(
-  tx: Db,
-  table: string,
-  merchantId: string,
-  columns: Record<string, string>,
-  rows: object[],
-  opts: { onConflictDoNothing?: boolean } = {},
-) {
-  if (!rows.length) return;
+export function insertSql(table: string, merchantId: string, columns: Record<string, string>, rows: object[], opts: { onConflictDoNothing?: boolean } = {}): SQL | null {
+  if (!rows.length) return null;
   const names = Object.keys(columns);
   const cols = names.map(snake);
-  const def = names.map((n) => `${snake(n)} ${columns[n]}`).join(", ");
+  const def = names.map((n, i) => `${cols[i]} ${columns[n]}`).join(", ");
   const data = rows.map((r) => {
     const o: Record<string, unknown> = {};
-    for (const n of names) o[snake(n)] = (r as Record<string, unknown>)[n] ?? null;
+    for (let i = 0; i < names.length; i++) o[cols[i]] = (r as Record<string, unknown>)[names[i]] ?? null;
     return o;
   });
-  for (let i = 0; i < data.length; i += 5000) {
-    await tx.execute(
-      sql`insert into ${sql.raw(table)} (merchant_id, ${sql.raw(cols.join(", "))})
-          select ${merchantId}, ${sql.raw(cols.join(", "))} from jsonb_to_recordset(${JSON.stringify(data.slice(i, i + 5000))}::jsonb) as x(${sql.raw(def)})
-          ${opts.onConflictDoNothing ? sql`on conflict do nothing` : sql``}`,
-    );
-  }
+  return sql`insert into ${sql.raw(table)} (merchant_id, ${sql.raw(cols.join(", "))})
+          select ${merchantId}, ${sql.raw(cols.join(", "))} from jsonb_to_recordset(${JSON.stringify(data)}::jsonb) as x(${sql.raw(def)})
+          ${opts.onConflictDoNothing ? sql`on conflict do nothing` : sql``}`;
+}
+
+/**
+ * Runs data-changing statements as ONE statement (each a data-modifying CTE): one round trip for
+ * all of a batch's writes. The parts must touch distinct rows (they all see the same snapshot).
+ */
+export async function writeAll(tx: Db, parts: (SQL | null)[]) {
+  const ps = parts.filter((p): p is SQL => p !== null);
+  if (ps.length === 0) return;
+  if (ps.length === 1) return void (await tx.execute(ps[0]));
+  await tx.execute(sql`with ${sql.join(
+    ps.map((p, i) => sql`${sql.raw(`w${i}`)} as (${p})`),
+    sql`, `,
+  )} select 1`);
 }

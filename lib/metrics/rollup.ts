@@ -1,4 +1,5 @@
 import { eq, sql, type SQL } from "drizzle-orm";
+import { writeAll } from "@/lib/engine/sql-json";
 import { queryRows, type Db } from "@/db/client";
 import { metricDaily, metricRollupState } from "@/db/schema";
 import { currentProgram, listVersions, loadProgramVersion } from "@/lib/program/store";
@@ -407,8 +408,14 @@ async function rebuildDays(tx: Tx, merchantId: string, start: string, end: strin
  * covered days: a backdated event, or a period-job day.
  */
 export async function invalidateRollupsFrom(db: Db, merchantId: string, fromDate: string) {
-  await db.execute(sql`
-    with gone as (delete from metric_rollup_state where merchant_id = ${merchantId} and first_date >= ${fromDate}::date returning merchant_id)
-    update metric_rollup_state set through_date = ${fromDate}::date - 1
-    where merchant_id = ${merchantId} and through_date >= ${fromDate}::date and first_date < ${fromDate}::date`);
+  await writeAll(db, invalidateRollupsSql(merchantId, fromDate));
+}
+
+/** invalidateRollupsFrom as statements, for the engine to run among a batch's writes (lib/engine/sql-json.ts writeAll). */
+export function invalidateRollupsSql(merchantId: string, fromDate: string): SQL[] {
+  return [
+    sql`delete from metric_rollup_state where merchant_id = ${merchantId} and first_date >= ${fromDate}::date`,
+    sql`update metric_rollup_state set through_date = ${fromDate}::date - 1
+        where merchant_id = ${merchantId} and through_date >= ${fromDate}::date and first_date < ${fromDate}::date`,
+  ];
 }

@@ -1,15 +1,17 @@
 import type { ProgramInput } from "@/lib/schemas/program";
 
+/** Downgrade (demo-program.md): no paid order for 3 months → down one tier. */
+const downOneAfter3Months = { kind: "inactivity", months: 3 } as const;
+
 /** The demo program of shared/spec/demo-program.md; values marked * there were chosen to complete it. */
 export const demoProgram: ProgramInput = {
   timeZone: "Asia/Shanghai",
   tiers: [
     { code: "basic", name: { zh: "普通会员", en: "Basic" }, color: "#94A3B8", thresholds: [], pointsMultiplierPct: 100 },
-    { code: "silver", name: { zh: "银卡会员", en: "Silver" }, color: "#A8B4C4", thresholds: [{ measure: "growth", window: "lifetime", value: 1000 }], pointsMultiplierPct: 100 },
-    { code: "gold", name: { zh: "金卡会员", en: "Gold" }, color: "#D4A017", thresholds: [{ measure: "growth", window: "lifetime", value: 5000 }], pointsMultiplierPct: 120 },
-    { code: "diamond", name: { zh: "钻石会员", en: "Diamond" }, color: "#6D5BD0", thresholds: [{ measure: "growth", window: "lifetime", value: 20000 }], pointsMultiplierPct: 150 },
+    { code: "silver", name: { zh: "银卡会员", en: "Silver" }, color: "#A8B4C4", thresholds: [{ measure: "growth", window: "lifetime", value: 1000 }], pointsMultiplierPct: 100, retention: downOneAfter3Months },
+    { code: "gold", name: { zh: "金卡会员", en: "Gold" }, color: "#D4A017", thresholds: [{ measure: "growth", window: "lifetime", value: 5000 }], pointsMultiplierPct: 120, retention: downOneAfter3Months },
+    { code: "diamond", name: { zh: "钻石会员", en: "Diamond" }, color: "#6D5BD0", thresholds: [{ measure: "growth", window: "lifetime", value: 20000 }], pointsMultiplierPct: 150, retention: downOneAfter3Months },
   ],
-  retention: { kind: "inactivity", months: 3 },
   trial: null,
   rights: [
     { code: "member_discount", name: { zh: "会员折扣", en: "Member discount" }, kind: "discount", cadence: "always", group: "base", unitCost: 0 },

@@ -1,7 +1,7 @@
 import { and, desc, eq, lte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { programVersions, tiers, rights, matrixCells, campaigns, automations } from "@/db/schema";
-import { programInput, type Program, type ProgramInput } from "@/lib/schemas/program";
+import { programInput, retention as retentionRule, type Program, type ProgramInput, type Retention } from "@/lib/schemas/program";
 import { AppError, validationError } from "@/lib/errors";
 
 /** The beginning of time for version 1, so history from any date can be loaded under it. */
@@ -10,6 +10,28 @@ export const BEGINNING = new Date("1970-01-01T00:00:00Z");
 export interface LoadedProgram extends Program {
   version: number;
   effectiveFrom: Date;
+}
+
+/**
+ * `program_versions.retention` holds the tiers' retention rules as `{ kind: "perTier", tiers: { code: rule } }`.
+ * Versions written before rules were per tier hold one rule (`{ kind: "inactivity", months }` …),
+ * which applied to every tier above the entry tier; they read back that way.
+ */
+export function encodeRetention(p: Program) {
+  return { kind: "perTier", tiers: Object.fromEntries(p.tiers.map((t) => [t.code, t.retention])) };
+}
+
+export function decodeRetention(stored: unknown, tierCodes: string[]): Retention[] {
+  const none: Retention = { kind: "none" };
+  if (stored && typeof stored === "object" && "kind" in stored && stored.kind === "perTier" && "tiers" in stored) {
+    const byCode = (stored.tiers ?? {}) as Record<string, unknown>;
+    return tierCodes.map((code, rank) => {
+      const r = retentionRule.safeParse(byCode[code]);
+      return rank > 0 && r.success ? r.data : none;
+    });
+  }
+  const legacy = retentionRule.safeParse(stored);
+  return tierCodes.map((_, rank) => (rank > 0 && legacy.success ? legacy.data : none));
 }
 
 export function parseProgramOrThrow(input: unknown): Program {
@@ -46,7 +68,7 @@ export async function saveProgram(
       version,
       effectiveFrom,
       timeZone: p.timeZone,
-      retention: p.retention,
+      retention: encodeRetention(p),
       trial: p.trial,
       pointsRules: p.points,
       growthRules: p.growth,
@@ -147,23 +169,24 @@ export async function loadProgramVersion(db: Db, merchantId: string, version: nu
     db.select().from(campaigns).where(and(eq(campaigns.merchantId, merchantId), eq(campaigns.version, version))).orderBy(campaigns.code),
     db.select().from(automations).where(and(eq(automations.merchantId, merchantId), eq(automations.version, version))).orderBy(automations.code),
   ]);
+  const retentions = decodeRetention(head.retention, ts.map((t) => t.code));
   const program: LoadedProgram = {
     version,
     effectiveFrom: head.effectiveFrom,
     timeZone: head.timeZone,
-    retention: head.retention as Program["retention"],
     trial: head.trial as Program["trial"],
     points: head.pointsRules as Program["points"],
     growth: head.growthRules as Program["growth"],
     lifecycle: head.lifecycle as Program["lifecycle"],
     costs: head.costs as Program["costs"],
-    tiers: ts.map((t) => ({
+    tiers: ts.map((t, i) => ({
       code: t.code,
       name: { zh: t.nameZh, en: t.nameEn },
       color: t.color,
       thresholds: t.thresholds as Program["tiers"][number]["thresholds"],
       thresholdMode: t.thresholdMode,
       pointsMultiplierPct: t.pointsMultiplier,
+      retention: retentions[i],
     })),
     rights: rs.map((r) => ({
       code: r.code,

@@ -24,6 +24,17 @@ export const threshold = z.object({
   value: z.number().int().positive(),
 });
 
+/** A tier's retention (保级) rule, checked by the period job for the members in that tier. */
+export const retention = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("none") }),
+  /** No paid order for `months` months (and `months` in the tier) → down one tier. */
+  z.object({ kind: z.literal("inactivity"), months: z.number().int().min(1).max(36) }),
+  /** Every `months` months since reaching the tier, re-check its thresholds; fall to the highest tier still met. */
+  z.object({ kind: z.literal("requalify"), months: z.number().int().min(1).max(36) }),
+]);
+export type Retention = z.infer<typeof retention>;
+export const retentionKinds = ["none", "inactivity", "requalify"] as const;
+
 export const tierInput = z.object({
   code,
   name: names,
@@ -33,6 +44,15 @@ export const tierInput = z.object({
   thresholdMode: z.enum(["any", "all"]).default("any"),
   /** Points multiplier in percent: 120 = ×1.2. */
   pointsMultiplierPct: pct.default(100),
+  /**
+   * How members of this tier keep it. Optional on input: a tier without one takes the program's
+   * old top-level `retention` when it is above the entry tier, else `none`. The entry tier's is
+   * irrelevant (there is no tier below it) and reads back as `none`, so removing or reordering
+   * tiers never makes a program invalid for it.
+   */
+  retention: retention.optional().meta({
+    description: "How members keep this tier, checked daily by the period job. Default: the deprecated top-level rule, else none; the entry tier's is always none.",
+  }),
 });
 export type TierInput = z.infer<typeof tierInput>;
 
@@ -144,19 +164,19 @@ export const automationInput = z.object({
 });
 export type AutomationInput = z.infer<typeof automationInput>;
 
-export const retention = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("none") }),
-  /** No paid order for `months` months → down one tier. */
-  z.object({ kind: z.literal("inactivity"), months: z.number().int().min(1).max(36) }),
-  /** Every `months` months since reaching the tier, re-check its thresholds; fall to the highest tier still met. */
-  z.object({ kind: z.literal("requalify"), months: z.number().int().min(1).max(36) }),
-]);
-
-export const programInput = z
-  .object({
+/** The program's fields, before the cross-field checks and the mapping of the old retention field. */
+export const programFields = z.object({
     timeZone: z.string().refine(isTimeZone, "an IANA time zone such as Asia/Shanghai"),
     tiers: z.array(tierInput).min(2).max(8),
-    retention,
+    /**
+     * Deprecated (the format before per-tier rules): one rule for every tier above the entry tier.
+     * Still accepted on input and mapped onto each such tier that has no `retention` of its own;
+     * never written on output.
+     */
+    retention: retention.optional().meta({
+      deprecated: true,
+      description: "Deprecated: one retention rule for every tier above the entry tier; use tiers[].retention. Applies to tiers without their own.",
+    }),
     trial: z.object({ tierCode: code, days: z.number().int().min(1).max(90) }).nullable(),
     rights: z.array(rightInput).max(100),
     matrix: z.array(matrixCell),
@@ -170,7 +190,9 @@ export const programInput = z
       lostDays: z.number().int().min(1).max(1095),
     }),
     costs: z.object({ toolFen: fen, labourFen: fen, otherFen: fen }),
-  })
+  });
+
+export const programInput = programFields
   .superRefine((p, ctx) => {
     const tierCodes = new Set<string>();
     p.tiers.forEach((t, i) => {
@@ -233,7 +255,17 @@ export const programInput = z
     });
     if (!(p.lifecycle.dormantDays < p.lifecycle.lostDays))
       ctx.addIssue({ code: "custom", path: ["lifecycle", "lostDays"], message: "must be greater than the dormant day count" });
-  });
+  })
+  // The old top-level rule fills every tier above the entry tier that has none of its own; the
+  // output has a rule on every tier and no top-level one.
+  .transform(({ retention: legacy, ...p }) => ({
+    ...p,
+    tiers: p.tiers.map(({ retention: own, ...t }, i): TierInput & { retention: Retention } => ({
+      ...t,
+      retention: i === 0 ? { kind: "none" } : (own ?? legacy ?? { kind: "none" }),
+    })),
+  }));
 
 export type ProgramInput = z.input<typeof programInput>;
 export type Program = z.output<typeof programInput>;
+export type Tier = Program["tiers"][number];

@@ -37,9 +37,18 @@ export function startOfBusinessDate(date: string, timeZone: string): Date {
 export const pad = (n: number) => String(n).padStart(2, "0");
 
 /** Date arithmetic on plain YYYY-MM-DD strings (calendar days, no time zone involved). */
+const addDaysMemo = new Map<string, string>();
+
 export function addDays(date: string, days: number): string {
+  // The engine asks the same few (date, days) pairs for every event of a batch: remember them.
+  const key = `${date}|${days}`;
+  const hit = addDaysMemo.get(key);
+  if (hit !== undefined) return hit;
   const t = Date.UTC(+date.slice(0, 4), +date.slice(5, 7) - 1, +date.slice(8, 10)) + days * 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
+  const out = new Date(t).toISOString().slice(0, 10);
+  if (addDaysMemo.size > 50_000) addDaysMemo.clear();
+  addDaysMemo.set(key, out);
+  return out;
 }
 
 export function addMonths(date: string, months: number): string {

@@ -13,17 +13,24 @@ import type { programSettingsInput } from "@/lib/schemas/workbench";
  * Saves an editor's whole program as a new version in force from now, in one transaction with its
  * audit row. Members of a tier the new program removes move to the tier the operator chose; a
  * removed tier with members and no destination is refused, so no member is left without a tier.
+ * With `baseVersion`, a save over a version the editor has not seen is refused (409 conflict).
  */
 export async function saveProgramFromEditor(
   db: Db,
   merchantId: string,
-  input: { program: Program; tierMoves: { from: string; to: string }[] },
+  input: { program: Program; tierMoves: { from: string; to: string }[]; baseVersion?: number },
   actor: Actor,
 ) {
-  const { program, tierMoves } = input;
+  const { program, tierMoves, baseVersion } = input;
   const kept = new Set(program.tiers.map((t) => t.code));
   return db.transaction(async (tx) => {
+    // The lock saveProgram takes: no other save comes between the version check and the write.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${"program:" + merchantId}))`);
     const current = await currentProgram(tx, merchantId);
+    if (baseVersion !== undefined && current.version !== baseVersion)
+      throw new AppError("conflict", `the program has changed since version ${baseVersion}: it is now version ${current.version}; reload`, [
+        { path: "baseVersion", message: `the program is now version ${current.version}` },
+      ]);
     const removed = current.tiers.map((t) => t.code).filter((c) => !kept.has(c));
     if (removed.length) {
       const counts = await tx

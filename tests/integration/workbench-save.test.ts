@@ -70,4 +70,19 @@ describe.each(testDatabases)("saving from the workbench on $name", ({ open }) =>
     ]);
     expect((await currentProgram(db, merchantId)).version).toBe(3);
   });
+
+  it("refuses a save based on a version that is no longer in force, and changes nothing", async () => {
+    const db = database.db;
+    const current = await currentProgram(db, merchantId);
+    const program = structuredClone(toExport(current));
+    program.points.checkIn = 99;
+    await expect(saveProgramFromEditor(db, merchantId, { program, tierMoves: [], baseVersion: current.version - 1 }, actor)).rejects.toMatchObject({
+      code: "conflict",
+      issues: [{ path: "baseVersion" }],
+    });
+    expect((await currentProgram(db, merchantId)).version).toBe(current.version);
+    const { version } = await saveProgramFromEditor(db, merchantId, { program, tierMoves: [], baseVersion: current.version }, actor);
+    expect(version).toBe(current.version + 1);
+    expect((await currentProgram(db, merchantId)).points.checkIn).toBe(99);
+  });
 });

@@ -11,4 +11,11 @@ describe("audit before → after", () => {
     ]);
     expect(changedPaths({ a: { b: 1, c: 2 } }, { a: { c: 2, b: 1 } })).toEqual([]);
   });
+
+  it("shows a tier's retention rule change on that tier alone", () => {
+    const tier = (code: string, retention: object) => ({ code, thresholds: [], retention });
+    const before = { tiers: [tier("basic", { kind: "none" }), tier("silver", { kind: "inactivity", months: 3 }), tier("gold", { kind: "inactivity", months: 3 })] };
+    const after = { tiers: [tier("basic", { kind: "none" }), tier("silver", { kind: "inactivity", months: 3 }), tier("gold", { months: 6, kind: "requalify" })] };
+    expect(changedPaths(before, after)).toEqual([{ path: "tiers.2.retention", before: { kind: "inactivity", months: 3 }, after: { months: 6, kind: "requalify" } }]);
+  });
 });

@@ -4,6 +4,7 @@ import zh from "@/messages/zh-CN.json";
 import type { Actor, Permission } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
 import { userInput } from "@/lib/schemas/users";
+import { quickChangeInput } from "@/lib/schemas/workbench";
 
 // The action client's collaborators: the guard (here a stand-in applying the real policy) and the
 // request's translator (here zh-CN).
@@ -82,5 +83,18 @@ describe("merchantAction", () => {
     });
     expect(await broken(valid)).toEqual({ ok: false, error: { code: "internal", message: "出现了意外错误，请稍后重试。", fieldErrors: {} } });
     spy.mockRestore();
+  });
+
+  it("a quick workbench change (program.write) is the operator's and owner's, never the analyst's", async () => {
+    const quick = vi.fn(async () => ({ version: 2 }));
+    const toggle = merchantAction("program.write", quickChangeInput, quick);
+    const input = { baseVersion: 1, change: { kind: "automationEnabled" as const, code: "winback", enabled: false } };
+    session.actor = user("analyst");
+    expect(await toggle(input)).toEqual({ ok: false, error: { code: "forbidden", message: "你的角色无权执行此操作。", fieldErrors: {} } });
+    expect(quick).not.toHaveBeenCalled();
+    for (const role of ["operator", "owner"] as const) {
+      session.actor = user(role);
+      expect(await toggle(input)).toEqual({ ok: true, data: { version: 2 } });
+    }
   });
 });

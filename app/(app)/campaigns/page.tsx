@@ -17,7 +17,7 @@ export default async function CampaignsPage() {
   return (
     <>
       <PageHeader title={t("pageTitle")} description={t("pageDescription")} actions={<VersionNote version={version} effectiveFrom={effectiveFrom} />} />
-      <ProgramForm program={program} readOnly={readOnly}>
+      <ProgramForm program={program} version={version} readOnly={readOnly}>
         <CampaignsEditor today={businessDate(new Date(), program.timeZone)} />
       </ProgramForm>
     </>

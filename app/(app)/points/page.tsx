@@ -19,7 +19,7 @@ export default async function PointsPage() {
   return (
     <>
       <PageHeader title={t("pageTitle")} description={t("pageDescription")} actions={<VersionNote version={version} effectiveFrom={effectiveFrom} />} />
-      <ProgramForm program={program} readOnly={readOnly}>
+      <ProgramForm program={program} version={version} readOnly={readOnly}>
         <PointsEditor defaultDate={`${today.slice(0, 8)}18`} />
       </ProgramForm>
     </>

@@ -16,7 +16,7 @@ export default async function RightsPage() {
   return (
     <>
       <PageHeader title={t("pageTitle")} description={t("pageDescription")} actions={<VersionNote version={version} effectiveFrom={effectiveFrom} />} />
-      <ProgramForm program={program} readOnly={readOnly}>
+      <ProgramForm program={program} version={version} readOnly={readOnly}>
         <RightsEditor />
       </ProgramForm>
     </>

@@ -1,10 +1,9 @@
 // POST /api/v1/events — one event or { events: [...up to 1000] }; each applied once, in input order.
-import { NextResponse } from "next/server";
-import { withMerchant, readJson } from "@/lib/api/handler";
+import { withMerchant, readJson, jsonResponse } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
 import { ingestEvents } from "@/lib/engine/ingest";
 import { ingestGrouped } from "@/lib/engine/group-commit";
-import { MAX_BATCH, eventsResponse } from "@/lib/schemas/events";
+import { MAX_BATCH } from "@/lib/schemas/events";
 
 export const POST = withMerchant("events.write", async ({ request, db, merchantId }) => {
   const body = await readJson(request);
@@ -16,13 +15,13 @@ export const POST = withMerchant("events.write", async ({ request, db, merchantI
     throw new AppError("validation_failed", `at most ${MAX_BATCH} events per request (got ${list.length})`, [{ path: "events", message: `at most ${MAX_BATCH} events` }]);
   // Small requests share transactions with concurrent ones (group commit); big batches go alone.
   const ingest = list.length < 100 ? ingestGrouped : ingestEvents;
-  const results = eventsResponse.parse({ results: await ingest(db, merchantId, list, isBatch ? ["events"] : []) }).results;
+  const results = await ingest(db, merchantId, list, isBatch ? ["events"] : []);
   // A batch always answers 200 with a result per event. A single event that is rejected also gets
   // the status of its error (400, 404, 409) and the error shape, beside its result.
   const only = results[0];
   if (!isBatch && only.status === "rejected" && only.error) {
     const status = { validation_failed: 400, not_found: 404, conflict: 409 }[only.error.code] ?? 400;
-    return NextResponse.json({ error: only.error, results }, { status });
+    return jsonResponse({ error: only.error, results }, { status });
   }
   return { results };
 });

@@ -1,5 +1,5 @@
 // GET /api/v1/openapi.json — the OpenAPI 3.1 document, generated from the handlers' zod schemas.
-import { NextResponse } from "next/server";
+import { jsonResponse } from "@/lib/api/handler";
 import { openApiDocument } from "@/lib/openapi";
 
-export const GET = () => NextResponse.json(openApiDocument());
+export const GET = () => jsonResponse(openApiDocument());

@@ -1,6 +1,5 @@
 // POST /api/v1/members/{memberId}/redemptions — spends points oldest first; `id` is the idempotency key.
-import { NextResponse } from "next/server";
-import { withMerchant, readJson } from "@/lib/api/handler";
+import { withMerchant, readJson, jsonResponse } from "@/lib/api/handler";
 import { validationError } from "@/lib/errors";
 import { redemptionInput } from "@/lib/schemas/events";
 import { redeemPoints } from "@/lib/members/points-ops";
@@ -9,5 +8,5 @@ export const POST = withMerchant<{ memberId: string }>("members.write", async ({
   const parsed = redemptionInput.safeParse(await readJson(request));
   if (!parsed.success) throw validationError(parsed.error);
   const r = await redeemPoints(db, merchantId, decodeURIComponent(params.memberId), parsed.data);
-  return NextResponse.json({ id: r.id, points: r.points, balance: r.balance }, { status: r.duplicate ? 200 : 201 });
+  return jsonResponse({ id: r.id, points: r.points, balance: r.balance }, { status: r.duplicate ? 200 : 201 });
 });
