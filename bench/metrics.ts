@@ -264,7 +264,10 @@ async function main() {
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   console.log(`\n${MEMBERS} members, ${ORDERS} orders (${START}..${END}), 12-month range by month, PostgreSQL\n`);
-  for (const r of rows) console.log(`| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`);
+  for (const [i, r] of rows.entries()) {
+    console.log(`| ${r.map((c, j) => c.padEnd(widths[j])).join(" | ")} |`);
+    if (i === 0) console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+  }
   await close();
 }
 
