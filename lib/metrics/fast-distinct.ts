@@ -349,10 +349,16 @@ export async function refreshDistinctAggregates(db: Db, merchantId: string, from
  * recomputes from there): for the engine to call where it calls invalidateRollupsFrom.
  */
 export async function invalidateDistinctAggregatesFrom(db: Db, merchantId: string, fromDate: string) {
-  await db.execute(sql`
-    with gone as (delete from metric_distinct_state where merchant_id = ${merchantId} and first_date >= ${fromDate}::date returning merchant_id)
-    update metric_distinct_state set through_date = ${fromDate}::date - 1
-    where merchant_id = ${merchantId} and through_date >= ${fromDate}::date and first_date < ${fromDate}::date`);
+  for (const statement of invalidateDistinctAggregatesSql(merchantId, fromDate)) await db.execute(statement);
+}
+
+/** invalidateDistinctAggregatesFrom as statements, to run among a batch's writes (like invalidateRollupsSql). */
+export function invalidateDistinctAggregatesSql(merchantId: string, fromDate: string): SQL[] {
+  return [
+    sql`delete from metric_distinct_state where merchant_id = ${merchantId} and first_date >= ${fromDate}::date`,
+    sql`update metric_distinct_state set through_date = ${fromDate}::date - 1
+        where merchant_id = ${merchantId} and through_date >= ${fromDate}::date and first_date < ${fromDate}::date`,
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------
