@@ -203,7 +203,7 @@ async function main() {
                (select count(*) from metric_rights_daily where merchant_id = ${merchantId}) as rights_daily,
                (select count(*) from metric_retention_daily where merchant_id = ${merchantId}) as retention_daily,
                pg_size_pretty(pg_total_relation_size('metric_event_pairs') + pg_total_relation_size('metric_tier_daily')
-                 + pg_total_relation_size('metric_rights_daily') + pg_total_relation_size('metric_retention_daily')) as on_disk`,
+                 + pg_total_relation_size('metric_rights_daily') + pg_total_relation_size('metric_retention_daily')) as on_disk_all_merchants`,
   );
   log("aggregate rows:", JSON.stringify(size));
 

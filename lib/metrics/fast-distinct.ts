@@ -305,7 +305,7 @@ async function refreshRetention(db: Db, merchantId: string, program: LoadedProgr
  *
  * Routine: the period job calls it with each day it closes, beside refreshDailyAggregates; after a
  * bulk load, with the first day (or call `rebuildDistinctAggregates`); after a backdated event, with
- * its business date (invalidateDistinctAggregatesFrom marks it at ingest).
+ * its business date (the engine marks it stale at ingest: invalidateRollupsSql in rollup.ts).
  */
 export async function refreshDistinctAggregates(db: Db, merchantId: string, fromDate: string, toDate: string = fromDate): Promise<Cov> {
   const program = await currentProgram(db, merchantId);
@@ -342,17 +342,6 @@ export async function refreshDistinctAggregates(db: Db, merchantId: string, from
         rights_through_date = excluded.rights_through_date, signature = excluded.signature, refreshed_at = now()`);
     return { firstDate: first, throughDate: end };
   });
-}
-
-/**
- * Marks the aggregates from `fromDate` on as stale (read raw until the next refresh, which
- * recomputes from there): for the engine to call where it calls invalidateRollupsFrom.
- */
-export async function invalidateDistinctAggregatesFrom(db: Db, merchantId: string, fromDate: string) {
-  await db.execute(sql`
-    with gone as (delete from metric_distinct_state where merchant_id = ${merchantId} and first_date >= ${fromDate}::date returning merchant_id)
-    update metric_distinct_state set through_date = ${fromDate}::date - 1
-    where merchant_id = ${merchantId} and through_date >= ${fromDate}::date and first_date < ${fromDate}::date`);
 }
 
 // ---------------------------------------------------------------------------------------------

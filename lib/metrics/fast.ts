@@ -23,8 +23,8 @@ import { rollupCoverage, type RollupCoverage } from "./rollup";
  * just those days, so the answer is always the raw answer. A tier filter ("the tier held at the
  * time") reads the tier's own rows (metric_daily.tier); RFM is snapshotted only on some days
  * (rfm null otherwise: those days are asked of the raw function). The metrics whose distinct
- * counts don't add up over days (tier-changes, rights-usage, repurchase, arpu, retention) use the
- * raw functions here.
+ * counts don't add up over days (tier-changes, rights-usage, repurchase, arpu, retention) come from
+ * their own aggregates: lib/metrics/fast-distinct.ts.
  */
 
 type Cov = RollupCoverage;
