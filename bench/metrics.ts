@@ -14,7 +14,8 @@
  * run (the one compared) is timed too; the fast path gets a warm-up. A metric fastMetrics still
  * serves with the raw function is measured once, as raw.
  * `--reuse` keeps the loaded data when the database already holds a merchant of that size (the
- * rollups are rebuilt unless `--reuse-rollups`); `--load-only` stops after the load.
+ * daily rollups and the range-distinct aggregates are rebuilt unless `--reuse-rollups`, which keeps
+ * those that exist); `--load-only` stops after the load.
  */
 import { isDeepStrictEqual } from "node:util";
 import postgres from "postgres";
@@ -24,6 +25,7 @@ import { createMerchant, findMerchantBySlug } from "@/lib/tenancy/merchants";
 import { metrics, metricNames, type Metric, type MetricParams } from "@/lib/metrics";
 import { fastMetrics } from "@/lib/metrics/fast";
 import { refreshDailyAggregates } from "@/lib/metrics/rollup";
+import { refreshDistinctAggregates } from "@/lib/metrics/fast-distinct";
 import { addDays, addMonths } from "@/lib/util/dates";
 
 function flag(name: string, fallback: number): number {
@@ -195,8 +197,16 @@ async function load(db: Db, merchantId: string) {
 
 async function buildRollups(db: Db, merchantId: string) {
   // The documented routine over the whole history at once (a first run starts at the earliest data).
+  await db.execute(sql`delete from metric_rollup_state where merchant_id = ${merchantId}`);
   await refreshDailyAggregates(db, merchantId, END, END, { onPhase: (phase, ms) => log(`  ${phase}: ${(ms / 1000).toFixed(1)} s`) });
   await db.execute(sql`analyze metric_daily`);
+}
+
+async function buildDistinct(db: Db, merchantId: string) {
+  // The range-distinct aggregates' routine (lib/metrics/aggregates.ts runs both): a first run rebuilds from the earliest data.
+  await db.execute(sql`delete from metric_distinct_state where merchant_id = ${merchantId}`);
+  await refreshDistinctAggregates(db, merchantId, END, END);
+  await db.execute(sql`analyze metric_event_pairs, metric_tier_daily, metric_rights_daily, metric_retention_daily`);
 }
 
 function percentile(xs: number[], p: number) {
@@ -229,7 +239,7 @@ async function main() {
   const loaded = existing !== null && existing !== undefined && (await queryRows(db, sql`select 1 from orders where merchant_id = ${existing.id} limit 1`)).length > 0;
   if (existing && !(REUSE && loaded) && !RESUME) {
     log(`dropping the previous ${slug} (run with --reuse to keep it)`);
-    for (const t of ["members", "tier_history", "orders", "refunds", "points_ledger", "right_instances", "metric_daily", "metric_rollup_state"])
+    for (const t of ["members", "tier_history", "orders", "refunds", "points_ledger", "right_instances", "metric_daily", "metric_rollup_state", "metric_distinct_state", "metric_event_pairs", "metric_tier_daily", "metric_rights_daily", "metric_retention_daily"])
       await db.execute(sql`delete from ${sql.identifier(t)} where merchant_id = ${existing.id}`);
   }
   const merchantId = existing?.id ?? (await createMerchant(db, { slug, name: `Bench ${MEMBERS}/${ORDERS}`, demoProgram: true })).id;
@@ -238,10 +248,10 @@ async function main() {
     await timed("bulk load", () => load(db, merchantId));
   }
   if (LOAD_ONLY) return close();
-  if (!(REUSE_ROLLUPS && (await queryRows(db, sql`select 1 from metric_rollup_state where merchant_id = ${merchantId}`)).length)) {
-    await db.execute(sql`delete from metric_rollup_state where merchant_id = ${merchantId}`);
+  if (!(REUSE_ROLLUPS && (await queryRows(db, sql`select 1 from metric_rollup_state where merchant_id = ${merchantId}`)).length))
     await timed("rollups (refreshDailyAggregates over the whole history, set-based)", () => buildRollups(db, merchantId));
-  }
+  if (!(REUSE_ROLLUPS && (await queryRows(db, sql`select 1 from metric_distinct_state where merchant_id = ${merchantId}`)).length))
+    await timed("range-distinct aggregates (refreshDistinctAggregates over the whole history, set-based)", () => buildDistinct(db, merchantId));
   const rows: string[][] = [["metric", "tier", "fast p50 ms", "fast p95 ms", "raw p50 ms", "raw p95 ms", "raw/fast (p95)", "path"]];
   log(`range ${RANGE.from}..${RANGE.to} by month; fast: ${RUNS} runs after a warm-up, raw: ${RAW_RUNS} runs`);
   for (const tier of [null, TIER]) {
