@@ -9,7 +9,7 @@ import { businessDate, addDays } from "@/lib/util/dates";
 import { listVersions, loadProgramVersion, type LoadedProgram } from "@/lib/program/store";
 import { Batch } from "./batch";
 import { applyEvent } from "./apply";
-import { loadDailyCounts, loadLots, loadMembers, loadOrders, loadRights, loadSources, loadWindowed, lockKeys } from "./load";
+import { loadDailyCounts, loadLots, loadMembers, loadOrders, loadRights, loadSources, loadWindowed, lockKeys, withBigBatchSlot } from "./load";
 import { windowsUsed } from "./rules";
 import { writeBatch } from "./write";
 import { invalidateRollupsSql } from "@/lib/metrics/rollup";
@@ -65,7 +65,7 @@ export async function applyEvents(db: Db, merchantId: string, candidates: Candid
   if (firsts.length) {
     for (let attempt = 1; ; attempt++) {
       try {
-        outcome = await db.transaction((tx) => applyCandidates(tx, merchantId, firsts));
+        outcome = await withBigBatchSlot(keysOf(firsts).length, () => db.transaction((tx) => applyCandidates(tx, merchantId, firsts)));
         break;
       } catch (e) {
         if (attempt < 4 && RETRYABLE.has(pgCode(e) ?? "")) continue;
@@ -149,7 +149,8 @@ async function programLoads(tx: Db, b: Batch, cs: Candidate[], versions: Version
   return { programOf };
 }
 
-async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[]): Promise<EventResult[]> {
+/** The members and orders a batch touches, and their lock keys. */
+function keysOf(cs: Candidate[]) {
   const memberIds = new Set<string>();
   const orderIds = new Set<string>();
   for (const { event: e } of cs) {
@@ -158,11 +159,19 @@ async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[]): Pro
     if (e.type === "order.paid" || e.type === "order.refunded") orderIds.add(e.data.orderId);
   }
   const members = [...memberIds];
+  const orders = [...orderIds];
+  return Object.assign([...members.map((x) => `m:${x}`), ...orders.map((x) => `o:${x}`)], { members, orders });
+}
+
+async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[]): Promise<EventResult[]> {
+  const keys = keysOf(cs);
+  const { members } = keys;
+  const orderIds = keys.orders;
 
   // The advisory locks first, so every load sees the rows as they are once this batch holds its
   // members and orders; then one round trip for all the loads (sent together, pipelined on the
   // transaction's connection).
-  await lockKeys(tx, merchantId, [...members.map((x) => `m:${x}`), ...[...orderIds].map((x) => `o:${x}`)]);
+  await lockKeys(tx, merchantId, keys);
   const b = new Batch(merchantId);
   const stored = new Map<string, string>();
   const ids = cs.map((c) => c.event.id);

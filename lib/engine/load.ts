@@ -4,16 +4,20 @@ import type { Db } from "@/db/client";
 import { members, orders, pointsLots, rightInstances, pointsLedger, growthLedger } from "@/db/schema";
 import type { Batch } from "./batch";
 
+/** Batches with more keys than this are "big": at most MAX_BIG_IN_FLIGHT of them hold key locks at once per process. */
+export const BIG_BATCH_KEYS = 256;
 /** Above this many keys a batch locks its whole merchant instead (one lock, not thousands). */
-const MERCHANT_WIDE_OVER = 256;
+const MERCHANT_WIDE_OVER = 2_100;
+const MAX_BIG_IN_FLIGHT = 2;
 
 /**
  * Serialises batches that touch the same members or orders. Every holder of key locks first holds
  * its merchant's lock in shared mode; a batch with more than MERCHANT_WIDE_OVER keys (a big import,
- * a period-job day) takes the merchant's lock exclusively instead. Big batches nearly always share
- * members with whatever else runs, so they lose no parallelism, and PostgreSQL's lock table (about
- * 64 × max_connections entries) never fills up with one lock per member. Keys are taken in sorted
- * order, the merchant's first, so two batches never deadlock.
+ * a period-job day) takes the merchant's lock exclusively instead. Keys are taken in sorted order,
+ * the merchant's first, so two batches never deadlock. PostgreSQL's lock table holds about
+ * 64 × max_connections locks: a 1,000-event batch takes up to ~2,000, so `withBigBatchSlot` lets
+ * only MAX_BIG_IN_FLIGHT such batches of this process hold theirs at once (eight at once answered
+ * "out of shared memory"), while two overlapping still apply ~1.7× faster than one merchant lock.
  */
 export async function lockKeys(tx: Db, merchantId: string, keys: string[]) {
   if (keys.length === 0) return;
@@ -23,6 +27,22 @@ export async function lockKeys(tx: Db, merchantId: string, keys: string[]) {
     sql`select count(case when s.i = 1 then pg_advisory_xact_lock_shared(hashtextextended(s.k, 0)) else pg_advisory_xact_lock(hashtextextended(s.k, 0)) end)
         from (select k, i from jsonb_array_elements_text(${JSON.stringify([merchantLockKey(merchantId), ...unique])}::jsonb) with ordinality as t(k, i) order by i) s`,
   );
+}
+
+let bigInFlight = 0;
+const bigWaiting: (() => void)[] = [];
+
+/** Runs a transaction that will lock `keys` keys, waiting for a slot first when that is a big per-key batch (see lockKeys). */
+export async function withBigBatchSlot<T>(keys: number, f: () => Promise<T>): Promise<T> {
+  if (keys <= BIG_BATCH_KEYS || keys > MERCHANT_WIDE_OVER) return f();
+  while (bigInFlight >= MAX_BIG_IN_FLIGHT) await new Promise<void>((resolve) => bigWaiting.push(resolve));
+  bigInFlight++;
+  try {
+    return await f();
+  } finally {
+    bigInFlight--;
+    bigWaiting.shift()?.();
+  }
 }
 
 const merchantLockKey = (merchantId: string) => `${merchantId}:*`;
