@@ -117,7 +117,7 @@ program
   .action(async (o: { merchant: string; members: string; months: string; seed: string }) => {
     await withDb(async ({ db }) => {
       const m = await findMerchantBySlugOrThrow(db, o.merchant);
-      const r = await seedMerchantHistory(db, m.id, { members: Number(o.members), months: Number(o.months), seed: Number(o.seed), progress: true, aggregates: true });
+      const r = await seedMerchantHistory(db, m.id, { members: Number(o.members), months: Number(o.months), seed: Number(o.seed), progress: true, aggregates: "all" });
       console.log(`fed ${r.events} events (${r.members} members) and ran the period job for ${r.days} days in ${(r.ms / 1000).toFixed(1)} s`);
     });
   });

@@ -48,6 +48,8 @@ export const palette = ["#4f46e5", "#10b981", "#f59e0b", "#f43f5e", "#0ea5e9", "
 const tierPalette = ["#c7d2fe", "#a5b4fc", "#818cf8", "#6366f1", "#4f46e5", "#4338ca", "#3730a3", "#312e81"];
 const grid = <CartesianGrid stroke="#f3f4f6" vertical={false} />;
 const axisProps = { tick: { fontSize: 12, fill: "#6b7280" }, tickLine: false, axisLine: { stroke: "#e5e7eb" } } as const;
+/** A rate axis from 0: up to the data's maximum, or 0–100% when every rate is 0 (recharts would draw 0–400%). */
+const rateDomain: [number, (dataMax: number) => number] = [0, (dataMax) => (dataMax > 0 ? dataMax : 1)];
 const countAxis = { ...axisProps, allowDecimals: false } as const;
 /** Legend labels in grey (recharts colours them like their series, unreadable for the light ones). */
 const legend = <Legend iconSize={10} formatter={(v: unknown) => <span className="text-xs text-gray-600">{String(v)}</span>} />;
@@ -200,7 +202,7 @@ export function TierChangesChart({ q }: ChartProps) {
           {grid}
           <XPeriod f={f} granularity={q.granularity} />
           <YAxis yAxisId="n" {...countAxis} tickFormatter={f.countAxis} width={48} />
-          <YAxis yAxisId="r" orientation="right" {...axisProps} tickFormatter={f.percentAxis} width={52} />
+          <YAxis yAxisId="r" orientation="right" {...axisProps} tickFormatter={f.percentAxis} width={52} domain={rateDomain} />
           <Tooltip formatter={tooltipFormatter({ upgradeRate: f.percent, downgradeRate: f.percent }, f.count)} />
           {legend}
           <Bar yAxisId="n" dataKey="upgrades" name={t("tierChanges.upgrades")} fill="#a7f3d0" />
@@ -398,7 +400,7 @@ export function RepurchaseArpuChart({ q }: ChartProps) {
         <LineChart data={rows}>
           {grid}
           <XPeriod f={f} granularity={q.granularity} />
-          <YAxis yAxisId="r" {...axisProps} tickFormatter={f.percentAxis} width={52} />
+          <YAxis yAxisId="r" {...axisProps} tickFormatter={f.percentAxis} width={52} domain={rateDomain} />
           <YAxis yAxisId="money" orientation="right" {...axisProps} tickFormatter={f.moneyAxis} width={64} />
           <Tooltip formatter={tooltipFormatter({ rate: f.percent, arpu: f.money }, f.count)} />
           {legend}

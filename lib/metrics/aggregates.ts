@@ -7,8 +7,9 @@ import { refreshDailyAggregates, rollupCoverage, type RollupCoverage } from "./r
  * (`refreshDailyAggregates`: flows and end-of-day states per tier) and the range-distinct
  * aggregates (`refreshDistinctAggregates`: buyers, repeat buyers, tier moves, rights usage,
  * retention cohorts). Both are set-based and extend from where they end; a first call builds from
- * the merchant's earliest data. Called after the demo seed, by `npm run cli -- metrics rollup`
- * and by the benchmark; the period job extends both with each day it closes once they exist.
+ * the merchant's earliest data. Called by `npm run cli -- metrics rollup`, the CLI seed and the
+ * benchmark (the first start's demo seed builds the daily rollups only); the period job extends
+ * whichever exist with each day it closes.
  */
 export async function refreshAggregates(db: Db, merchantId: string, fromDate: string, toDate: string = fromDate): Promise<{ daily: RollupCoverage; distinct: RollupCoverage }> {
   const daily = await refreshDailyAggregates(db, merchantId, fromDate, toDate);
