@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { metricContext, num, periodTable, ratio, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
 import type { Period } from "./periods";
-import { memberNetSpendAtTime, tierIs } from "./tier-at-time";
+import { tierIs } from "./tier-at-time";
+import { netSpendHeld } from "./held-tier";
 
 export interface Arpu {
   memberSpend: number;
@@ -23,7 +24,7 @@ export async function arpu(db: Db, params: MetricParams) {
 async function compute(ctx: MetricContext, periods: Period[]): Promise<Arpu[]> {
   const rows = await queryRows<{ member_spend: number; active_members: number }>(
     ctx.db,
-    sql`select p.i, ${memberNetSpendAtTime(ctx)} as member_spend,
+    sql`select p.i, ${netSpendHeld(ctx, "members")} as member_spend,
           (select count(distinct o.member_id) from orders o
             where o.merchant_id = ${ctx.merchantId} and o.member_id is not null
               and o.business_date between p.p_start and p.p_end ${tierIs(ctx, sql`o.tier_at_order`)})::int as active_members

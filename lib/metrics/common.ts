@@ -13,10 +13,9 @@ export interface MetricParams {
   to: string;
   granularity: Granularity;
   /**
-   * A tier filter. For the metrics converted to "the tier held at the time" (lib/metrics/held-tier.ts:
-   * revenue-share, rights-cost, member-roi, points, tier-distribution, lifecycle, rfm): flows count
-   * when the member held the tier at the flow's time, states at the end of a period count the members
-   * in the tier then. The others still read it as "tier now" (members.tier_code, `inTier`).
+   * A tier filter: the tier the member held at the time. Flows count when the member held the tier
+   * at the flow's time, states at the end of a period count the members in the tier then
+   * (lib/metrics/held-tier.ts; the range-distinct metrics' specifics in lib/metrics/tier-at-time.ts).
    */
   tier?: string | null;
 }
@@ -77,38 +76,6 @@ export function periodTable(periods: Period[], extra: { name: string; values: (p
   );
   const cols = ["i", "p_start", "p_end", ...extra.map((e) => e.name)].join(", ");
   return sql`(values ${sql.join(rows, sql`, `)}) as p(${sql.raw(cols)})`;
-}
-
-/** `and <column> is one of the members whose tier is the filter tier now`, or nothing without a filter. */
-export function inTier(ctx: MetricContext, column: SQL): SQL {
-  if (ctx.tier === null) return sql``;
-  return sql`and ${column} in (select m.member_id from members m where m.merchant_id = ${ctx.merchantId} and m.tier_code = ${ctx.tier})`;
-}
-
-/**
- * Net spend in the period of the row `p`: paid amounts on their payment day minus refunds on their
- * refund day. Members: orders with a member (of the filter tier); guests: orders without one.
- */
-export function netSpend(ctx: MetricContext, who: "members" | "guests"): SQL {
-  const orderWho = who === "members" ? sql`o.member_id is not null ${inTier(ctx, sql`o.member_id`)}` : sql`o.member_id is null`;
-  const refundWho = who === "members" ? sql`r.member_id is not null ${inTier(ctx, sql`r.member_id`)}` : sql`r.member_id is null`;
-  return sql`(
-    coalesce((select sum(o.amount) from orders o
-              where o.merchant_id = ${ctx.merchantId} and ${orderWho} and o.business_date between p.p_start and p.p_end), 0)
-  - coalesce((select sum(r.amount) from refunds r
-              where r.merchant_id = ${ctx.merchantId} and ${refundWho} and r.business_date between p.p_start and p.p_end), 0)
-  )::bigint`;
-}
-
-/** Cost of rights in the period of the row `p`: unit cost of instances redeemed in it + member discounts on member orders paid in it. */
-export function rightsCostSql(ctx: MetricContext): SQL {
-  return sql`(
-    coalesce((select sum(ri.unit_cost) from right_instances ri
-              where ri.merchant_id = ${ctx.merchantId} and ri.redeemed_date between p.p_start and p.p_end ${inTier(ctx, sql`ri.member_id`)}), 0)
-  + coalesce((select sum(o.member_discount) from orders o
-              where o.merchant_id = ${ctx.merchantId} and o.member_id is not null
-                and o.business_date between p.p_start and p.p_end ${inTier(ctx, sql`o.member_id`)}), 0)
-  )::bigint`;
 }
 
 /** a / b, or null when b is 0: rates are never 0 or NaN for an empty denominator. */

@@ -11,7 +11,8 @@ import type { Repurchase } from "./repurchase";
 import { assembleRetention, RETENTION_MONTHS } from "./retention";
 import type { RightsUsage } from "./rights-usage";
 import type { TierChanges } from "./tier-changes";
-import { memberNetSpendAtTime, tierAtRegistration } from "./tier-at-time";
+import { tierAtRegistration } from "./tier-at-time";
+import { netSpendHeld } from "./held-tier";
 
 /*
  * Fast paths for the metrics that count distinct members over a range (repurchase, arpu,
@@ -433,7 +434,7 @@ async function memberSpend(fx: Fx, periods: Period[]): Promise<number[]> {
   if (late.length) {
     const rows = await queryRows<{ i: number; s: number }>(
       ctx.db,
-      sql`select p.i, ${memberNetSpendAtTime(ctx)} as s from ${periodTable(late)}`,
+      sql`select p.i, ${netSpendHeld(ctx, "members")} as s from ${periodTable(late)}`,
     );
     for (const r of rows) out[late[num(r.i)].i] += num(r.s);
   }

@@ -13,7 +13,7 @@ import type { MetricContext } from "./common";
  * - A state at the end of a period (tier distribution, lifecycle, points outstanding, RFM) counts the
  *   members whose tier at the end of the period's last business date E was X: their latest
  *   tier_history row with business_date ≤ E (as tier-distribution reads it).
- * These replace `inTier` ("tier now") for the metrics converted to these semantics.
+ * (Before 2026-11-23 the filter meant the tier a member holds now, which no aggregate could keep.)
  */
 
 /** The tier `member` held just before `instant` (see above), as an SQL expression. */
