@@ -13,6 +13,7 @@ import type { RightsUsage } from "./rights-usage";
 import type { TierChanges } from "./tier-changes";
 import { tierAtRegistration } from "./tier-at-time";
 import { netSpendHeld } from "./held-tier";
+import { earliestDataDate } from "./rollup";
 
 /*
  * Fast paths for the metrics that count distinct members over a range (repurchase, arpu,
@@ -100,20 +101,6 @@ function previousTwo(merchantId: string, kind: EventKind, program: LoadedProgram
 // ---------------------------------------------------------------------------------------------
 // Refresh
 // ---------------------------------------------------------------------------------------------
-
-async function earliestDataDate(db: Db, merchantId: string, timeZone: string): Promise<string | null> {
-  const [row] = await queryRows<{ d: string | null }>(
-    db,
-    sql`select least(
-          (select min(business_date) from orders where merchant_id = ${merchantId}),
-          (select min(business_date) from refunds where merchant_id = ${merchantId}),
-          (select min(business_date) from tier_history where merchant_id = ${merchantId}),
-          (select min(issued_date) from right_instances where merchant_id = ${merchantId}),
-          (select (min(registered_at) at time zone ${timeZone})::date from members where merchant_id = ${merchantId})
-        )::text as d`,
-  );
-  return row?.d ?? null;
-}
 
 /** metric_event_pairs for one kind: recomputes the columns x in [x0, x1] (x0 = first: from scratch). */
 async function refreshPairs(db: Db, merchantId: string, kind: EventKind, program: LoadedProgram, first: string, x0: string, x1: string) {

@@ -17,8 +17,8 @@ export async function rollupCoverage(db: Db, merchantId: string): Promise<Rollup
   return row ? { firstDate: row.firstDate, throughDate: row.throughDate } : null;
 }
 
-/** The first business date holding any data the metrics read (null: none yet). */
-async function earliestDataDate(db: Db, merchantId: string): Promise<string | null> {
+/** The first business date holding any data the metrics read (null: none yet): where a first build of either kind of aggregate starts. */
+export async function earliestDataDate(db: Db, merchantId: string, timeZone: string): Promise<string | null> {
   const [row] = await queryRows<{ d: string | null }>(
     db,
     sql`select least(
@@ -26,7 +26,9 @@ async function earliestDataDate(db: Db, merchantId: string): Promise<string | nu
           (select min(business_date) from refunds where merchant_id = ${merchantId}),
           (select min(business_date) from points_ledger where merchant_id = ${merchantId}),
           (select min(business_date) from tier_history where merchant_id = ${merchantId}),
-          (select min(redeemed_date) from right_instances where merchant_id = ${merchantId})
+          (select min(issued_date) from right_instances where merchant_id = ${merchantId}),
+          (select min(redeemed_date) from right_instances where merchant_id = ${merchantId}),
+          (select (min(registered_at) at time zone ${timeZone})::date from members where merchant_id = ${merchantId})
         )::text as d`,
   );
   return row?.d ?? null;
@@ -84,7 +86,7 @@ export async function refreshDailyAggregates(
     if (next < start) start = next;
     if (state.throughDate > end) end = state.throughDate;
   } else {
-    const earliest = await earliestDataDate(db, merchantId);
+    const earliest = await earliestDataDate(db, merchantId, (await currentProgram(db, merchantId)).timeZone);
     if (earliest !== null && earliest < start) start = earliest;
   }
   const recentDays = options.rfmRecentDays ?? RFM_RECENT_DAYS;
