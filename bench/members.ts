@@ -5,7 +5,6 @@
  * then times: a filtered, sorted list page; a member's detail; importing 100,000 order rows.
  * Targets: list p95 ≤ 100 ms, detail p95 ≤ 50 ms, import ≤ 60 s.
  */
-import postgres from "postgres";
 import { sql } from "drizzle-orm";
 import { openDatabase, queryRows, type Db } from "@/db/client";
 import type { Actor } from "@/lib/auth/actor";
@@ -14,21 +13,12 @@ import { listMembers } from "@/lib/members/list-members";
 import { memberDetail } from "@/lib/members/member-detail";
 import { createImportJob, getImportJobOrThrow } from "@/lib/members/import-csv";
 import { parseMemberListQuery } from "@/lib/schemas/members";
+import { ensureDatabase } from "./common";
 
 const URL_ = process.env.BENCH_DATABASE_URL ?? "postgres://postgres:postgres@127.0.0.1:5432/bench_members";
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? 1_000_000);
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 100_000);
 const LANES = Number(process.env.IMPORT_LANES ?? 2);
-
-async function ensureDatabase(url: string) {
-  const u = new URL(url);
-  const name = u.pathname.slice(1);
-  u.pathname = "/postgres";
-  const admin = postgres(u.toString(), { max: 1, onnotice: () => {} });
-  const [row] = await admin`select 1 as x from pg_database where datname = ${name}`;
-  if (!row) await admin.unsafe(`create database "${name}"`);
-  await admin.end();
-}
 
 /** Members in realistic proportions: tiers 60/25/12/3 %, spend by tier, 3 years of registrations. */
 async function loadMembers(db: Db, merchantId: string, n: number) {

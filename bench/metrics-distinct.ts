@@ -15,18 +15,14 @@
  * rebuilds the aggregates. In-process server time; the fast = raw check is the raw warm-up.
  */
 import { isDeepStrictEqual } from "node:util";
-import postgres from "postgres";
 import { sql } from "drizzle-orm";
 import { openDatabase, queryRows, type Db } from "@/db/client";
 import { createMerchant, findMerchantBySlug } from "@/lib/tenancy/merchants";
 import { metrics, type MetricName, type MetricParams } from "@/lib/metrics";
 import { fastDistinctMetrics, refreshDistinctAggregates } from "@/lib/metrics/fast-distinct";
 import { addDays, addMonths } from "@/lib/util/dates";
+import { ensureDatabase, flag, log, timed } from "./common";
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1].replace(/_/g, "")) : fallback;
-}
 const MEMBERS = flag("members", 100_000);
 const ORDERS = flag("orders", 1_000_000);
 const RUNS = flag("runs", 20);
@@ -48,25 +44,6 @@ const CASES: { label: string; range: Omit<MetricParams, "merchantId"> }[] = [
 ];
 
 const TODAY_CASE = { label: "12 months by month, last day not refreshed yet", range: CASES[0].range };
-
-const log = (...a: unknown[]) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
-
-async function ensureDatabase() {
-  const url = new URL(URL_);
-  const name = url.pathname.slice(1);
-  url.pathname = "/postgres";
-  const admin = postgres(url.toString(), { max: 1, onnotice: () => {} });
-  const [row] = await admin`select 1 from pg_database where datname = ${name}`;
-  if (!row) await admin.unsafe(`create database ${name}`);
-  await admin.end();
-}
-
-async function timed<T>(label: string, f: () => Promise<T>): Promise<T> {
-  const t0 = performance.now();
-  const r = await f();
-  log(`${label}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  return r;
-}
 
 async function load(db: Db, merchantId: string) {
   const days = Math.round((Date.parse(END) - Date.parse(START)) / 86_400_000) + 1;
@@ -159,7 +136,7 @@ async function measure(f: () => Promise<unknown>, runs: number, warm = false) {
 }
 
 async function main() {
-  await ensureDatabase();
+  await ensureDatabase(URL_);
   const { db, close } = await openDatabase({ url: URL_ });
   const slug = `distinct-${MEMBERS}-${ORDERS}`;
   const existing = await findMerchantBySlug(db, slug);

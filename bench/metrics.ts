@@ -18,7 +18,6 @@
  * those that exist); `--load-only` stops after the load.
  */
 import { isDeepStrictEqual } from "node:util";
-import postgres from "postgres";
 import { sql, type SQL } from "drizzle-orm";
 import { openDatabase, queryRows, type Db } from "@/db/client";
 import { createMerchant, findMerchantBySlug } from "@/lib/tenancy/merchants";
@@ -27,11 +26,8 @@ import { fastMetrics } from "@/lib/metrics/fast";
 import { refreshDailyAggregates } from "@/lib/metrics/rollup";
 import { refreshDistinctAggregates } from "@/lib/metrics/fast-distinct";
 import { addDays, addMonths } from "@/lib/util/dates";
+import { ensureDatabase, flag, log, timed } from "./common";
 
-function flag(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1].replace(/_/g, "")) : fallback;
-}
 const MEMBERS = flag("members", 1_000_000);
 const ORDERS = flag("orders", 10_000_000);
 const RUNS = flag("runs", 20);
@@ -52,24 +48,6 @@ const URL_ = process.env.BENCH_DATABASE_URL ?? "postgres://postgres:postgres@127
 const END = "2026-06-30";
 const START = addMonths(addDays(END, 1), -15);
 const RANGE = { from: addMonths(addDays(END, 1), -12), to: END, granularity: "month" as const };
-
-const log = (...a: unknown[]) => console.log(`[${new Date().toISOString().slice(11, 19)}]`, ...a);
-
-async function ensureDatabase() {
-  const url = new URL(URL_);
-  const name = url.pathname.slice(1);
-  url.pathname = "/postgres";
-  const admin = postgres(url.toString(), { max: 1, onnotice: () => {} });
-  const [row] = await admin`select 1 from pg_database where datname = ${name}`;
-  if (!row) await admin.unsafe(`create database ${name}`);
-  await admin.end();
-}
-
-async function timed(label: string, f: () => Promise<unknown>) {
-  const t0 = performance.now();
-  await f();
-  log(`${label}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-}
 
 /**
  * Member j's attributes are functions of j (so orders can be generated without joining members):
@@ -232,7 +210,7 @@ async function timedCall<T>(f: () => Promise<T>): Promise<[T, number]> {
 }
 
 async function main() {
-  await ensureDatabase();
+  await ensureDatabase(URL_);
   const { db, close } = await openDatabase({ url: URL_ });
   const slug = `bench-${MEMBERS}-${ORDERS}`.replace(/_/g, "");
   const existing = await findMerchantBySlug(db, slug);
