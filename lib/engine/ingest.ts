@@ -63,9 +63,10 @@ export async function applyEvents(db: Db, merchantId: string, candidates: Candid
   for (const c of candidates) if (!firstIndex.has(c.event.id)) firstIndex.set(c.event.id, firsts.push(c) - 1);
   let outcome: EventResult[] = [];
   if (firsts.length) {
+    const keys = keysOf(firsts);
     for (let attempt = 1; ; attempt++) {
       try {
-        outcome = await withBigBatchSlot(keysOf(firsts).length, () => db.transaction((tx) => applyCandidates(tx, merchantId, firsts)));
+        outcome = await withBigBatchSlot(keys.length, () => db.transaction((tx) => applyCandidates(tx, merchantId, firsts, keys)));
         break;
       } catch (e) {
         if (attempt < 4 && RETRYABLE.has(pgCode(e) ?? "")) continue;
@@ -163,8 +164,7 @@ function keysOf(cs: Candidate[]) {
   return Object.assign([...members.map((x) => `m:${x}`), ...orders.map((x) => `o:${x}`)], { members, orders });
 }
 
-async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[]): Promise<EventResult[]> {
-  const keys = keysOf(cs);
+async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[], keys: ReturnType<typeof keysOf>): Promise<EventResult[]> {
   const { members } = keys;
   const orderIds = keys.orders;
 
