@@ -1,17 +1,15 @@
 import { eventInput, type EventInput, type EventResult } from "@/lib/schemas/events";
-import type { Db } from "@/db/client";
-import { and, eq } from "drizzle-orm";
-import { inList } from "./sql-json";
-import { events } from "@/db/schema";
+import { pipelinedTransaction, type Db, type Pipeline, type Stmt } from "@/db/client";
+import type { events } from "@/db/schema";
 import { AppError, issuesOf } from "@/lib/errors";
 import { canonicalJson, sha256 } from "@/lib/util/ids";
 import { businessDate, addDays } from "@/lib/util/dates";
-import { listVersions, loadProgramVersion, type LoadedProgram } from "@/lib/program/store";
+import { loadProgramVersion, type LoadedProgram } from "@/lib/program/store";
 import { Batch } from "./batch";
 import { applyEvent } from "./apply";
-import { loadDailyCounts, loadLots, loadMembers, loadOrders, loadRights, loadSources, loadWindowed, lockKeys, withBigBatchSlot } from "./load";
+import { loadState, lockKeys, withBigBatchSlot, type LoadRequest, type Versions } from "./load";
 import { windowsUsed } from "./rules";
-import { writeBatch } from "./write";
+import { batchWrites } from "./write";
 import { invalidateRollupsSql } from "@/lib/metrics/rollup";
 
 export interface Candidate {
@@ -66,7 +64,7 @@ export async function applyEvents(db: Db, merchantId: string, candidates: Candid
     const keys = keysOf(firsts);
     for (let attempt = 1; ; attempt++) {
       try {
-        outcome = await withBigBatchSlot(keys.length, () => db.transaction((tx) => applyCandidates(tx, merchantId, firsts, keys)));
+        outcome = await withBigBatchSlot(keys.length, () => pipelinedTransaction(db, (pipe) => applyCandidates(pipe, merchantId, firsts, keys)));
         break;
       } catch (e) {
         if (attempt < 4 && RETRYABLE.has(pgCode(e) ?? "")) continue;
@@ -91,8 +89,6 @@ export async function ingestEvents(db: Db, merchantId: string, raws: unknown[], 
   return results as EventResult[];
 }
 
-type Versions = { version: number; effectiveFrom: Date }[];
-
 /** Each merchant's program version list as last read: lets a batch plan every load before its first round trip. */
 const lastVersions = new Map<string, Versions>();
 const sameVersions = (a: Versions, b: Versions) =>
@@ -103,7 +99,7 @@ const sameVersions = (a: Versions, b: Versions) =>
  * windowed measures), planned for a version list. Loading for more events than end up fresh
  * (duplicates) only loads a little more.
  */
-async function programLoads(tx: Db, b: Batch, cs: Candidate[], versions: Versions, memberIds: string[]) {
+async function programLoads(db: Db, merchantId: string, cs: Candidate[], versions: Versions, memberIds: string[]) {
   if (!versions.length) throw new AppError("not_found", "this merchant has no program yet");
   const versionAt = (at: Date) => {
     let v = versions[0];
@@ -114,7 +110,7 @@ async function programLoads(tx: Db, b: Batch, cs: Candidate[], versions: Version
   const programs = new Map<number, LoadedProgram>();
   for (const c of cs) {
     const v = versionAt(c.at);
-    if (!programs.has(v)) programs.set(v, await loadProgramVersion(tx, b.merchantId, v));
+    if (!programs.has(v)) programs.set(v, await loadProgramVersion(db, merchantId, v));
   }
   const programOf = (c: Candidate) => programs.get(versionAt(c.at))!;
 
@@ -140,14 +136,12 @@ async function programLoads(tx: Db, b: Batch, cs: Candidate[], versions: Version
       dailyDates.push(date);
     }
   }
-  const loads: Promise<void>[] = [loadSources(tx, b, sources), loadDailyCounts(tx, b, dailyMembers, dailyDates)];
-  const windowed = [...programs.values()].some((p) => [...windowsUsed(p)].some((w) => !w.endsWith(":lifetime")));
-  if (windowed) {
+  const request: LoadRequest = { sources, daily: { members: dailyMembers, dates: dailyDates } };
+  if ([...programs.values()].some((p) => [...windowsUsed(p)].some((w) => !w.endsWith(":lifetime")))) {
     const earliest = cs.reduce((min, c) => (c.at < min ? c.at : min), new Date());
-    loads.push(loadWindowed(tx, b, memberIds, addDays(businessDate(earliest, "UTC"), -400)));
+    request.windowed = { members: memberIds, since: addDays(businessDate(earliest, "UTC"), -400) };
   }
-  await Promise.all(loads);
-  return { programOf };
+  return { programOf, request };
 }
 
 /** The members and orders a batch touches, and their lock keys. */
@@ -164,35 +158,37 @@ function keysOf(cs: Candidate[]) {
   return Object.assign([...members.map((x) => `m:${x}`), ...orders.map((x) => `o:${x}`)], { members, orders });
 }
 
-async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[], keys: ReturnType<typeof keysOf>): Promise<EventResult[]> {
+/** Applies the batch in memory and returns the results and the one statement that writes it all. */
+async function applyCandidates(pipe: Pipeline, merchantId: string, cs: Candidate[], keys: ReturnType<typeof keysOf>): Promise<{ result: EventResult[]; last: Stmt | null }> {
   const { members } = keys;
   const orderIds = keys.orders;
-
-  // The advisory locks first, so every load sees the rows as they are once this batch holds its
-  // members and orders; then one round trip for all the loads (sent together, pipelined on the
-  // transaction's connection).
-  await lockKeys(tx, merchantId, keys);
   const b = new Batch(merchantId);
-  const stored = new Map<string, string>();
-  const ids = cs.map((c) => c.event.id);
-  const known = lastVersions.get(merchantId)?.length ? lastVersions.get(merchantId) : undefined;
-  const [versions, planned] = await Promise.all([
-    listVersions(tx, merchantId),
-    known ? programLoads(tx, b, cs, known, members) : null,
-    // Idempotency: ids already stored are duplicates (same body) or conflicts (another body).
-    tx
-      .select({ id: events.eventId, hash: events.bodyHash })
-      .from(events)
-      .where(and(eq(events.merchantId, merchantId), inList(events.eventId, ids)))
-      .then((rows) => rows.forEach((r) => stored.set(r.id, r.hash))),
-    loadMembers(tx, b, members),
-    loadOrders(tx, b, [...orderIds]),
-    loadLots(tx, b, cs.filter((c) => c.event.type === "order.refunded" && c.event.memberId).map((c) => c.event.memberId!)),
-    loadRights(tx, b, cs.flatMap((c) => (c.event.type === "right.redeemed" ? [c.event.data.grantId] : []))),
+  const known = lastVersions.get(merchantId);
+  const planned = known?.length ? await programLoads(pipe.db(), merchantId, cs, known, members) : null;
+  // The advisory locks, then one statement for all the loads, sent together (with BEGIN): the
+  // server runs the load once the locks are held, with a snapshot taken then, so it sees the rows
+  // as the batches before this one left them. The loads are planned on the version list last seen
+  // and loaded again (rarely) when the list the load returns differs: a program saved meanwhile.
+  const [, { stored, versions }] = await Promise.all([
+    lockKeys(pipe, merchantId, keys),
+    loadState(pipe, b, {
+      ...planned?.request,
+      versions: true,
+      // Idempotency: ids already stored are duplicates (same body) or conflicts (another body).
+      eventIds: cs.map((c) => c.event.id),
+      members,
+      orders: orderIds,
+      lotMembers: cs.filter((c) => c.event.type === "order.refunded" && c.event.memberId).map((c) => c.event.memberId!),
+      grants: cs.flatMap((c) => (c.event.type === "right.redeemed" ? [c.event.data.grantId] : [])),
+    }),
   ]);
-  lastVersions.set(merchantId, versions);
-  // Planned on a version list that has changed since (a program saved meanwhile): load again.
-  const { programOf } = planned && known && sameVersions(known, versions) ? planned : await programLoads(tx, b, cs, versions, members);
+  lastVersions.set(merchantId, versions!);
+  let programOf = planned?.programOf;
+  if (!planned || !known || !sameVersions(known, versions!)) {
+    const again = await programLoads(pipe.db(), merchantId, cs, versions!, members);
+    await loadState(pipe, b, again.request);
+    programOf = again.programOf;
+  }
   const results: EventResult[] = [];
   const eventRows: (typeof events.$inferInsert)[] = [];
   const dates: string[] = [];
@@ -203,7 +199,7 @@ async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[], keys
       results.push(prior === c.hash ? { id: e.id, status: "duplicate" } : { id: e.id, status: "rejected", error: { code: "conflict", message: `event ${e.id} was already applied with a different body` } });
       continue;
     }
-    const program = programOf(c);
+    const program = programOf!(c);
     const date = businessDate(c.at, program.timeZone);
     try {
       applyEvent(b, { event: e, program, at: c.at, date });
@@ -216,6 +212,5 @@ async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[], keys
     }
   }
   const first = dates.reduce<string | null>((min, d) => (min === null || d < min ? d : min), null);
-  await writeBatch(tx, b, eventRows, first ? invalidateRollupsSql(merchantId, first) : []);
-  return results;
+  return { result: results, last: batchWrites(b, eventRows, first ? invalidateRollupsSql(merchantId, first) : []) };
 }

@@ -1,8 +1,7 @@
-import { and, eq, gt, gte, sql } from "drizzle-orm";
-import { inList } from "./sql-json";
-import type { Db } from "@/db/client";
-import { members, orders, pointsLots, rightInstances, pointsLedger, growthLedger } from "@/db/schema";
-import type { Batch } from "./batch";
+import { sql } from "drizzle-orm";
+import { runStmt, toQuery, type Db, type Pipeline } from "@/db/client";
+import type { Batch, MemberState } from "./batch";
+import { listText } from "./sql-json";
 
 /** Batches with more keys than this are "big": at most MAX_BIG_IN_FLIGHT of them hold key locks at once per process. */
 export const BIG_BATCH_KEYS = 256;
@@ -19,15 +18,16 @@ const MAX_BIG_IN_FLIGHT = 2;
  * only MAX_BIG_IN_FLIGHT such batches of this process hold theirs at once (eight at once answered
  * "out of shared memory"), while two overlapping still apply ~1.7× faster than one merchant lock.
  */
-export async function lockKeys(tx: Db, merchantId: string, keys: string[]) {
+export async function lockKeys(on: Db | Pipeline, merchantId: string, keys: string[]) {
   if (keys.length === 0) return;
   const unique = [...new Set(keys.map((k) => `${merchantId}:${k}`))].sort();
-  if (unique.length > MERCHANT_WIDE_OVER) return lockMerchant(tx, merchantId);
-  await tx.execute(
-    sql`select count(case when s.i = 1 then pg_advisory_xact_lock_shared(hashtextextended(s.k, 0)) else pg_advisory_xact_lock(hashtextextended(s.k, 0)) end)
-        from (select k, i from jsonb_array_elements_text(${JSON.stringify([merchantLockKey(merchantId), ...unique])}::jsonb) with ordinality as t(k, i) order by i) s`,
-  );
+  if (unique.length > MERCHANT_WIDE_OVER) return lockMerchant(on, merchantId);
+  await runStmt(on, { sql: LOCK_KEYS_SQL, params: [JSON.stringify([merchantLockKey(merchantId), ...unique])] });
 }
+
+/** The first key (the merchant's) shared, the others exclusive, in the order given. */
+const LOCK_KEYS_SQL = `select count(case when s.i = 1 then pg_advisory_xact_lock_shared(hashtextextended(s.k, 0)) else pg_advisory_xact_lock(hashtextextended(s.k, 0)) end)
+  from (select k, i from jsonb_array_elements_text($1::jsonb) with ordinality as t(k, i) order by i) s`;
 
 let bigInFlight = 0;
 const bigWaiting: (() => void)[] = [];
@@ -48,8 +48,8 @@ export async function withBigBatchSlot<T>(keys: number, f: () => Promise<T>): Pr
 const merchantLockKey = (merchantId: string) => `${merchantId}:*`;
 
 /** Holds every member and order of the merchant until the transaction ends (see lockKeys). */
-export async function lockMerchant(tx: Db, merchantId: string) {
-  await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${merchantLockKey(merchantId)}, 0))`);
+export async function lockMerchant(on: Db | Pipeline, merchantId: string) {
+  await runStmt(on, toQuery(sql`select pg_advisory_xact_lock(hashtextextended(${merchantLockKey(merchantId)}, 0))`));
 }
 
 const chunk = <T>(xs: T[], n = 5000): T[][] => {
@@ -58,116 +58,187 @@ const chunk = <T>(xs: T[], n = 5000): T[][] => {
   return out;
 };
 
-export async function loadMembers(tx: Db, b: Batch, ids: string[]) {
-  for (const part of chunk([...new Set(ids)])) {
-    if (!part.length) continue;
-    const rows = await tx.select().from(members).where(and(eq(members.merchantId, b.merchantId), inList(members.memberId, part)));
-    for (const r of rows) {
-      b.members.set(r.memberId, {
-        memberId: r.memberId,
-        name: r.name,
-        phone: r.phone,
-        birthday: r.birthday,
-        referrerId: r.referrerId,
-        registeredAt: r.registeredAt,
-        tierCode: r.tierCode,
-        tierSince: r.tierSince,
-        manualTierCode: r.manualTierCode,
-        trialUntil: r.trialUntil,
-        growth: r.growth,
-        pointsBalance: r.pointsBalance,
-        pointsDebt: r.pointsDebt,
-        lifetimeSpend: r.lifetimeSpend,
-        orderCount: r.orderCount,
-        lastOrderAt: r.lastOrderAt,
-        lastCheckinDate: r.lastCheckinDate,
-        checkinStreak: r.checkinStreak,
-        lifecycle: r.lifecycle,
-        rfmR: r.rfmR,
-        rfmF: r.rfmF,
-        rfmM: r.rfmM,
-        isNew: false,
-        dirty: false,
-      });
-    }
-  }
+/** What a batch needs read; every list may be empty. */
+export interface LoadRequest {
+  /** Event ids: which are stored already, with their body hash. */
+  eventIds?: string[];
+  members?: string[];
+  orders?: string[];
+  /** Members whose open lots (remaining > 0) are needed. */
+  lotMembers?: string[];
+  /** Right instances by grant id. */
+  grants?: string[];
+  /** Once-only sources: which are stored (in the points ledger or as right instances). */
+  sources?: string[];
+  /** Rewarded shares and capped points per (member, business date), for these members and dates. */
+  daily?: { members: string[]; dates: string[] };
+  /** Per-day spend, orders and growth of these members since this date (rolling or calendar tier windows). */
+  windowed?: { members: string[]; since: string };
+  /** The program version list (version, start instant). */
+  versions?: boolean;
 }
 
-export async function loadOrders(tx: Db, b: Batch, ids: string[]) {
-  for (const part of chunk([...new Set(ids)])) {
-    if (!part.length) continue;
-    const rows = await tx.select().from(orders).where(and(eq(orders.merchantId, b.merchantId), inList(orders.orderId, part)));
-    for (const r of rows) b.orders.set(r.orderId, { ...r, isNew: false, dirty: false });
+export type Versions = { version: number; effectiveFrom: Date }[];
+
+const rowsOf = (select: string) => `(select coalesce(json_agg(r), '[]') from (${select}) r)`;
+
+/**
+ * Everything a batch reads, as ONE statement answering one row of JSON arrays: one round trip,
+ * planned once per connection (prepared), and no query building per call. Its text is constant;
+ * the lists are JSON parameters.
+ */
+const LOAD_SQL = `select
+  ${rowsOf(`select event_id as id, body_hash as hash from events where merchant_id = $1 and ${listText("event_id", 2)}`)} as events,
+  ${rowsOf(`select member_id, name, phone, birthday, referrer_id, registered_at, tier_code, tier_since, manual_tier_code, trial_until, growth,
+      points_balance, points_debt, lifetime_spend, order_count, last_order_at, last_checkin_date, checkin_streak, lifecycle, rfm_r, rfm_f, rfm_m
+    from members where merchant_id = $1 and ${listText("member_id", 3)}`)} as members,
+  ${rowsOf(`select order_id, member_id, event_id, paid_at, business_date, amount, member_discount, refunded_amount, points_earned, growth_earned,
+      points_clawed, growth_clawed, tier_at_order
+    from orders where merchant_id = $1 and ${listText("order_id", 4)}`)} as orders,
+  ${rowsOf(`select id, member_id, source, earned_at, expires_at, amount, remaining from points_lots
+    where merchant_id = $1 and ${listText("member_id", 5)} and remaining > 0`)} as lots,
+  ${rowsOf(`select grant_id, member_id, right_code, tier_code, value, unit_cost, source, issued_at, issued_date, expires_at, redeemed_at, redeemed_date
+    from right_instances where merchant_id = $1 and ${listText("grant_id", 6)}`)} as rights,
+  ${rowsOf(`select source from points_ledger where merchant_id = $1 and ${listText("source", 7)}
+    union all select source from right_instances where merchant_id = $1 and ${listText("source", 7)}`)} as sources,
+  ${rowsOf(`select member_id, business_date as date,
+      count(*) filter (where rule = 'share' and delta - debt_delta > 0) as shares,
+      coalesce(sum(delta - debt_delta) filter (where rule in ('checkin','review','share','profile','referral')), 0) as earned
+    from points_ledger where merchant_id = $1 and ${listText("member_id", 8)} and ${listText("business_date", 9, "date")}
+    group by member_id, business_date`)} as daily,
+  ${rowsOf(`select member_id, business_date as date, sum(amount - refunded_amount) as spend, count(*) as n from orders
+    where $11::date is not null and merchant_id = $1 and ${listText("member_id", 10)} and business_date >= $11::date group by member_id, business_date`)} as window_orders,
+  ${rowsOf(`select member_id, business_date as date, sum(delta) as g from growth_ledger
+    where $11::date is not null and merchant_id = $1 and ${listText("member_id", 10)} and business_date >= $11::date group by member_id, business_date`)} as window_growth,
+  case when $12::boolean then ${rowsOf(`select version, effective_from from program_versions where merchant_id = $1 order by version`)} end as versions`;
+
+type Json = Record<string, unknown>;
+const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+const int = (v: unknown) => Number(v ?? 0);
+
+/**
+ * Loads into `b` what `req` asks for (members, orders, lots, rights, stored sources, daily counts,
+ * windowed measures) and returns the stored event hashes and, when asked, the version list.
+ */
+export async function loadState(on: Db | Pipeline, b: Batch, req: LoadRequest): Promise<{ stored: Map<string, string>; versions: Versions | null }> {
+  const json = (xs: string[] | undefined) => JSON.stringify(xs ? [...new Set(xs)] : []);
+  const windowed = req.windowed ?? null;
+  const [row] = await runStmt<Record<string, Json[] | null>>(on, { sql: LOAD_SQL, params: [
+    b.merchantId,
+    json(req.eventIds),
+    json(req.members),
+    json(req.orders),
+    json(req.lotMembers),
+    json(req.grants),
+    json(req.sources),
+    json(req.daily?.members),
+    json(req.daily?.dates),
+    json(windowed?.members),
+    windowed?.since ?? null,
+    req.versions === true,
+  ] });
+  for (const r of row.members ?? [])
+    b.members.set(r.member_id as string, {
+      memberId: r.member_id as string,
+      name: str(r.name),
+      phone: str(r.phone),
+      birthday: str(r.birthday),
+      referrerId: str(r.referrer_id),
+      registeredAt: date(r.registered_at)!,
+      tierCode: r.tier_code as string,
+      tierSince: date(r.tier_since)!,
+      manualTierCode: str(r.manual_tier_code),
+      trialUntil: date(r.trial_until),
+      growth: int(r.growth),
+      pointsBalance: int(r.points_balance),
+      pointsDebt: int(r.points_debt),
+      lifetimeSpend: int(r.lifetime_spend),
+      orderCount: int(r.order_count),
+      lastOrderAt: date(r.last_order_at),
+      lastCheckinDate: str(r.last_checkin_date),
+      checkinStreak: int(r.checkin_streak),
+      lifecycle: r.lifecycle as MemberState["lifecycle"],
+      rfmR: int(r.rfm_r),
+      rfmF: int(r.rfm_f),
+      rfmM: int(r.rfm_m),
+      isNew: false,
+      dirty: false,
+    });
+  for (const r of row.orders ?? [])
+    b.orders.set(r.order_id as string, {
+      orderId: r.order_id as string,
+      memberId: str(r.member_id),
+      eventId: r.event_id as string,
+      paidAt: date(r.paid_at)!,
+      businessDate: r.business_date as string,
+      amount: int(r.amount),
+      memberDiscount: int(r.member_discount),
+      refundedAmount: int(r.refunded_amount),
+      pointsEarned: int(r.points_earned),
+      growthEarned: int(r.growth_earned),
+      pointsClawed: int(r.points_clawed),
+      growthClawed: int(r.growth_clawed),
+      tierAtOrder: str(r.tier_at_order),
+      isNew: false,
+      dirty: false,
+    });
+  for (const r of row.lots ?? [])
+    b.lotsOf(r.member_id as string).push({
+      id: int(r.id),
+      key: String(r.id),
+      source: r.source as string,
+      memberId: r.member_id as string,
+      earnedAt: date(r.earned_at)!,
+      expiresAt: date(r.expires_at)!,
+      amount: int(r.amount),
+      remaining: int(r.remaining),
+      dirty: false,
+    });
+  for (const r of row.rights ?? [])
+    b.rights.set(r.grant_id as string, {
+      grantId: r.grant_id as string,
+      memberId: r.member_id as string,
+      rightCode: r.right_code as string,
+      tierCode: str(r.tier_code),
+      value: str(r.value),
+      unitCost: int(r.unit_cost),
+      source: r.source as string,
+      issuedAt: date(r.issued_at)!,
+      issuedDate: r.issued_date as string,
+      expiresAt: date(r.expires_at),
+      redeemedAt: date(r.redeemed_at),
+      redeemedDate: str(r.redeemed_date),
+      isNew: false,
+      dirty: false,
+    });
+  for (const r of row.sources ?? []) b.existingSources.add(r.source as string);
+  for (const r of row.daily ?? []) {
+    b.shareCounts.set(`${r.member_id}:${r.date}`, int(r.shares));
+    b.dailyEarned.set(`${r.member_id}:${r.date}`, int(r.earned));
   }
+  if (windowed !== null) {
+    b.windowed ??= new Map();
+    for (const id of windowed.members) b.windowed.set(id, []);
+    for (const o of row.window_orders ?? []) b.windowed.get(o.member_id as string)?.push({ date: o.date as string, spend: int(o.spend), growth: 0, orders: int(o.n) });
+    for (const g of row.window_growth ?? []) b.windowed.get(g.member_id as string)?.push({ date: g.date as string, spend: 0, growth: int(g.g), orders: 0 });
+  }
+  const stored = new Map((row.events ?? []).map((r) => [r.id as string, r.hash as string]));
+  const versions = row.versions ? row.versions.map((v) => ({ version: int(v.version), effectiveFrom: date(v.effective_from)! })) : null;
+  return { stored, versions };
+}
+
+/** Members (in parts of 5,000), for the period job and operator actions. */
+export async function loadMembers(tx: Db, b: Batch, ids: string[]) {
+  for (const part of chunk([...new Set(ids)])) await loadState(tx, b, { members: part });
 }
 
 export async function loadLots(tx: Db, b: Batch, memberIds: string[]) {
-  for (const part of chunk([...new Set(memberIds)])) {
-    if (!part.length) continue;
-    const rows = await tx
-      .select()
-      .from(pointsLots)
-      .where(and(eq(pointsLots.merchantId, b.merchantId), inList(pointsLots.memberId, part), gt(pointsLots.remaining, 0)));
-    for (const r of rows) b.lotsOf(r.memberId).push({ id: r.id, key: String(r.id), source: r.source, memberId: r.memberId, earnedAt: r.earnedAt, expiresAt: r.expiresAt, amount: r.amount, remaining: r.remaining, dirty: false });
-  }
-}
-
-export async function loadRights(tx: Db, b: Batch, grantIds: string[]) {
-  for (const part of chunk([...new Set(grantIds)])) {
-    if (!part.length) continue;
-    const rows = await tx.select().from(rightInstances).where(and(eq(rightInstances.merchantId, b.merchantId), inList(rightInstances.grantId, part)));
-    for (const r of rows) b.rights.set(r.grantId, { ...r, isNew: false, dirty: false });
-  }
-}
-
-/** Which of these once-only sources are already stored (in the points ledger or as right instances or firings). */
-export async function loadSources(tx: Db, b: Batch, sources: string[]) {
-  for (const part of chunk([...new Set(sources)])) {
-    if (!part.length) continue;
-    const [a, r] = await Promise.all([
-      tx.select({ s: pointsLedger.source }).from(pointsLedger).where(and(eq(pointsLedger.merchantId, b.merchantId), inList(pointsLedger.source, part))),
-      tx.select({ s: rightInstances.source }).from(rightInstances).where(and(eq(rightInstances.merchantId, b.merchantId), inList(rightInstances.source, part))),
-    ]);
-    for (const x of [...a, ...r]) b.existingSources.add(x.s);
-  }
-}
-
-/** Rewarded shares and capped points already earned per member and business day. */
-export async function loadDailyCounts(tx: Db, b: Batch, memberIds: string[], dates: string[]) {
-  if (!memberIds.length) return;
-  const rows = await tx
-    .select({
-      memberId: pointsLedger.memberId,
-      date: pointsLedger.businessDate,
-      shares: sql<number>`count(*) filter (where ${pointsLedger.rule} = 'share' and ${pointsLedger.delta} - ${pointsLedger.debtDelta} > 0)`.mapWith(Number),
-      earned: sql<number>`coalesce(sum(${pointsLedger.delta} - ${pointsLedger.debtDelta}) filter (where ${pointsLedger.rule} in ('checkin','review','share','profile','referral')), 0)`.mapWith(Number),
-    })
-    .from(pointsLedger)
-    .where(and(eq(pointsLedger.merchantId, b.merchantId), inList(pointsLedger.memberId, [...new Set(memberIds)]), inList(pointsLedger.businessDate, [...new Set(dates)], "date")))
-    .groupBy(pointsLedger.memberId, pointsLedger.businessDate);
-  for (const r of rows) {
-    b.shareCounts.set(`${r.memberId}:${r.date}`, r.shares);
-    b.dailyEarned.set(`${r.memberId}:${r.date}`, r.earned);
-  }
+  for (const part of chunk([...new Set(memberIds)])) await loadState(tx, b, { lotMembers: part });
 }
 
 /** Per-day spend, orders and growth since `since`, for tier thresholds over rolling or calendar windows. */
 export async function loadWindowed(tx: Db, b: Batch, memberIds: string[], since: string) {
-  b.windowed = new Map(memberIds.map((id) => [id, []]));
-  if (!memberIds.length) return;
-  const ids = [...new Set(memberIds)];
-  const [os, gs] = await Promise.all([
-    tx
-      .select({ memberId: orders.memberId, date: orders.businessDate, spend: sql<number>`sum(${orders.amount} - ${orders.refundedAmount})`.mapWith(Number), n: sql<number>`count(*)`.mapWith(Number) })
-      .from(orders)
-      .where(and(eq(orders.merchantId, b.merchantId), inList(orders.memberId, ids), gte(orders.businessDate, since)))
-      .groupBy(orders.memberId, orders.businessDate),
-    tx
-      .select({ memberId: growthLedger.memberId, date: growthLedger.businessDate, g: sql<number>`sum(${growthLedger.delta})`.mapWith(Number) })
-      .from(growthLedger)
-      .where(and(eq(growthLedger.merchantId, b.merchantId), inList(growthLedger.memberId, ids), gte(growthLedger.businessDate, since)))
-      .groupBy(growthLedger.memberId, growthLedger.businessDate),
-  ]);
-  for (const o of os) if (o.memberId) b.windowed.get(o.memberId)?.push({ date: o.date, spend: o.spend, growth: 0, orders: o.n });
-  for (const g of gs) b.windowed.get(g.memberId)?.push({ date: g.date, spend: 0, growth: g.g, orders: 0 });
+  b.windowed = new Map();
+  for (const part of chunk([...new Set(memberIds)])) await loadState(tx, b, { windowed: { members: part, since } });
 }

@@ -1,18 +1,40 @@
-import { sql } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import type { SQL } from "drizzle-orm";
+import { runStmt, type Db, type Pipeline, type Stmt } from "@/db/client";
 import type { events } from "@/db/schema";
 import type { Batch } from "./batch";
-import { inList, insertSql, writeAll } from "./sql-json";
-import type { SQL } from "drizzle-orm";
+import { combineWrites, insertSql, listText } from "./sql-json";
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
+/** Updates of rows a batch changed, from the batch's own objects ($2, camelCase keys; Dates as ISO instants). */
+const MEMBERS_UPDATE = `update members m set tier_code = x."tierCode", tier_since = x."tierSince", manual_tier_code = x."manualTierCode",
+    trial_until = x."trialUntil", growth = x.growth, points_balance = x."pointsBalance", points_debt = x."pointsDebt", lifetime_spend = x."lifetimeSpend",
+    order_count = x."orderCount", last_order_at = x."lastOrderAt", last_checkin_date = x."lastCheckinDate", checkin_streak = x."checkinStreak",
+    lifecycle = x.lifecycle, updated_at = now()
+  from jsonb_to_recordset($2::jsonb) as x("memberId" text, "tierCode" text, "tierSince" timestamptz, "manualTierCode" text, "trialUntil" timestamptz,
+    growth bigint, "pointsBalance" bigint, "pointsDebt" bigint, "lifetimeSpend" bigint, "orderCount" int, "lastOrderAt" timestamptz,
+    "lastCheckinDate" date, "checkinStreak" int, lifecycle text)
+  where m.merchant_id = $1 and m.member_id = x."memberId" and ${listText("m.member_id", 3)}`;
+const ORDERS_UPDATE = `update orders o set refunded_amount = x."refundedAmount", points_clawed = x."pointsClawed", growth_clawed = x."growthClawed"
+  from jsonb_to_recordset($2::jsonb) as x("orderId" text, "refundedAmount" bigint, "pointsClawed" bigint, "growthClawed" bigint)
+  where o.merchant_id = $1 and o.order_id = x."orderId"`;
+const LOTS_UPDATE = `update points_lots l set remaining = x.remaining
+  from jsonb_to_recordset($2::jsonb) as x(id bigint, remaining bigint)
+  where l.merchant_id = $1 and l.id = x.id`;
+const RIGHTS_UPDATE = `update right_instances r set redeemed_at = x."redeemedAt", redeemed_date = x."redeemedDate"
+  from jsonb_to_recordset($2::jsonb) as x("grantId" text, "redeemedAt" timestamptz, "redeemedDate" date)
+  where r.merchant_id = $1 and r.grant_id = x."grantId"`;
 
 const ledgerColumns = { memberId: "text", delta: "bigint", kind: "text", source: "text", rule: "text", reason: "text", programVersion: "int", occurredAt: "timestamptz", businessDate: "date" };
 
-/** Writes everything a batch changed: multi-row inserts and one set-based update per table. */
-export async function writeBatch(tx: Db, b: Batch, eventRows: (typeof events.$inferInsert)[], extra: SQL[] = []) {
+/** Writes everything a batch changed (see batchWrites). */
+export async function writeBatch(on: Db | Pipeline, b: Batch, eventRows: (typeof events.$inferInsert)[], extra: SQL[] = []) {
+  const stmt = batchWrites(b, eventRows, extra);
+  if (stmt) await runStmt(on, stmt);
+}
+
+/** Everything a batch changed as one statement: multi-row inserts and one set-based update per table. */
+export function batchWrites(b: Batch, eventRows: (typeof events.$inferInsert)[], extra: SQL[] = []): Stmt | null {
   const m = b.merchantId;
-  const parts: (SQL | null)[] = [...extra];
+  const parts: (Stmt | SQL | null)[] = [...extra];
   parts.push(insertSql("events", m, { eventId: "text", type: "text", occurredAt: "timestamptz", memberId: "text", bodyHash: "text", payload: "jsonb", programVersion: "int" }, eventRows));
   const allMembers = [...b.members.values()];
   parts.push(insertSql(
@@ -27,31 +49,7 @@ export async function writeBatch(tx: Db, b: Batch, eventRows: (typeof events.$in
     allMembers.filter((x) => x.isNew),
   ));
   const changed = allMembers.filter((x) => !x.isNew && x.dirty);
-  if (changed.length) {
-    const rows = changed.map((x) => ({
-      id: x.memberId,
-      tier: x.tierCode,
-      since: iso(x.tierSince),
-      manual: x.manualTierCode,
-      trial: iso(x.trialUntil),
-      growth: x.growth,
-      bal: x.pointsBalance,
-      debt: x.pointsDebt,
-      spend: x.lifetimeSpend,
-      orders: x.orderCount,
-      last: iso(x.lastOrderAt),
-      ci: x.lastCheckinDate,
-      streak: x.checkinStreak,
-      life: x.lifecycle,
-    }));
-    parts.push(sql`
-      update members m set tier_code = x.tier, tier_since = x.since, manual_tier_code = x.manual, trial_until = x.trial,
-        growth = x.growth, points_balance = x.bal, points_debt = x.debt, lifetime_spend = x.spend, order_count = x.orders,
-        last_order_at = x.last, last_checkin_date = x.ci, checkin_streak = x.streak, lifecycle = x.life, updated_at = now()
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(id text, tier text, since timestamptz, manual text, trial timestamptz,
-        growth bigint, bal bigint, debt bigint, spend bigint, orders int, last timestamptz, ci date, streak int, life text)
-      where m.merchant_id = ${m} and m.member_id = x.id and ${inList(sql`m.member_id`, changed.map((x) => x.memberId))}`);
-  }
+  if (changed.length) parts.push({ sql: MEMBERS_UPDATE, params: [m, JSON.stringify(changed), JSON.stringify(changed.map((x) => x.memberId))] });
   const allOrders = [...b.orders.values()];
   parts.push(insertSql(
     "orders",
@@ -62,12 +60,8 @@ export async function writeBatch(tx: Db, b: Batch, eventRows: (typeof events.$in
     },
     allOrders.filter((o) => o.isNew),
   ));
-  const changedOrders = allOrders.filter((o) => !o.isNew && o.dirty).map((o) => ({ id: o.orderId, r: o.refundedAmount, p: o.pointsClawed, g: o.growthClawed }));
-  if (changedOrders.length)
-    parts.push(sql`
-      update orders o set refunded_amount = x.r, points_clawed = x.p, growth_clawed = x.g
-      from jsonb_to_recordset(${JSON.stringify(changedOrders)}::jsonb) as x(id text, r bigint, p bigint, g bigint)
-      where o.merchant_id = ${m} and o.order_id = x.id`);
+  const changedOrders = allOrders.filter((o) => !o.isNew && o.dirty);
+  if (changedOrders.length) parts.push({ sql: ORDERS_UPDATE, params: [m, JSON.stringify(changedOrders)] });
   parts.push(insertSql("refunds", m, { eventId: "text", orderId: "text", memberId: "text", refundedAt: "timestamptz", businessDate: "date", amount: "bigint" }, b.refunds));
   parts.push(insertSql("points_ledger", m, { ...ledgerColumns, debtDelta: "bigint" }, b.points));
   parts.push(insertSql("growth_ledger", m, ledgerColumns, b.growth));
@@ -84,12 +78,8 @@ export async function writeBatch(tx: Db, b: Batch, eventRows: (typeof events.$in
     { memberId: "text", source: "text", earnedAt: "timestamptz", expiresAt: "timestamptz", amount: "bigint", remaining: "bigint" },
     lots.filter((l) => l.id === null),
   ));
-  const changedLots = lots.filter((l) => l.id !== null && l.dirty).map((l) => ({ id: l.id, r: l.remaining }));
-  if (changedLots.length)
-    parts.push(sql`
-      update points_lots l set remaining = x.r
-      from jsonb_to_recordset(${JSON.stringify(changedLots)}::jsonb) as x(id bigint, r bigint)
-      where l.merchant_id = ${m} and l.id = x.id`);
+  const changedLots = lots.filter((l) => l.id !== null && l.dirty);
+  if (changedLots.length) parts.push({ sql: LOTS_UPDATE, params: [m, JSON.stringify(changedLots)] });
   const allRights = [...b.rights.values()];
   parts.push(insertSql(
     "right_instances",
@@ -100,15 +90,11 @@ export async function writeBatch(tx: Db, b: Batch, eventRows: (typeof events.$in
     },
     allRights.filter((r) => r.isNew),
   ));
-  const redeemed = allRights.filter((r) => !r.isNew && r.dirty).map((r) => ({ id: r.grantId, at: iso(r.redeemedAt), d: r.redeemedDate }));
-  if (redeemed.length)
-    parts.push(sql`
-      update right_instances r set redeemed_at = x.at, redeemed_date = x.d
-      from jsonb_to_recordset(${JSON.stringify(redeemed)}::jsonb) as x(id text, at timestamptz, d date)
-      where r.merchant_id = ${m} and r.grant_id = x.id`);
+  const redeemed = allRights.filter((r) => !r.isNew && r.dirty);
+  if (redeemed.length) parts.push({ sql: RIGHTS_UPDATE, params: [m, JSON.stringify(redeemed)] });
   parts.push(insertSql("automation_firings", m, { automationCode: "text", memberId: "text", occasion: "text", firedAt: "timestamptz", firedDate: "date" }, b.firings, {
     onConflictDoNothing: true,
   }));
   parts.push(insertSql("outbox", m, { memberId: "text", template: "text", payload: "jsonb", source: "text", createdAt: "timestamptz" }, b.outbox));
-  await writeAll(tx, parts);
+  return combineWrites(parts);
 }
