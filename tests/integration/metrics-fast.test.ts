@@ -6,7 +6,7 @@ import { createMerchant } from "@/lib/tenancy/merchants";
 import { seedMerchantHistory } from "@/lib/seed/generate";
 import { metrics, metricNames, type MetricParams } from "@/lib/metrics";
 import { fastMetrics, rolledUpMetrics } from "@/lib/metrics/fast";
-import { RFM_RECENT_DAYS, refreshDailyAggregates, rollupCoverage } from "@/lib/metrics/rollup";
+import { invalidateRollupsFrom, RFM_RECENT_DAYS, refreshDailyAggregates, rollupCoverage } from "@/lib/metrics/rollup";
 import { currentProgram, saveProgram, toExport } from "@/lib/program/store";
 import { addDays } from "@/lib/util/dates";
 import { testDatabases } from "../db";
@@ -169,5 +169,42 @@ describe.each(testDatabases)("fast metrics = raw metrics ($name)", ({ open }) =>
     // And the fast path agrees with the raw one on a range across the change.
     await expectSame({ merchantId, from: "2026-03-01", to: END, granularity: "week" });
     await expectSame({ merchantId, from: "2026-03-01", to: END, granularity: "week", tier: "gold" });
+  }, 900_000);
+
+  it("the period job's day by day refresh (states from the previous day's rows) writes what the rebuild from scratch wrote", async () => {
+    const db = database.db;
+    const dump = () =>
+      queryRows<Record<string, unknown>>(
+        db,
+        sql`select business_date::text as d, tier, member_spend, guest_spend, rights_cost, points_issued, points_redeemed, points_expired,
+                   points_outstanding, tiers, lifecycle_new, lifecycle_active, lifecycle_dormant, lifecycle_lost, rfm
+            from metric_daily where merchant_id = ${merchantId} order by 1, 2`,
+      );
+    // The previous test rebuilt every day from scratch (its rows equal the raw functions day by day).
+    const scratch = await dump();
+    expect(scratch.length).toBeGreaterThan(900);
+    // Days from 2026-04-10 on made stale (as a backdated event would), then closed one by one as the
+    // period job does: across the program version of 2026-04-15 (other lifecycle day counts: that day
+    // recomputes the running sums) and a month end.
+    await invalidateRollupsFrom(db, merchantId, "2026-04-10");
+    expect((await rollupCoverage(db, merchantId))?.throughDate).toBe("2026-04-09");
+    const routes = new Map<string, string>();
+    for (let d = "2026-04-10"; d <= END; d = addDays(d, 1))
+      await refreshDailyAggregates(db, merchantId, d, d, {
+        onPhase: (phase) => {
+          if (phase.startsWith("states") || phase === "lifecycle") routes.set(d, phase.startsWith("states") ? "forward" : "scratch");
+        },
+      });
+    expect(routes.get("2026-04-15")).toBe("scratch");
+    expect([...routes.values()].filter((r) => r === "forward").length).toBe(routes.size - 1);
+    const forward = await dump();
+    expect(forward.length).toBe(scratch.length);
+    // The period job snapshots RFM on every day it closes; the rebuild only on month ends and the last days.
+    for (const [i, row] of forward.entries()) {
+      const { rfm, ...rest } = row;
+      const { rfm: rfm0, ...rest0 } = scratch[i];
+      expect(rest, `${String(row.d)} ${String(row.tier)}`).toEqual(rest0);
+      if (rfm0 !== null) expect(rfm, `${String(row.d)} ${String(row.tier)} rfm`).toEqual(rfm0);
+    }
   }, 900_000);
 });
