@@ -127,6 +127,21 @@ async function lifecycleSegments(db: Db, merchantId: string, start: string, end:
   return { program, segments };
 }
 
+/**
+ * The end-of-day states (points outstanding, lifecycle, members per tier) of `day`, a day after the
+ * covered ones, by bucket ('' or a tier): the covered last day's rows plus the changes of each day
+ * since (forwardStates), or null when that route does not apply (then ask the raw functions).
+ */
+export async function statesAfter(db: Db, merchantId: string, through: string, day: string) {
+  const { program, segments } = await lifecycleSegments(db, merchantId, through, day);
+  if (segments.length !== 1 || !(await singleTimeZone(db, merchantId))) return null;
+  const g = segments[0];
+  const rows = await forwardStates(db, merchantId, addDays(through, 1), day, program.timeZone, { n: g.n, d: g.d, l: g.l });
+  if (!rows) return null;
+  const at = <T extends { d: string }>(xs: T[]) => xs.filter((x) => x.d === day);
+  return { outstanding: at(rows.outstanding), life: at(rows.life), tierCounts: at(rows.tierCounts) };
+}
+
 /** `(d, tier, k, v)`: the running sum over the days S..E of the events `(d, tier, k, x)` (earlier ones count at S). */
 function runningSums(events: SQL, S: SQL, E: SQL): SQL {
   return sql`
@@ -143,7 +158,7 @@ function runningSums(events: SQL, S: SQL, E: SQL): SQL {
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
-async function singleTimeZone(db: Db, merchantId: string): Promise<boolean> {
+export async function singleTimeZone(db: Db, merchantId: string): Promise<boolean> {
   const [row] = await queryRows<{ n: number }>(db, sql`select count(distinct time_zone)::int as n from program_versions where merchant_id = ${merchantId}`);
   return num(row?.n) === 1;
 }
@@ -163,7 +178,7 @@ type StateRows = {
  * when the tier changes), so a day costs its own data, not the history. Needs one time zone (the
  * last order by instant is the last by date) and the same lifecycle day counts from d − 1 to `end`.
  */
-async function forwardStates(tx: Tx, M: string, start: string, end: string, tz: string, g: { n: number; d: number; l: number }): Promise<StateRows | null> {
+export async function forwardStates(tx: Db, M: string, start: string, end: string, tz: string, g: { n: number; d: number; l: number }): Promise<StateRows | null> {
   const base = await queryRows<Record<string, unknown>>(
     tx,
     sql`select tier, points_outstanding, tiers, lifecycle_new, lifecycle_active, lifecycle_dormant, lifecycle_lost
