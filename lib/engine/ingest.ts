@@ -216,6 +216,6 @@ async function applyCandidates(tx: Db, merchantId: string, cs: Candidate[], keys
     }
   }
   const first = dates.reduce<string | null>((min, d) => (min === null || d < min ? d : min), null);
-  await writeBatch(tx, b, eventRows, first ? invalidateRollupsSql(merchantId, first) : []);
+  await writeBatch(tx, b, eventRows, first ? invalidateRollupsSql(merchantId, first, keys) : []);
   return results;
 }

@@ -73,7 +73,7 @@ async function runDay(db: Db, merchantId: string, date: string, last: boolean) {
     await tx.insert(periodRuns).values({ merchantId, businessDate: date });
     await invalidateRollupsFrom(tx, merchantId, date);
     // Once a merchant has KPI aggregates (built after the demo seed, by `metrics rollup` or an earlier run), each closed day is added to them.
-    await extendAggregates(tx, merchantId, date);
+    await extendAggregates(tx, merchantId, date, { openNext: last });
   });
 }
 

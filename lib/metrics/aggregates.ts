@@ -1,6 +1,8 @@
 import type { Db } from "@/db/client";
 import { distinctCoverage, refreshDistinctAggregates } from "./fast-distinct";
 import { refreshDailyAggregates, rollupCoverage, type RollupCoverage } from "./rollup";
+import { openNextDay, refreshOpenDay } from "./open-day";
+import { addDays } from "@/lib/util/dates";
 
 /**
  * The documented routine that keeps every KPI aggregate current: the daily rollups
@@ -14,11 +16,18 @@ import { refreshDailyAggregates, rollupCoverage, type RollupCoverage } from "./r
 export async function refreshAggregates(db: Db, merchantId: string, fromDate: string, toDate: string = fromDate): Promise<{ daily: RollupCoverage; distinct: RollupCoverage }> {
   const daily = await refreshDailyAggregates(db, merchantId, fromDate, toDate);
   const distinct = await refreshDistinctAggregates(db, merchantId, fromDate, toDate);
+  // The day after them is kept as the open day (lib/metrics/open-day.ts).
+  if (daily.throughDate === distinct.throughDate) await refreshOpenDay(db, merchantId, addDays(daily.throughDate, 1));
   return { daily, distinct };
 }
 
-/** The period job's step for a day it closed: extend the aggregates that exist (none before a first build). */
-export async function extendAggregates(db: Db, merchantId: string, date: string) {
-  if (await rollupCoverage(db, merchantId)) await refreshDailyAggregates(db, merchantId, date);
-  if (await distinctCoverage(db, merchantId)) await refreshDistinctAggregates(db, merchantId, date);
+/**
+ * The period job's step for a day it closed: extend the aggregates that exist (none before a first
+ * build); on the last day of its run (`openNext`), the next day becomes the open day, built from
+ * scratch under the merchant's lock the caller holds (lib/metrics/open-day.ts).
+ */
+export async function extendAggregates(db: Db, merchantId: string, date: string, opts: { openNext?: boolean } = {}) {
+  const daily = (await rollupCoverage(db, merchantId)) ? await refreshDailyAggregates(db, merchantId, date) : null;
+  const distinct = (await distinctCoverage(db, merchantId)) ? await refreshDistinctAggregates(db, merchantId, date) : null;
+  if (opts.openNext && daily && distinct) await openNextDay(db, merchantId, date);
 }

@@ -15,6 +15,7 @@ import type { TierCounts } from "./tier-distribution";
 import { fastDistinctMetrics } from "./fast-distinct";
 import { rollupCoverage, statesAfter, type RollupCoverage } from "./rollup";
 import { heldTierAt, netSpendHeld, rightsCostHeld } from "./held-tier";
+import { catchUpOpenDay, openRows, snapshot } from "./open-day";
 
 /*
  * The fast path: the same metrics, answered from metric_daily (lib/metrics/rollup.ts) instead of the
@@ -117,7 +118,13 @@ const json = <T>(v: unknown): T => (typeof v === "string" ? (JSON.parse(v) as T)
 
 /** Flows of each period: covered days from metric_daily plus, for the rest, the raw metrics' flow SQL over those days' rows. */
 async function flows(ctx: MetricContext, periods: Period[], cov: Cov): Promise<DailySums[]> {
-  const parts = periods.flatMap((p, i) => uncovered(p, cov).map((part) => ({ i, part })));
+  const allParts = periods.flatMap((p, i) => uncovered(p, cov).map((part) => ({ i, part })));
+  const late = allParts.filter((x) => x.part.start > cov.throughDate);
+  const lastEnd = late.reduce((m, x) => (x.part.end > m ? x.part.end : m), cov.throughDate);
+  const bucket = ctx.tier ?? "*";
+  const open = late.length ? await openRows(ctx.db, ctx.merchantId, cov.throughDate, lastEnd, ["ms", "gs", "rc", "pi", "pr", "pe"], [...new Set([bucket, "*"])]) : null;
+  // Days after the rollups from the open day's sums when it serves them, else from the rows.
+  const parts = open ? allParts.filter((x) => x.part.start <= cov.throughDate) : allParts;
   const [sums, rows] = await Promise.all([
     dailySums(ctx, periods, cov),
     parts.length
@@ -147,16 +154,47 @@ async function flows(ctx: MetricContext, periods: Period[], cov: Cov): Promise<D
     s.pointsRedeemed += num(r.redeemed);
     s.pointsExpired += num(r.expired);
   }
+  if (open)
+    for (const { i, part } of late)
+      for (const r of open.rows) {
+        if (r.d < part.start || r.d > part.end || (r.kind === "gs" ? r.bucket !== "*" : r.bucket !== bucket)) continue;
+        const s = sums[i];
+        if (r.kind === "ms") s.memberSpend += r.n;
+        else if (r.kind === "gs") s.guestSpend += r.n;
+        else if (r.kind === "rc") s.rightsCost += r.n;
+        else if (r.kind === "pi") s.pointsIssued += r.n;
+        else if (r.kind === "pr") s.pointsRedeemed += r.n;
+        else if (r.kind === "pe") s.pointsExpired += r.n;
+      }
   return sums;
+}
+
+/** The open day's changes of kind `kind` to the states at the end of `day` for the filter's bucket (null: it does not serve that day). */
+async function openStateChanges(ctx: MetricContext, cov: Cov, day: string, kind: "po" | "tc" | "lc"): Promise<Map<string, number> | null> {
+  const open = await openRows(ctx.db, ctx.merchantId, cov.throughDate, day, [kind], [ctx.tier ?? "*"]);
+  if (!open || open.openDate !== day) return null;
+  const out = new Map<string, number>();
+  for (const r of open.rows) out.set(r.k, (out.get(r.k) ?? 0) + r.n);
+  return out;
+}
+
+/** The row of the rollups' last covered day for the filter's bucket. */
+async function lastCoveredRow(ctx: MetricContext, cov: Cov) {
+  return (await dailyRows(ctx, [cov.throughDate])).get(cov.throughDate) ?? null;
 }
 
 /** Wraps a fast computation: raw before any rollup exists. */
 function fast<S extends object>(name: MetricName, compute: (ctx: MetricContext, periods: Period[], cov: Cov) => Promise<S[]>): Metric {
   return async (db, params) => {
-    const cov = await rollupCoverage(db, params.merchantId);
-    if (!cov) return metrics[name](db, params);
-    const ctx = await fastContext(db, params);
-    return seriesAndTotal(name, ctx, (periods) => compute(ctx, periods, cov));
+    if (!(await rollupCoverage(db, params.merchantId))) return metrics[name](db, params);
+    if (params.to > (await rollupCoverage(db, params.merchantId))!.throughDate) await catchUpOpenDay(db, params.merchantId);
+    // One snapshot for every read of the answer (coverage, rollups, the open day and its log).
+    return snapshot(db, async (tx) => {
+      const cov = await rollupCoverage(tx, params.merchantId);
+      if (!cov) return metrics[name](tx, params);
+      const ctx = await fastContext(tx, params);
+      return seriesAndTotal(name, ctx, (periods) => compute(ctx, periods, cov));
+    });
   };
 }
 
@@ -218,9 +256,13 @@ function statesAt(ctx: MetricContext, cov: Cov, day: string) {
 
 /** Members per tier at the end of `day` after the covered days: the last covered row plus the tier moves since (few). */
 async function tiersAfter(ctx: MetricContext, cov: Cov, day: string): Promise<TierCounts | null> {
-  const [base] = (await dailyRows(ctx, [cov.throughDate])).values();
+  const [base, changes] = await Promise.all([lastCoveredRow(ctx, cov), openStateChanges(ctx, cov, day, "tc")]);
   if (!base) return null;
   const counts = new Map(Object.entries(json<TierCounts>(base.tiers) ?? {}));
+  if (changes) {
+    for (const [k, n] of changes) if (ctx.tier === null || k === ctx.tier) counts.set(k, (counts.get(k) ?? 0) + n);
+    return Object.fromEntries([...counts].filter(([, n]) => n !== 0));
+  }
   const latest = (through: string) => sql`
     select l.to_tier from ch cross join lateral (
       select th.to_tier from tier_history th
@@ -252,6 +294,8 @@ const fastPoints = fast<Points>("points", async (ctx, periods, cov) => {
       "points",
       (r) => ({ outstanding: num(r.points_outstanding) }),
       async (day) => {
+        const [changes, base] = await Promise.all([openStateChanges(ctx, cov, day, "po"), lastCoveredRow(ctx, cov)]);
+        if (changes && base) return { outstanding: num(base.points_outstanding) + (changes.get("") ?? 0) };
         const st = await statesAt(ctx, cov, day);
         return st ? { outstanding: st.outstanding.find((x) => x.tier === (ctx.tier ?? ""))?.v ?? 0 } : null;
       },
@@ -290,6 +334,14 @@ const fastLifecycle = fast<Lifecycle>("lifecycle", (ctx, periods, cov) =>
       lost: num(r.lifecycle_lost),
     }),
     async (day) => {
+      const [changes, base] = await Promise.all([openStateChanges(ctx, cov, day, "lc"), lastCoveredRow(ctx, cov)]);
+      if (changes && base)
+        return {
+          new: num(base.lifecycle_new) + (changes.get("new") ?? 0),
+          active: num(base.lifecycle_active) + (changes.get("active") ?? 0),
+          dormant: num(base.lifecycle_dormant) + (changes.get("dormant") ?? 0),
+          lost: num(base.lifecycle_lost) + (changes.get("lost") ?? 0),
+        };
       const st = await statesAt(ctx, cov, day);
       if (!st) return null;
       const k = (stage: string) => st.life.find((x) => x.tier === (ctx.tier ?? "") && x.k === stage)?.v ?? 0;

@@ -112,7 +112,7 @@ export async function refreshDailyAggregates(
 }
 
 /** Consecutive days with the same lifecycle day counts (program version in force at each day's end). */
-async function lifecycleSegments(db: Db, merchantId: string, start: string, end: string) {
+export async function lifecycleSegments(db: Db, merchantId: string, start: string, end: string) {
   const program = await currentProgram(db, merchantId);
   const versions = (await listVersions(db, merchantId)).map((v) => ({ version: v.version, from: businessDate(v.effectiveFrom, program.timeZone) }));
   const segments: { a: string; b: string; n: number; d: number; l: number }[] = [];
@@ -579,10 +579,19 @@ export async function invalidateRollupsFrom(db: Db, merchantId: string, fromDate
  * (lib/engine/sql-json.ts writeAll): the daily rollups' coverage and the range-distinct
  * aggregates' (lib/metrics/fast-distinct.ts) both end the day before.
  */
-export function invalidateRollupsSql(merchantId: string, fromDate: string): SQL[] {
-  return ["metric_rollup_state", "metric_distinct_state"].flatMap((t) => [
+export function invalidateRollupsSql(merchantId: string, fromDate: string, keys?: readonly string[]): SQL[] {
+  return [...["metric_rollup_state", "metric_distinct_state"].flatMap((t) => [
     sql`delete from ${sql.identifier(t)} where merchant_id = ${merchantId} and first_date >= ${fromDate}::date`,
     sql`update ${sql.identifier(t)} set through_date = ${fromDate}::date - 1
         where merchant_id = ${merchantId} and through_date >= ${fromDate}::date and first_date < ${fromDate}::date`,
-  ]);
+  ]), ...(keys?.length ? [openDayLogSql(merchantId, keys)] : [])];
+}
+
+/**
+ * The batch's change keys (the engine's lock keys: 'm:<member>', 'o:<order>') for the open day
+ * (lib/metrics/open-day.ts), logged when the merchant has one: one small insert per batch.
+ */
+export function openDayLogSql(merchantId: string, keys: readonly string[]): SQL {
+  return sql`insert into metric_open_log (merchant_id, keys)
+             select ${merchantId}, ${JSON.stringify(keys)}::jsonb where exists (select 1 from metric_open_state where merchant_id = ${merchantId})`;
 }
