@@ -3,6 +3,7 @@
 // bench/metrics.ts loads (and removable again, so other runs reuse the database unchanged).
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
+import { dropOpenDay } from "@/lib/metrics/open-day";
 
 const TZ = "Asia/Shanghai";
 
@@ -113,7 +114,31 @@ export async function removeOpenDay(db: Db, merchantId: string, end: string) {
   await db.execute(sql`delete from metric_tier_daily where merchant_id = ${merchantId} and business_date > ${end}::date`);
   await db.execute(sql`delete from metric_retention_daily where merchant_id = ${merchantId} and f > ${end}::date`);
   await db.execute(sql`delete from metric_rights_daily where merchant_id = ${merchantId} and issued_date > ${end}::date`);
+  await dropOpenDay(db, merchantId);
   await db.execute(sql`update metric_rollup_state set through_date = ${end}::date where merchant_id = ${merchantId} and through_date > ${end}::date`);
   await db.execute(sql`update metric_distinct_state set through_date = least(through_date, ${end}::date), rights_through_date = least(rights_through_date, ${end}::date)
                        where merchant_id = ${merchantId}`);
+}
+
+/**
+ * Events arriving after the open day's last refresh: `n` more member orders of that day (members
+ * who had none), each with its points row, written as one engine batch each would be — including the
+ * batch's row in metric_open_log with its keys, as the engine's invalidateRollupsSql adds it.
+ */
+export async function arriveOrders(db: Db, merchantId: string, day: string, members: number, n: number) {
+  const dayStart = sql`(${day}::date::timestamp at time zone ${TZ})`;
+  const first = OPEN_DAY_SHAPE.buyers + 1;
+  await db.execute(sql`
+    with o as (
+      insert into orders (merchant_id, order_id, member_id, event_id, paid_at, business_date, amount, member_discount, tier_at_order)
+      select ${merchantId}, 'xa' || k, 'm' || (1 + (k::bigint * 104729) % ${members}), 'xae' || k, ${dayStart} + interval '20 hours' + k * interval '1 second',
+             ${day}::date, 5000 + k, (5000 + k) * 3 / 100, 'basic'
+      from generate_series(${first}, ${first + n - 1}) k
+      returning merchant_id, order_id, member_id, paid_at, business_date, amount
+    ), p as (
+      insert into points_ledger (merchant_id, member_id, delta, kind, source, reason, occurred_at, business_date)
+      select merchant_id, member_id, amount / 100, 'earn', 'earn-' || order_id, 'order', paid_at, business_date from o
+    )
+    insert into metric_open_log (merchant_id, keys)
+    select merchant_id, jsonb_build_array('m:' || member_id, 'o:' || order_id) from o order by order_id`);
 }
