@@ -10,7 +10,10 @@ import { fastMetrics } from "@/lib/metrics/fast";
 import { refreshAggregates } from "@/lib/metrics/aggregates";
 import { dropOpenDay, OPEN_LOG_REFRESH, openState, refreshOpenDay } from "@/lib/metrics/open-day";
 import { rollupCoverage } from "@/lib/metrics/rollup";
-import { addDays, addMonths } from "@/lib/util/dates";
+import { addDays, addMonths, businessDate } from "@/lib/util/dates";
+import { currentProgram } from "@/lib/program/store";
+import { adjustMember } from "@/lib/members/points-ops";
+import { setTierManually } from "@/lib/members/operator-actions";
 import { testDatabases } from "../db";
 
 /*
@@ -161,6 +164,31 @@ describe.each(testDatabases)("the open day: fast = raw on a day the aggregates d
     await refreshAggregates(db, merchantId, END);
     expect(await openState(db, merchantId)).toMatchObject({ throughDate: END, openDate: DAY, ready: true });
     await expectSame(DAY, [null, "silver"]);
+  }, 900_000);
+
+  it("operators' adjustments and manual tier changes today are logged like engine batches", async () => {
+    const db = database.db;
+    const m = (await createMerchant(db, { slug: "open-ops", name: "Ops", demoProgram: true })).id;
+    const tz = (await currentProgram(db, m)).timeZone;
+    const today = businessDate(new Date(), tz);
+    const at = (d: string, time: string) => `${d}T${time}:00+08:00`;
+    const ago = (n: number) => addDays(today, -n);
+    await ingestEvents(db, m, [
+      { id: "r1", type: "member.registered", occurredAt: at(ago(40), "09:00"), memberId: "A", data: {} },
+      { id: "r2", type: "member.registered", occurredAt: at(ago(30), "09:00"), memberId: "B", data: {} },
+      { id: "o1", type: "order.paid", occurredAt: at(ago(20), "10:00"), memberId: "A", data: { orderId: "o1", amount: 30_000 } },
+      { id: "o2", type: "order.paid", occurredAt: at(ago(2), "10:00"), memberId: "B", data: { orderId: "o2", amount: 12_000 } },
+    ]);
+    await refreshAggregates(db, m, ago(1));
+    expect(await openState(db, m)).toMatchObject({ throughDate: ago(1), openDate: today, ready: true });
+    const actor = { kind: "user" as const, userId: "u", merchantId: m, role: "owner" as const, email: "ops@example.com", name: "Ops" };
+    await adjustMember(db, m, "A", { measure: "points", delta: 70, reason: "goodwill" }, actor);
+    await setTierManually(db, m, { memberId: "B", tierCode: "gold", reason: "VIP by hand" }, actor);
+    const params = { merchantId: m, from: ago(20), to: today, granularity: "week" as const };
+    for (const tier of [null, "gold", "basic"])
+      for (const name of metricNames) expect(await fastMetrics[name](db, { ...params, tier }), `${name} ${tier}`).toEqual(await metrics[name](db, { ...params, tier }));
+    const dist = await fastMetrics["tier-distribution"](db, params);
+    expect(dist.total).toMatchObject({ gold: 1 });
   }, 900_000);
 
   it("the period job closes the open day and opens the next; the next day's events are exact too", async () => {
