@@ -105,45 +105,69 @@ function contributions(b: Bounds, keys: SQL): SQL {
       from (select keys.key, substr(keys.key, 3) as member_id from keys where keys.key like 'm:%') x
       left join members m on m.merchant_id = ${M} and m.member_id = x.member_id
     ),
-    mo as (
+    -- The keys' orders of the open days, and before them only what counts: the two latest (in each
+    -- bucket of an open order) for the previous-order dates, the latest for the lifecycle stage
+    -- (latest by instant = latest by date: one time zone, checked by boundsFor).
+    oo as (
       select mi.key, mi.member_id, o.business_date as d, o.order_id as k, o.tier_at_order as t, o.amount, o.member_discount
-      from mi join orders o on o.merchant_id = ${M} and o.member_id = mi.member_id and o.business_date <= ${D}
+      from orders o join mi on mi.member_id = o.member_id
+      where o.merchant_id = ${M} and o.business_date > ${T} and o.business_date <= ${D}
+    ),
+    ob as (select distinct oo.key, oo.member_id, bk.bucket from oo cross join lateral (values ('*'::text), (oo.t)) bk(bucket) where bk.bucket is not null),
+    hist as (
+      select ob.key, ob.member_id, ob.bucket, h.d, h.k from ob cross join lateral (
+        select o.business_date as d, o.order_id as k from orders o
+        where o.merchant_id = ${M} and o.member_id = ob.member_id and o.business_date <= ${T} and (ob.bucket = '*' or o.tier_at_order = ob.bucket)
+        order by o.paid_at desc, o.order_id desc limit 2
+      ) h
     ),
     seq as (
-      select mo.key, '*'::text as bucket, mo.d, lag(mo.d) over w as p, lag(mo.d, 2) over w as pp from mo window w as (partition by mo.member_id order by mo.d, mo.k)
-      union all
-      select mo.key, mo.t, mo.d, lag(mo.d) over w, lag(mo.d, 2) over w from mo where mo.t is not null window w as (partition by mo.member_id, mo.t order by mo.d, mo.k)
+      select x.key, x.bucket, x.d, x.open, lag(x.d) over w as p, lag(x.d, 2) over w as pp from (
+        select hist.key, hist.member_id, hist.bucket, hist.d, hist.k, false as open from hist
+        union all
+        select oo.key, oo.member_id, bk.bucket, oo.d, oo.k, true from oo cross join lateral (values ('*'::text), (oo.t)) bk(bucket) where bk.bucket is not null
+      ) x window w as (partition by x.member_id, x.bucket order by x.d, x.k)
     ),
+    -- Points rows of the open days; a member changing tier takes their whole balance along: all their rows then.
     pl as (
       select mi.key, mi.member_id, p.business_date as d, p.kind, p.delta, p.occurred_at
-      from mi join points_ledger p on p.merchant_id = ${M} and p.member_id = mi.member_id and p.business_date <= ${D}
+      from points_ledger p join mi on mi.member_id = p.member_id
+      where p.merchant_id = ${M} and p.business_date > ${T} and p.business_date <= ${D}
+      union all
+      select mi.key, mi.member_id, p.business_date, p.kind, p.delta, p.occurred_at
+      from mi join points_ledger p on p.merchant_id = ${M} and p.member_id = mi.member_id and p.business_date <= ${T}
+      where mi.t_t is distinct from mi.t_d
     ),
-    st as (
-      select mi.*,
-        (select max(mo.d) from mo where mo.key = mi.key and mo.d <= ${T}) as l_t,
-        (select max(mo.d) from mo where mo.key = mi.key) as l_d,
-        coalesce((select sum(pl.delta) from pl where pl.key = mi.key and pl.d > ${T}), 0) as delta,
-        coalesce((select sum(pl.delta) from pl where pl.key = mi.key and pl.d <= ${T}), 0) as bal_t
+    lo as (
+      select mi.key,
+        (select o.business_date from orders o where o.merchant_id = ${M} and o.member_id = mi.member_id and o.business_date <= ${T}
+         order by o.paid_at desc limit 1) as l_t
       from mi
+    ),
+    od as (select oo.key, max(oo.d) as l_o from oo group by oo.key),
+    pb as (select pl.key, sum(pl.delta) filter (where pl.d > ${T}) as delta, sum(pl.delta) filter (where pl.d <= ${T}) as bal_t from pl group by pl.key),
+    st as (
+      select mi.*, lo.l_t, coalesce(od.l_o, lo.l_t) as l_d, coalesce(pb.delta, 0) as delta, coalesce(pb.bal_t, 0) as bal_t
+      from mi join lo on lo.key = mi.key left join od on od.key = mi.key left join pb on pb.key = mi.key
     ),
     ret as (
       select y.key, y.r, y.t_reg, y.mth, min(y.d) as d from (
-        select st.key, st.r, st.t_reg, date_trunc('month', mo.d)::date as mth, mo.d
-        from st join mo on mo.key = st.key
-        where mo.d > ${T} and st.r is not null and (st.r > ${T} or not (date_trunc('month', mo.d)::date = ${tMonth} and st.l_t >= ${tMonth}))
+        select st.key, st.r, st.t_reg, date_trunc('month', oo.d)::date as mth, oo.d
+        from st join oo on oo.key = st.key
+        where st.r is not null and (st.r > ${T} or not (date_trunc('month', oo.d)::date = ${tMonth} and st.l_t >= ${tMonth}))
         union all
         select st.key, st.r, st.t_reg, ${tMonth}, ${T} + 1 from st where st.r > ${T} and st.l_t >= ${tMonth}
       ) y group by y.key, y.r, y.t_reg, y.mth
     ),
     cr as (
-      select seq.key, 'p1'::text as kind, seq.bucket, seq.d, coalesce(seq.p, ${none}) as v, ''::text as k, 1::bigint as n from seq where seq.d > ${T}
+      select seq.key, 'p1'::text as kind, seq.bucket, seq.d, coalesce(seq.p, ${none}) as v, ''::text as k, 1::bigint as n from seq where seq.open
       union all
-      select seq.key, 'p2', seq.bucket, seq.d, coalesce(seq.pp, ${none}), '', 1 from seq where seq.d > ${T}
+      select seq.key, 'p2', seq.bucket, seq.d, coalesce(seq.pp, ${none}), '', 1 from seq where seq.open
       union all
-      select mo.key, f.kind, bk.bucket, mo.d, ${none}, '', f.x from mo
-      cross join lateral (values ('*'::text), (mo.t)) bk(bucket)
-      cross join lateral (values ('ms'::text, mo.amount), ('rc', mo.member_discount)) f(kind, x)
-      where mo.d > ${T} and bk.bucket is not null
+      select oo.key, f.kind, bk.bucket, oo.d, ${none}, '', f.x from oo
+      cross join lateral (values ('*'::text), (oo.t)) bk(bucket)
+      cross join lateral (values ('ms'::text, oo.amount), ('rc', oo.member_discount)) f(kind, x)
+      where bk.bucket is not null
       union all
       select mi.key, 'ms', bk.bucket, r.business_date, ${none}, '', -r.amount
       from refunds r join mi on mi.member_id = r.member_id
