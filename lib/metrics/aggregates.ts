@@ -1,7 +1,7 @@
 import type { Db } from "@/db/client";
 import { distinctCoverage, refreshDistinctAggregates } from "./fast-distinct";
 import { refreshDailyAggregates, rollupCoverage, type RollupCoverage } from "./rollup";
-import { openNextDay, refreshOpenDay } from "./open-day";
+import { refreshOpenDay } from "./open-day";
 import { addDays } from "@/lib/util/dates";
 
 /**
@@ -21,13 +21,17 @@ export async function refreshAggregates(db: Db, merchantId: string, fromDate: st
   return { daily, distinct };
 }
 
+/** The period job's step for a day it closed: extend the aggregates that exist (none before a first build). */
+export async function extendAggregates(db: Db, merchantId: string, date: string) {
+  if (await rollupCoverage(db, merchantId)) await refreshDailyAggregates(db, merchantId, date);
+  if (await distinctCoverage(db, merchantId)) await refreshDistinctAggregates(db, merchantId, date);
+}
+
 /**
- * The period job's step for a day it closed: extend the aggregates that exist (none before a first
- * build); on the last day of its run (`openNext`), the next day becomes the open day, built from
- * scratch under the merchant's lock the caller holds (lib/metrics/open-day.ts).
+ * After the period job's run (its transactions committed, the merchant's lock released): the day
+ * after the last one it closed becomes the open day, built from scratch (lib/metrics/open-day.ts);
+ * nothing when the merchant has no aggregates.
  */
-export async function extendAggregates(db: Db, merchantId: string, date: string, opts: { openNext?: boolean } = {}) {
-  const daily = (await rollupCoverage(db, merchantId)) ? await refreshDailyAggregates(db, merchantId, date) : null;
-  const distinct = (await distinctCoverage(db, merchantId)) ? await refreshDistinctAggregates(db, merchantId, date) : null;
-  if (opts.openNext && daily && distinct) await openNextDay(db, merchantId, date);
+export async function openDayAfter(db: Db, merchantId: string, date: string) {
+  return refreshOpenDay(db, merchantId, addDays(date, 1));
 }

@@ -2,7 +2,6 @@ import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { lockMerchant } from "@/lib/engine/load";
 import { currentProgram, type LoadedProgram } from "@/lib/program/store";
-import { addDays } from "@/lib/util/dates";
 import { num } from "./common";
 import { lifecycleSegments, singleTimeZone } from "./rollup";
 import { tierAtRegistration } from "./tier-at-time";
@@ -260,11 +259,10 @@ const openLock = (merchantId: string) => sql`hashtextextended(${`${merchantId}:o
 /**
  * Brings the open day `day` (default: the one kept) up to date: recomputes the keys the engine logged
  * since the last refresh, or builds it from scratch when there is none for the aggregates' current
- * last day and `day` (the period job calls this after closing a day, for the next one). With
- * `merchantLocked` the caller's transaction holds the merchant's lock (no batch runs meanwhile).
+ * last day and `day` (the period job calls this after its run, for the day after the last it closed).
  * Returns the keys recomputed, or null when no open day applies (it is then removed).
  */
-export async function refreshOpenDay(db: Db, merchantId: string, day?: string, opts: { merchantLocked?: boolean; tryLock?: boolean } = {}): Promise<number | null> {
+export async function refreshOpenDay(db: Db, merchantId: string, day?: string, opts: { tryLock?: boolean } = {}): Promise<number | null> {
   const state = await openState(db, merchantId);
   const D = day ?? state?.openDate;
   if (!D) return null;
@@ -274,7 +272,7 @@ export async function refreshOpenDay(db: Db, merchantId: string, day?: string, o
     return null;
   }
   const fresh = !state || !state.ready || state.throughDate !== b.T || state.openDate !== b.D || state.signature !== b.signature;
-  if (fresh && !opts.merchantLocked) {
+  if (fresh) {
     // Start logging first, then wait for the batches that may have missed it (they hold the
     // merchant's lock in shared mode): every batch not seen by the build below logs its keys.
     await db.execute(sql`
@@ -403,7 +401,3 @@ export async function catchUpOpenDay(db: Db, merchantId: string) {
   if (row?.ready && num(row.n) > OPEN_LOG_REFRESH) await refreshOpenDay(db, merchantId, undefined, { tryLock: true });
 }
 
-/** The open day after a period-job day `date`: the next day, from scratch (the caller holds the merchant's lock). */
-export async function openNextDay(db: Db, merchantId: string, date: string) {
-  return refreshOpenDay(db, merchantId, addDays(date, 1), { merchantLocked: true });
-}
