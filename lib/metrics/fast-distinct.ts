@@ -377,7 +377,7 @@ async function pairCounts(fx: Fx, kind: EventKind, periods: Period[], withRepeat
   const late = periods.flatMap((p, i) => (p.end > cov.throughDate ? [{ i, p }] : []));
   const open =
     late.length && kind === "order"
-      ? await openRows(ctx.db, ctx.merchantId, cov.throughDate, late.reduce((m, x) => maxDate(m, x.p.end), cov.throughDate), ["p1", "p2"], [bucket])
+      ? await openRows(ctx, cov.throughDate, late.reduce((m, x) => maxDate(m, x.p.end), cov.throughDate), ["p1", "p2"], [bucket])
       : null;
   if (open) {
     // The open day's orders (d > T): a first when a ≤ d ≤ b and its previous order is before a; the
@@ -432,7 +432,7 @@ async function memberSpend(fx: Fx, periods: Period[]): Promise<number[]> {
     for (const r of rows) out[num(r.i)] = num(r.s);
   }
   const late = periods.flatMap((p, i) => (p.end > cov.throughDate ? [{ i, start: maxDate(p.start, addDays(cov.throughDate, 1)), end: p.end }] : []));
-  const open = late.length ? await openRows(ctx.db, ctx.merchantId, cov.throughDate, late.reduce((m, x) => maxDate(m, x.end), cov.throughDate), ["ms"], [bucket]) : null;
+  const open = late.length ? await openRows(ctx, cov.throughDate, late.reduce((m, x) => maxDate(m, x.end), cov.throughDate), ["ms"], [bucket]) : null;
   if (open) {
     for (const x of late) for (const r of open.rows) if (r.d >= x.start && r.d <= x.end) out[x.i] += r.n;
   } else if (late.length) {
@@ -675,7 +675,7 @@ async function retentionIn(db: Db, params: MetricParams) {
             from (values ${dateList(activeProbes)}) q(key, f, a, b)`,
       ).then((rows) => rows.forEach((r) => bump(activeOf, r.key, num(r.n)))),
     );
-  const open = to > T ? await openRows(db, ctx.merchantId, T, to, ["rs", "ra"], [bucket]) : null;
+  const open = to > T ? await openRows(ctx, T, to, ["rs", "ra"], [bucket]) : null;
   if (open) {
     // The open day's registrations (rs: registered on d = v) and activity (ra: in month k, registered on v, first open order of it on d).
     for (const r of open.rows) {

@@ -122,7 +122,7 @@ async function flows(ctx: MetricContext, periods: Period[], cov: Cov): Promise<D
   const late = allParts.filter((x) => x.part.start > cov.throughDate);
   const lastEnd = late.reduce((m, x) => (x.part.end > m ? x.part.end : m), cov.throughDate);
   const bucket = ctx.tier ?? "*";
-  const open = late.length ? await openRows(ctx.db, ctx.merchantId, cov.throughDate, lastEnd, ["ms", "gs", "rc", "pi", "pr", "pe"], [...new Set([bucket, "*"])]) : null;
+  const open = late.length ? await openRows(ctx, cov.throughDate, lastEnd, ["ms", "gs", "rc", "pi", "pr", "pe"], [...new Set([bucket, "*"])]) : null;
   // Days after the rollups from the open day's sums when it serves them, else from the rows.
   const parts = open ? allParts.filter((x) => x.part.start <= cov.throughDate) : allParts;
   const [sums, rows] = await Promise.all([
@@ -171,7 +171,7 @@ async function flows(ctx: MetricContext, periods: Period[], cov: Cov): Promise<D
 
 /** The open day's changes of kind `kind` to the states at the end of `day` for the filter's bucket (null: it does not serve that day). */
 async function openStateChanges(ctx: MetricContext, cov: Cov, day: string, kind: "po" | "tc" | "lc"): Promise<Map<string, number> | null> {
-  const open = await openRows(ctx.db, ctx.merchantId, cov.throughDate, day, [kind], [ctx.tier ?? "*"]);
+  const open = await openRows(ctx, cov.throughDate, day, [kind], [ctx.tier ?? "*"]);
   if (!open || open.openDate !== day) return null;
   const out = new Map<string, number>();
   for (const r of open.rows) out.set(r.k, (out.get(r.k) ?? 0) + r.n);
@@ -186,8 +186,9 @@ async function lastCoveredRow(ctx: MetricContext, cov: Cov) {
 /** Wraps a fast computation: raw before any rollup exists. */
 function fast<S extends object>(name: MetricName, compute: (ctx: MetricContext, periods: Period[], cov: Cov) => Promise<S[]>): Metric {
   return async (db, params) => {
-    if (!(await rollupCoverage(db, params.merchantId))) return metrics[name](db, params);
-    if (params.to > (await rollupCoverage(db, params.merchantId))!.throughDate) await catchUpOpenDay(db, params.merchantId);
+    const before = await rollupCoverage(db, params.merchantId);
+    if (!before) return metrics[name](db, params);
+    if (params.to > before.throughDate) await catchUpOpenDay(db, params.merchantId);
     // One snapshot for every read of the answer (coverage, rollups, the open day and its log).
     return snapshot(db, async (tx) => {
       const cov = await rollupCoverage(tx, params.merchantId);

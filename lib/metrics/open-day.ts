@@ -352,26 +352,51 @@ export interface OpenRow {
  * `through` (none, another T, not built yet, another program shape, or it ends before `to`).
  * Call it in the same (repeatable-read) transaction as the other reads of the answer.
  */
-export async function openRows(
-  db: Db,
-  merchantId: string,
+export function openRows(
+  ctx: { db: Db; merchantId: string; program: LoadedProgram },
   through: string,
   to: string,
   kinds: string[],
   buckets: string[],
 ): Promise<{ openDate: string; rows: OpenRow[] } | null> {
-  const state = await openState(db, merchantId);
-  if (!state?.ready || state.throughDate !== through || state.openDate < to) return null;
-  if (state.signature !== (await signatureNow(db, merchantId))) return null;
+  // Once per answer (the series and the total ask the same).
+  let memo = openRowsMemo.get(ctx);
+  if (!memo) openRowsMemo.set(ctx, (memo = new Map()));
+  const key = `${through}|${to}|${kinds.join(",")}|${buckets.join(",")}`;
+  let p = memo.get(key);
+  if (!p) memo.set(key, (p = readOpenRows(ctx, through, to, kinds, buckets)));
+  return p;
+}
+
+const openRowsMemo = new WeakMap<object, Map<string, Promise<{ openDate: string; rows: OpenRow[] } | null>>>();
+
+async function readOpenRows(
+  ctx: { db: Db; merchantId: string; program: LoadedProgram },
+  through: string,
+  to: string,
+  kinds: string[],
+  buckets: string[],
+): Promise<{ openDate: string; rows: OpenRow[] } | null> {
+  const { db, merchantId } = ctx;
+  const [state] = await queryRows<{ through_date: string; open_date: string; signature: string; ready: boolean; v: number | null; n: number; logged: boolean }>(
+    db,
+    sql`select s.through_date::text, s.open_date::text, s.signature, s.ready,
+               (select max(pv.version)::int from program_versions pv where pv.merchant_id = s.merchant_id) as v,
+               (select count(*)::int from program_versions pv where pv.merchant_id = s.merchant_id) as n,
+               exists (select 1 from metric_open_log l where l.merchant_id = s.merchant_id) as logged
+        from metric_open_state s where s.merchant_id = ${merchantId}`,
+  );
+  if (!state?.ready || state.through_date !== through || state.open_date < to) return null;
+  const p = ctx.program;
+  if (state.signature !== `${p.timeZone}|${p.tiers.map((t) => t.code).join(",")}|${num(state.v)}/${num(state.n)}`) return null;
   const list = (xs: string[]) =>
     sql`(${sql.join(
       xs.map((x) => sql`${x}`),
       sql`, `,
     )})`;
-  const [{ logged }] = await queryRows<{ logged: boolean }>(db, sql`select exists (select 1 from metric_open_log where merchant_id = ${merchantId}) as logged`);
   let corrections = sql``;
-  if (logged) {
-    const b = await boundsFor(db, merchantId, state.openDate);
+  if (state.logged) {
+    const b = await boundsFor(db, merchantId, state.open_date);
     if (!b || b.T !== through) return null;
     const lk = sql`select distinct jsonb_array_elements_text(l.keys) from metric_open_log l where l.merchant_id = ${merchantId}`;
     corrections = sql`
@@ -389,7 +414,7 @@ export async function openRows(
           ${corrections}
         ) x group by 1, 2, 3, 4, 5 having sum(x.n) <> 0`,
   );
-  return { openDate: state.openDate, rows: rows.map((r) => ({ kind: r.kind, bucket: r.bucket, d: r.d, v: r.v, k: r.k, n: num(r.n) })) };
+  return { openDate: state.open_date, rows: rows.map((r) => ({ kind: r.kind, bucket: r.bucket, d: r.d, v: r.v, k: r.k, n: num(r.n) })) };
 }
 
 /** A reader's step before its snapshot: refresh the open day when many batches were logged since (skipped if another refresh runs). */
