@@ -133,7 +133,7 @@ export async function arriveOrders(db: Db, merchantId: string, day: string, memb
       insert into orders (merchant_id, order_id, member_id, event_id, paid_at, business_date, amount, member_discount, tier_at_order)
       select ${merchantId}, 'xa' || k, 'm' || (1 + (k::bigint * 104729) % ${members}), 'xae' || k, ${dayStart} + interval '20 hours' + k * interval '1 second',
              ${day}::date, 5000 + k, (5000 + k) * 3 / 100, 'basic'
-      from generate_series(${first}, ${first + n - 1}) k
+      from generate_series(${first}::int, ${first + n - 1}::int) k
       returning merchant_id, order_id, member_id, paid_at, business_date, amount
     ), p as (
       insert into points_ledger (merchant_id, member_id, delta, kind, source, reason, occurred_at, business_date)
