@@ -43,8 +43,6 @@ export const MAX_FORWARD_DAYS = 31;
 const dayCount = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000) + 1;
 
 export interface RefreshOptions {
-  /** Recompute the running sums from the merchant's whole history even when going forward from a covered day (tests compare both routes). */
-  fromScratch?: boolean;
   /** Days up to the refreshed range's end that get a daily RFM snapshot (default RFM_RECENT_DAYS). */
   rfmRecentDays?: number;
   /** Told how long each phase of the rebuild took (the benchmark prints it). */
@@ -101,7 +99,7 @@ export async function refreshDailyAggregates(
   const forward = state !== null && start === addDays(state.throughDate, 1) && start > state.firstDate && dayCount(start, end) <= MAX_FORWARD_DAYS;
   await db.transaction(async (tx) => {
     await tx.execute(sql`set local work_mem = '256MB'`);
-    await rebuildDays(tx, merchantId, start, end, recentDays, options.onPhase ?? (() => {}), forward && !options.fromScratch);
+    await rebuildDays(tx, merchantId, start, end, recentDays, options.onPhase ?? (() => {}), forward);
   });
   const coverage = { firstDate: state && state.firstDate < start ? state.firstDate : start, throughDate: end };
   await db
