@@ -1,6 +1,6 @@
 /**
  * Metrics benchmark: `npx tsx bench/metrics.ts [--members N] [--orders N] [--runs N] [--raw-runs N] [--tier CODE]
- * [--metrics a,b] [--reuse] [--reuse-rollups] [--load-only]` (or `npm run bench -- metrics ...`).
+ * [--metrics a,b] [--reuse] [--reuse-rollups] [--load-only] [--open-day] [--no-tier-filter]` (or `npm run bench -- metrics ...`).
  *
  * On local PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres:postgres@127.0.0.1:5432/bench_metrics,
  * created when missing) it bulk-loads one merchant's history with generate_series SQL — members,
@@ -15,7 +15,11 @@
  * serves with the raw function is measured once, as raw.
  * `--reuse` keeps the loaded data when the database already holds a merchant of that size (the
  * daily rollups and the range-distinct aggregates are rebuilt unless `--reuse-rollups`, which keeps
- * those that exist); `--load-only` stops after the load.
+ * those that exist); `--load-only` stops after the load. `--open-day` (with `--reuse --reuse-rollups`)
+ * writes a realistic day after the history that no aggregate covers (bench/open-day.ts: ~27,000
+ * member orders from distinct members, guests, registrations, refunds, upgrades, redemptions),
+ * measures the 12 months ending on it, times the period job's extension of the aggregates by that
+ * day (`extendAggregates`), and removes the day again (data and aggregates as before).
  */
 import { isDeepStrictEqual } from "node:util";
 import { sql, type SQL } from "drizzle-orm";
@@ -26,7 +30,10 @@ import { fastMetrics } from "@/lib/metrics/fast";
 import { refreshDailyAggregates } from "@/lib/metrics/rollup";
 import { refreshDistinctAggregates } from "@/lib/metrics/fast-distinct";
 import { addDays, addMonths } from "@/lib/util/dates";
+import { extendAggregates } from "@/lib/metrics/aggregates";
 import { ensureDatabase, flag, log, timed } from "./common";
+import { arriveOrders, insertOpenDay, OPEN_DAY_SHAPE, removeOpenDay } from "./open-day";
+import { refreshOpenDay } from "@/lib/metrics/open-day";
 
 const MEMBERS = flag("members", 1_000_000);
 const ORDERS = flag("orders", 10_000_000);
@@ -35,11 +42,15 @@ const RAW_RUNS = flag("raw-runs", 3);
 const REUSE = process.argv.includes("--reuse");
 const REUSE_ROLLUPS = process.argv.includes("--reuse-rollups");
 const LOAD_ONLY = process.argv.includes("--load-only");
+/** `--open-day`: the 12 months ending on a day after END that no aggregate covers yet (bench/open-day.ts), then one period-job day. */
+const OPEN_DAY = process.argv.includes("--open-day");
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 const TIER = option("tier") ?? "gold";
+/** `--no-tier-filter`: only the unfiltered pass (the raw references take minutes each at 1M). */
+const TIER_PASSES = process.argv.includes("--no-tier-filter") ? [null] : [null, TIER];
 /** `--metrics a,b,c`: only these (default: every metric of metricNames). */
 const ONLY = option("metrics")?.split(",");
 const URL_ = process.env.BENCH_DATABASE_URL ?? "postgres://postgres:postgres@127.0.0.1:5432/bench_metrics";
@@ -47,7 +58,10 @@ const URL_ = process.env.BENCH_DATABASE_URL ?? "postgres://postgres:postgres@127
 /** The history: 15 months ending END; the benchmark range is the last 12 months. */
 const END = "2026-06-30";
 const START = addMonths(addDays(END, 1), -15);
-const RANGE = { from: addMonths(addDays(END, 1), -12), to: END, granularity: "month" as const };
+const OPEN = addDays(END, 1);
+const RANGE = OPEN_DAY
+  ? { from: addMonths(addDays(OPEN, 1), -12), to: OPEN, granularity: "month" as const }
+  : { from: addMonths(addDays(END, 1), -12), to: END, granularity: "month" as const };
 
 /**
  * Member j's attributes are functions of j (so orders can be generated without joining members):
@@ -230,20 +244,54 @@ async function main() {
     await timed("rollups (refreshDailyAggregates over the whole history, set-based)", () => buildRollups(db, merchantId));
   if (!(REUSE_ROLLUPS && (await queryRows(db, sql`select 1 from metric_distinct_state where merchant_id = ${merchantId}`)).length))
     await timed("range-distinct aggregates (refreshDistinctAggregates over the whole history, set-based)", () => buildDistinct(db, merchantId));
+  if (OPEN_DAY) {
+    await timed(`open day ${OPEN}: leftovers removed`, () => removeOpenDay(db, merchantId, END));
+    await timed(`open day ${OPEN}: ${JSON.stringify(OPEN_DAY_SHAPE)} written`, () => insertOpenDay(db, merchantId, OPEN, MEMBERS, START));
+  }
+  try {
+    if (OPEN_DAY) {
+      // The open day built from scratch (the period job does it when it closes the day before: here the day was written around the engine).
+      const keys = await timed(`open day ${OPEN}: refreshOpenDay from scratch`, () => refreshOpenDay(db, merchantId, OPEN));
+      log(`  ${keys} change keys`);
+      await db.execute(sql`analyze metric_open_contrib, metric_open_sums`);
+    }
+    await measureAll(db, merchantId, "open day refreshed");
+    if (OPEN_DAY) {
+      // Events after the refresh: read with their keys recomputed (the log), then consumed by an incremental refresh.
+      await arriveOrders(db, merchantId, OPEN, MEMBERS, ARRIVING);
+      log(`${ARRIVING} orders arrived after the refresh (${ARRIVING} logged batches)`);
+      await measureAll(db, merchantId, `${ARRIVING} batches since the refresh`, ARRIVING_CHECKED);
+      const keys = await timed("refreshOpenDay (incremental: the logged keys)", () => refreshOpenDay(db, merchantId));
+      log(`  ${keys} keys recomputed`);
+      // The period job closing the open day: the aggregates' extension alone (runDay's other work would change the data).
+      await timed(`period-job day: extendAggregates(${OPEN})`, () => extendAggregates(db, merchantId, OPEN));
+    }
+  } finally {
+    if (OPEN_DAY) await timed(`open day ${OPEN} removed (data and aggregates back to ${END})`, () => removeOpenDay(db, merchantId, END));
+    await close();
+  }
+}
+
+/** Orders arriving after the open day's refresh (below OPEN_LOG_REFRESH, so reads recompute their keys); the metrics checked against raw then. */
+const ARRIVING = 40;
+const ARRIVING_CHECKED = ["repurchase", "arpu", "retention", "revenue-share", "points"];
+
+async function measureAll(db: Db, merchantId: string, label: string, checked?: string[]) {
   const rows: string[][] = [["metric", "tier", "fast p50 ms", "fast p95 ms", "raw p50 ms", "raw p95 ms", "raw/fast (p95)", "path"]];
-  log(`range ${RANGE.from}..${RANGE.to} by month; fast: ${RUNS} runs after a warm-up, raw: ${RAW_RUNS} runs`);
-  for (const tier of [null, TIER]) {
+  log(`${label}: range ${RANGE.from}..${RANGE.to} by month; fast: ${RUNS} runs after a warm-up, raw: ${RAW_RUNS} runs`);
+  for (const tier of TIER_PASSES) {
     const params: MetricParams = { merchantId, ...RANGE, tier };
-    for (const name of metricNames.filter((n) => !ONLY || ONLY.includes(n))) {
+    for (const name of metricNames.filter((n) => (!ONLY || ONLY.includes(n)) && (!checked || checked.includes(n)))) {
       const fastFn: Metric = fastMetrics[name];
       const rawFn: Metric = metrics[name];
       // Same answer first (the first raw run is also timed; the fast one is the warm-up).
-      const [a] = await timedCall(() => fastFn(db, params));
+      const [a, firstFast] = await timedCall(() => fastFn(db, params));
       const [b, firstRaw] = await timedCall(() => rawFn(db, params));
       if (!isDeepStrictEqual(a, b)) throw new Error(`${name} (tier ${tier ?? "all"}): fast and raw answers differ`);
       const raw = await measure(() => rawFn(db, params), RAW_RUNS, firstRaw);
       // A metric fastMetrics still serves with the raw function is measured once (the same function).
-      const fast = fastFn === rawFn ? raw : await measure(() => fastFn(db, params), RUNS);
+      // A fast path that still takes seconds (RFM ending after the aggregates) is measured 3 times.
+      const fast = fastFn === rawFn ? raw : await measure(() => fastFn(db, params), firstFast > 5000 ? 3 : RUNS);
       const path = fastFn === rawFn ? "raw" : "aggregates";
       const row = [name, tier ?? "all", fast.p50.toFixed(1), fast.p95.toFixed(1), raw.p50.toFixed(1), raw.p95.toFixed(1), `${(raw.p95 / fast.p95).toFixed(1)}×`, path];
       rows.push(row);
@@ -251,12 +299,11 @@ async function main() {
     }
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  console.log(`\n${MEMBERS} members, ${ORDERS} orders (${START}..${END}), 12-month range by month, PostgreSQL\n`);
+  console.log(`\n${MEMBERS} members, ${ORDERS} orders (${START}..${END}${OPEN_DAY ? `, open day ${OPEN} not covered: ${label}` : ""}), 12-month range ${RANGE.from}..${RANGE.to} by month, PostgreSQL\n`);
   for (const [i, r] of rows.entries()) {
     console.log(`| ${r.map((c, j) => c.padEnd(widths[j])).join(" | ")} |`);
     if (i === 0) console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
   }
-  await close();
 }
 
 main().catch((err) => {

@@ -1,4 +1,4 @@
-import { pgTable, text, timestamp, integer, bigint, date, primaryKey } from "drizzle-orm/pg-core";
+import { pgTable, text, timestamp, integer, bigint, bigserial, boolean, date, jsonb, primaryKey } from "drizzle-orm/pg-core";
 
 /*
  * Aggregates for the metrics whose counts are distinct members over a range (repurchase, arpu,
@@ -92,4 +92,72 @@ export const metricRetentionDaily = pgTable(
     n: integer("n").notNull(),
   },
   (t) => [primaryKey({ columns: [t.merchantId, t.tier, t.f, t.r] })],
+);
+
+/*
+ * The open day: the days after the aggregates' last day T up to `open_date` (typically today, before
+ * the period job closes it), kept by lib/metrics/open-day.ts as contributions per change key (the
+ * engine's lock keys: 'm:<member>' for a member's rows, 'o:<order>' for a guest order's), so that a
+ * key whose events changed is recomputed alone: metric_open_sums = the sum of metric_open_contrib
+ * over the keys; metric_open_log = the keys of the engine batches applied since (one row per batch,
+ * consumed by the next refresh; a reader adds their recomputed contributions minus the stored ones).
+ */
+export const metricOpenState = pgTable("metric_open_state", {
+  merchantId: text("merchant_id").primaryKey(),
+  /** The aggregates' last day T the contributions start after. */
+  throughDate: date("through_date", { mode: "string" }).notNull(),
+  /** The last day they cover (rows dated T + 1 .. open_date; the states are those at its end). */
+  openDate: date("open_date", { mode: "string" }).notNull(),
+  signature: text("signature").notNull(),
+  /** False while a first build runs (the engine already logs its batches; readers do not use it yet). */
+  ready: boolean("ready").notNull(),
+  refreshedAt: timestamp("refreshed_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * A key's contributions: (kind, bucket, d, v, k) → n. Kinds: flows by day d (ms member spend, gs
+ * guest spend, rc rights cost, pi / pr / pe points issued / redeemed / expired), changes of the
+ * states at open_date's end (po points outstanding, tc members per tier k, lc lifecycle stage k),
+ * events of the open days for the distinct counts (p1: an order on d whose member's previous order
+ * in the bucket is on v; p2: the one before that), retention (ra: the member counts in month k with
+ * a first open order on d, registered on v; rs: registered on d). v = 0001-01-01 when unused or none.
+ * Bucket '*' = all, else the tier (held at the time, as the other aggregates).
+ */
+export const metricOpenContrib = pgTable(
+  "metric_open_contrib",
+  {
+    merchantId: text("merchant_id").notNull(),
+    key: text("key").notNull(),
+    kind: text("kind").notNull(),
+    bucket: text("bucket").notNull(),
+    d: date("d", { mode: "string" }).notNull(),
+    v: date("v", { mode: "string" }).notNull(),
+    k: text("k").notNull(),
+    n: bigint("n", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.key, t.kind, t.bucket, t.d, t.v, t.k] })],
+);
+
+export const metricOpenSums = pgTable(
+  "metric_open_sums",
+  {
+    merchantId: text("merchant_id").notNull(),
+    kind: text("kind").notNull(),
+    bucket: text("bucket").notNull(),
+    d: date("d", { mode: "string" }).notNull(),
+    v: date("v", { mode: "string" }).notNull(),
+    k: text("k").notNull(),
+    n: bigint("n", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.kind, t.bucket, t.d, t.v, t.k] })],
+);
+
+export const metricOpenLog = pgTable(
+  "metric_open_log",
+  {
+    merchantId: text("merchant_id").notNull(),
+    id: bigserial("id", { mode: "number" }).notNull(),
+    keys: jsonb("keys").$type<string[]>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.id] })],
 );

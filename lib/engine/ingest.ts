@@ -212,5 +212,5 @@ async function applyCandidates(pipe: Pipeline, merchantId: string, cs: Candidate
     }
   }
   const first = dates.reduce<string | null>((min, d) => (min === null || d < min ? d : min), null);
-  return { result: results, last: batchWrites(b, eventRows, first ? invalidateRollupsSql(merchantId, first) : []) };
+  return { result: results, last: batchWrites(b, eventRows, first ? invalidateRollupsSql(merchantId, first, keys) : []) };
 }

@@ -9,7 +9,7 @@ import { loadMembers, loadWindowed, lockKeys, lockMerchant } from "./load";
 import { describeThresholds, qualifyingRank, windowsUsed } from "./rules";
 import { writeBatch } from "./write";
 import { invalidateRollupsFrom } from "@/lib/metrics/rollup";
-import { extendAggregates } from "@/lib/metrics/aggregates";
+import { extendAggregates, openDayAfter } from "@/lib/metrics/aggregates";
 
 export interface PeriodRunResult {
   asOf: string;
@@ -43,6 +43,8 @@ export async function runPeriodJob(
     opts.onDay?.(todo[i], i + 1, todo.length);
   }
   if (todo.length && opts.analyze !== false) await analyzeEngineTables(db);
+  // The next day becomes the open day of the KPI aggregates (after the days' transactions: not under the merchant's lock).
+  if (todo.length) await openDayAfter(db, merchantId, todo[todo.length - 1]);
   return { asOf, daysRun: todo };
 }
 

@@ -8,6 +8,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { Batch } from "@/lib/engine/batch";
 import { loadMembers, lockKeys } from "@/lib/engine/load";
 import { writeBatch } from "@/lib/engine/write";
+import { openDayLogSql } from "@/lib/metrics/rollup";
 import type { GrantRightInput, SetTierInput } from "@/lib/schemas/members";
 
 const by = (actor: Actor) => (actor.kind === "user" ? actor.email : "API");
@@ -29,7 +30,7 @@ export async function grantRight(db: Db, merchantId: string, input: GrantRightIn
     const source = `manual:${newId()}`;
     b.issueRight(m, program, input.rightCode, source, new Date(), m.tierCode);
     const issued = [...b.rights.values()][0];
-    await writeBatch(tx, b, []);
+    await writeBatch(tx, b, [], [openDayLogSql(merchantId, [...b.members.keys()].map((x) => `m:${x}`))]);
     await writeAudit(tx, actor, {
       merchantId,
       action: "member.grant_right",
@@ -70,7 +71,7 @@ export async function setTierManually(db: Db, merchantId: string, input: SetTier
     m.tierSince = at;
     m.trialUntil = null;
     m.dirty = true;
-    await writeBatch(tx, b, []);
+    await writeBatch(tx, b, [], [openDayLogSql(merchantId, [...b.members.keys()].map((x) => `m:${x}`))]);
     await writeAudit(tx, actor, { merchantId, action: "member.set_tier", entity: "member", entityId: m.memberId, before, after: { tier: input.tierCode, tierSince: at.toISOString(), reason: input.reason } });
     return { tier: input.tierCode, tierSince: at.toISOString() };
   });

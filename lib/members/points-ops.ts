@@ -10,6 +10,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { Batch } from "@/lib/engine/batch";
 import { loadLots, loadMembers, lockKeys } from "@/lib/engine/load";
 import { writeBatch } from "@/lib/engine/write";
+import { openDayLogSql } from "@/lib/metrics/rollup";
 import type { RedemptionInput } from "@/lib/schemas/events";
 
 /** Loads one member, locked against concurrent batches, with their lots, into a fresh batch. */
@@ -40,7 +41,7 @@ export async function redeemPoints(db: Db, merchantId: string, memberId: string,
     const program = await currentProgram(tx, merchantId);
     const at = new Date();
     b.deductPoints(m, input.points, { kind: "spend", source: `redemption:${input.id}`, rule: "redemption", reason: input.reason, at, date: businessDate(at, program.timeZone), version: program.version, allowDebt: false });
-    await writeBatch(tx, b, []);
+    await writeBatch(tx, b, [], [openDayLogSql(merchantId, [...b.members.keys()].map((x) => `m:${x}`))]);
     await tx.insert(redemptions).values({ merchantId, redemptionId: input.id, memberId, points: input.points, reason: input.reason, bodyHash: hash });
     return { id: input.id, points: input.points, balance: m.pointsBalance, duplicate: false };
   });
@@ -74,7 +75,7 @@ export async function adjustMember(
       b.addGrowth(m, program, input.delta, { kind: "adjust", source, rule: "manual", reason, at, date });
       b.evaluateUpgrade(m, program, at, date, source);
     }
-    await writeBatch(tx, b, []);
+    await writeBatch(tx, b, [], [openDayLogSql(merchantId, [...b.members.keys()].map((x) => `m:${x}`))]);
     const after = { points: m.pointsBalance, growth: m.growth, tier: m.tierCode };
     await writeAudit(tx, actor, { merchantId, action: `member.adjust_${input.measure}`, entity: "member", entityId: memberId, before, after: { ...after, delta: input.delta, reason: input.reason } });
     return after;

@@ -14,6 +14,7 @@ import type { TierChanges } from "./tier-changes";
 import { tierAtRegistration } from "./tier-at-time";
 import { netSpendHeld } from "./held-tier";
 import { earliestDataDate } from "./rollup";
+import { catchUpOpenDay, openRows, snapshot } from "./open-day";
 
 /*
  * Fast paths for the metrics that count distinct members over a range (repurchase, arpu,
@@ -374,7 +375,20 @@ async function pairCounts(fx: Fx, kind: EventKind, periods: Period[], withRepeat
     for (const r of rows) out[num(r.i)] = { firsts: num(r.firsts), repeats: num(r.repeats) };
   }
   const late = periods.flatMap((p, i) => (p.end > cov.throughDate ? [{ i, p }] : []));
-  if (late.length) {
+  const open =
+    late.length && kind === "order"
+      ? await openRows(ctx, cov.throughDate, late.reduce((m, x) => maxDate(m, x.p.end), cov.throughDate), ["p1", "p2"], [bucket])
+      : null;
+  if (open) {
+    // The open day's orders (d > T): a first when a ≤ d ≤ b and its previous order is before a; the
+    // member's second in [a, b] when p ≥ a > pp, counted as #(pp < a) − #(p < a) (pp ≤ p).
+    for (const { i, p } of late)
+      for (const r of open.rows) {
+        if (r.d > p.end || r.v >= p.start) continue;
+        if (r.kind === "p1" && r.d >= p.start) out[i].firsts += r.n;
+        if (withRepeats) out[i].repeats += r.kind === "p2" ? r.n : -r.n;
+      }
+  } else if (late.length) {
     const lastEnd = late.reduce((m, x) => maxDate(m, x.p.end), cov.throughDate);
     const ev = sql`select e.* from (${events(ctx.merchantId, kind, ctx.program)}) e ${bucket === STAR ? sql`` : sql`where e.t = ${bucket}`}`;
     const table = sql`(values ${dateList(late.map(({ i, p }) => sql`(${i}::int, ${p.start}::date, ${p.end}::date)`))}) q(i, a, b)`;
@@ -418,7 +432,10 @@ async function memberSpend(fx: Fx, periods: Period[]): Promise<number[]> {
     for (const r of rows) out[num(r.i)] = num(r.s);
   }
   const late = periods.flatMap((p, i) => (p.end > cov.throughDate ? [{ i, start: maxDate(p.start, addDays(cov.throughDate, 1)), end: p.end }] : []));
-  if (late.length) {
+  const open = late.length ? await openRows(ctx, cov.throughDate, late.reduce((m, x) => maxDate(m, x.end), cov.throughDate), ["ms"], [bucket]) : null;
+  if (open) {
+    for (const x of late) for (const r of open.rows) if (r.d >= x.start && r.d <= x.end) out[x.i] += r.n;
+  } else if (late.length) {
     const rows = await queryRows<{ i: number; s: number }>(
       ctx.db,
       sql`select p.i, ${netSpendHeld(ctx, "members")} as s from ${periodTable(late)}`,
@@ -496,12 +513,15 @@ async function fastSetup(db: Db, params: MetricParams): Promise<Fx | null> {
  */
 function fastDistinct<S extends object>(name: MetricName, compute: (fx: Fx, periods: Period[]) => Promise<S[]>, opts: { rawWhenStale?: boolean } = {}): Metric {
   return async (db, params) => {
-    const fx = await fastSetup(db, params);
-    if (!fx || (opts.rawWhenStale && fx.stale)) return metrics[name](db, params);
-    const { from, to } = fx.ctx;
-    const periods = periodsOf(from, to, fx.ctx.granularity);
-    const rows = await compute(fx, [...periods, { start: from, end: to }]);
-    return { name, from, to, series: periods.map((p, i) => ({ period: p.start, ...rows[i] })), total: rows[periods.length] };
+    await catchUpOpenDay(db, params.merchantId);
+    return snapshot(db, async (tx) => {
+      const fx = await fastSetup(tx, params);
+      if (!fx || (opts.rawWhenStale && fx.stale)) return metrics[name](tx, params);
+      const { from, to } = fx.ctx;
+      const periods = periodsOf(from, to, fx.ctx.granularity);
+      const rows = await compute(fx, [...periods, { start: from, end: to }]);
+      return { name, from, to, series: periods.map((p, i) => ({ period: p.start, ...rows[i] })), total: rows[periods.length] };
+    });
   };
 }
 
@@ -607,6 +627,11 @@ const fastRightsUsage = fastDistinct<RightsUsage>("rights-usage", async (fx, per
 
 /** retention: cohort sizes and retained counts from the aggregates, members and orders after them raw. */
 const fastRetention: Metric = async (db, params) => {
+  await catchUpOpenDay(db, params.merchantId);
+  return snapshot(db, (tx) => retentionIn(tx, params));
+};
+
+async function retentionIn(db: Db, params: MetricParams) {
   const fx = await fastSetup(db, params);
   if (!fx) return metrics.retention(db, params);
   const { ctx, cov, bucket } = fx;
@@ -650,7 +675,19 @@ const fastRetention: Metric = async (db, params) => {
             from (values ${dateList(activeProbes)}) q(key, f, a, b)`,
       ).then((rows) => rows.forEach((r) => bump(activeOf, r.key, num(r.n)))),
     );
-  if (to > T) {
+  const open = to > T ? await openRows(ctx, T, to, ["rs", "ra"], [bucket]) : null;
+  if (open) {
+    // The open day's registrations (rs: registered on d = v) and activity (ra: in month k, registered on v, first open order of it on d).
+    for (const r of open.rows) {
+      if (r.v < from || r.v > to || r.d > to) continue;
+      const cohort = r.v.slice(0, 7);
+      if (r.kind === "rs") bump(sizeOf, cohort, r.n);
+      else {
+        const k = (Number(r.k.slice(0, 4)) - Number(r.v.slice(0, 4))) * 12 + Number(r.k.slice(5, 7)) - Number(r.v.slice(5, 7));
+        if (k >= 0 && k < RETENTION_MONTHS) bump(activeOf, `${cohort}:${k}`, r.n);
+      }
+    }
+  } else if (to > T) {
     // Members registered after T, and members with an order after T: their cohort sizes and the
     // activity the aggregates do not hold (a member registered by T counts in month M here only if
     // they have no order of M on or before T, else the aggregates counted them already; one

@@ -13,7 +13,9 @@ import type { Rfm } from "./rfm";
 import type { RightsCost } from "./rights-cost";
 import type { TierCounts } from "./tier-distribution";
 import { fastDistinctMetrics } from "./fast-distinct";
-import { rollupCoverage, type RollupCoverage } from "./rollup";
+import { rollupCoverage, statesAfter, type RollupCoverage } from "./rollup";
+import { heldTierAt, netSpendHeld, rightsCostHeld } from "./held-tier";
+import { catchUpOpenDay, openRows, snapshot } from "./open-day";
 
 /*
  * The fast path: the same metrics, answered from metric_daily (lib/metrics/rollup.ts) instead of the
@@ -114,33 +116,86 @@ async function dailyRows(ctx: MetricContext, dates: string[]) {
 
 const json = <T>(v: unknown): T => (typeof v === "string" ? (JSON.parse(v) as T) : (v as T));
 
-/** Flows of each period: covered days from metric_daily plus the raw answer for the rest. */
+/** Flows of each period: covered days from metric_daily plus, for the rest, the raw metrics' flow SQL over those days' rows. */
 async function flows(ctx: MetricContext, periods: Period[], cov: Cov): Promise<DailySums[]> {
-  const sums = await dailySums(ctx, periods, cov);
-  for (const [i, p] of periods.entries())
-    for (const part of uncovered(p, cov)) {
-      const [share, cost, pts] = await Promise.all([
-        rawTotal<RevenueShare>("revenue-share", ctx, part),
-        rawTotal<RightsCost>("rights-cost", ctx, part),
-        rawTotal<Points>("points", ctx, part),
-      ]);
-      sums[i].memberSpend += share.memberSpend;
-      sums[i].guestSpend += share.guestSpend;
-      sums[i].rightsCost += cost.rightsCost;
-      sums[i].pointsIssued += pts.issued;
-      sums[i].pointsRedeemed += pts.redeemed;
-      sums[i].pointsExpired += pts.expired;
-    }
+  const allParts = periods.flatMap((p, i) => uncovered(p, cov).map((part) => ({ i, part })));
+  const late = allParts.filter((x) => x.part.start > cov.throughDate);
+  const lastEnd = late.reduce((m, x) => (x.part.end > m ? x.part.end : m), cov.throughDate);
+  const bucket = ctx.tier ?? "*";
+  const open = late.length ? await openRows(ctx, cov.throughDate, lastEnd, ["ms", "gs", "rc", "pi", "pr", "pe"], [...new Set([bucket, "*"])]) : null;
+  // Days after the rollups from the open day's sums when it serves them, else from the rows.
+  const parts = open ? allParts.filter((x) => x.part.start <= cov.throughDate) : allParts;
+  const [sums, rows] = await Promise.all([
+    dailySums(ctx, periods, cov),
+    parts.length
+      ? queryRows<Record<string, unknown>>(
+          ctx.db,
+          // The same expressions as revenue-share, rights-cost and points (held-tier.ts), over the uncovered days only.
+          sql`select p.i, ${netSpendHeld(ctx, "members")} as member_spend, ${netSpendHeld(ctx, "guests")} as guest_spend,
+                ${rightsCostHeld(ctx)} as rights_cost, f.issued, f.redeemed, f.expired
+              from ${periodTable(parts.map((x) => x.part))}
+              cross join lateral (
+                select coalesce(sum(pl.delta) filter (where pl.kind in ('earn', 'bonus', 'adjust') and pl.delta > 0), 0)::bigint as issued,
+                       coalesce(-sum(pl.delta) filter (where pl.kind = 'spend'), 0)::bigint as redeemed,
+                       coalesce(-sum(pl.delta) filter (where pl.kind = 'expire'), 0)::bigint as expired
+                from points_ledger pl
+                where pl.merchant_id = ${ctx.merchantId} and pl.business_date between p.p_start and p.p_end
+                  ${heldTierAt(ctx, sql`pl.member_id`, sql`pl.occurred_at`)}
+              ) f`,
+        )
+      : Promise.resolve([]),
+  ]);
+  for (const r of rows) {
+    const s = sums[parts[num(r.i)].i];
+    s.memberSpend += num(r.member_spend);
+    s.guestSpend += num(r.guest_spend);
+    s.rightsCost += num(r.rights_cost);
+    s.pointsIssued += num(r.issued);
+    s.pointsRedeemed += num(r.redeemed);
+    s.pointsExpired += num(r.expired);
+  }
+  if (open)
+    for (const { i, part } of late)
+      for (const r of open.rows) {
+        if (r.d < part.start || r.d > part.end || (r.kind === "gs" ? r.bucket !== "*" : r.bucket !== bucket)) continue;
+        const s = sums[i];
+        if (r.kind === "ms") s.memberSpend += r.n;
+        else if (r.kind === "gs") s.guestSpend += r.n;
+        else if (r.kind === "rc") s.rightsCost += r.n;
+        else if (r.kind === "pi") s.pointsIssued += r.n;
+        else if (r.kind === "pr") s.pointsRedeemed += r.n;
+        else if (r.kind === "pe") s.pointsExpired += r.n;
+      }
   return sums;
+}
+
+/** The open day's changes of kind `kind` to the states at the end of `day` for the filter's bucket (null: it does not serve that day). */
+async function openStateChanges(ctx: MetricContext, cov: Cov, day: string, kind: "po" | "tc" | "lc"): Promise<Map<string, number> | null> {
+  const open = await openRows(ctx, cov.throughDate, day, [kind], [ctx.tier ?? "*"]);
+  if (!open || open.openDate !== day) return null;
+  const out = new Map<string, number>();
+  for (const r of open.rows) out.set(r.k, (out.get(r.k) ?? 0) + r.n);
+  return out;
+}
+
+/** The row of the rollups' last covered day for the filter's bucket. */
+async function lastCoveredRow(ctx: MetricContext, cov: Cov) {
+  return (await dailyRows(ctx, [cov.throughDate])).get(cov.throughDate) ?? null;
 }
 
 /** Wraps a fast computation: raw before any rollup exists. */
 function fast<S extends object>(name: MetricName, compute: (ctx: MetricContext, periods: Period[], cov: Cov) => Promise<S[]>): Metric {
   return async (db, params) => {
-    const cov = await rollupCoverage(db, params.merchantId);
-    if (!cov) return metrics[name](db, params);
-    const ctx = await fastContext(db, params);
-    return seriesAndTotal(name, ctx, (periods) => compute(ctx, periods, cov));
+    const before = await rollupCoverage(db, params.merchantId);
+    if (!before) return metrics[name](db, params);
+    if (params.to > before.throughDate) await catchUpOpenDay(db, params.merchantId);
+    // One snapshot for every read of the answer (coverage, rollups, the open day and its log).
+    return snapshot(db, async (tx) => {
+      const cov = await rollupCoverage(tx, params.merchantId);
+      if (!cov) return metrics[name](tx, params);
+      const ctx = await fastContext(tx, params);
+      return seriesAndTotal(name, ctx, (periods) => compute(ctx, periods, cov));
+    });
   };
 }
 
@@ -166,7 +221,14 @@ const fastMemberRoi = fast<MemberRoi>("member-roi", async (ctx, periods, cov) =>
  * State at the end of each period: metric_daily's row of its last day, or the raw answer for that day
  * (not covered, no row, or `fromRow` gives null: no snapshot of it that day).
  */
-async function endStates<T>(ctx: MetricContext, periods: Period[], cov: Cov, name: MetricName, fromRow: (r: Record<string, unknown>) => T | null): Promise<T[]> {
+async function endStates<T>(
+  ctx: MetricContext,
+  periods: Period[],
+  cov: Cov,
+  name: MetricName,
+  fromRow: (r: Record<string, unknown>) => T | null,
+  after?: (day: string) => Promise<T | null>,
+): Promise<T[]> {
   const rows = await dailyRows(
     ctx,
     periods.map((p) => p.end).filter((d) => coveredDay(d, cov)),
@@ -174,10 +236,51 @@ async function endStates<T>(ctx: MetricContext, periods: Period[], cov: Cov, nam
   return Promise.all(
     periods.map(async (p) => {
       const row = coveredDay(p.end, cov) ? rows.get(p.end) : undefined;
-      const state = row ? fromRow(row) : null;
+      const state = row ? fromRow(row) : p.end > cov.throughDate && after ? await after(p.end) : null;
       return state ?? rawTotal<T>(name, ctx, { start: p.end, end: p.end });
     }),
   );
+}
+
+/**
+ * The states at the end of `day` after the covered days (statesAfter: the last covered row plus each
+ * day's changes), once per metric call (the series' last period and the total end on the same day).
+ */
+const statesCache = new WeakMap<MetricContext, Map<string, ReturnType<typeof statesAfter>>>();
+function statesAt(ctx: MetricContext, cov: Cov, day: string) {
+  let m = statesCache.get(ctx);
+  if (!m) statesCache.set(ctx, (m = new Map()));
+  let x = m.get(day);
+  if (!x) m.set(day, (x = statesAfter(ctx.db, ctx.merchantId, cov.throughDate, day)));
+  return x;
+}
+
+/** Members per tier at the end of `day` after the covered days: the last covered row plus the tier moves since (few). */
+async function tiersAfter(ctx: MetricContext, cov: Cov, day: string): Promise<TierCounts | null> {
+  const [base, changes] = await Promise.all([lastCoveredRow(ctx, cov), openStateChanges(ctx, cov, day, "tc")]);
+  if (!base) return null;
+  const counts = new Map(Object.entries(json<TierCounts>(base.tiers) ?? {}));
+  if (changes) {
+    for (const [k, n] of changes) if (ctx.tier === null || k === ctx.tier) counts.set(k, (counts.get(k) ?? 0) + n);
+    return Object.fromEntries([...counts].filter(([, n]) => n !== 0));
+  }
+  const latest = (through: string) => sql`
+    select l.to_tier from ch cross join lateral (
+      select th.to_tier from tier_history th
+      where th.merchant_id = ${ctx.merchantId} and th.member_id = ch.member_id and th.business_date <= ${through}::date
+      order by th.business_date desc, th.changed_at desc, th.id desc limit 1
+    ) l`;
+  const rows = await queryRows<{ tier: string; n: number }>(
+    ctx.db,
+    sql`with ch as (select distinct member_id from tier_history where merchant_id = ${ctx.merchantId}
+                      and business_date between ${addDays(cov.throughDate, 1)}::date and ${day}::date)
+        select z.tier, sum(z.n)::int as n from (
+          select a.to_tier as tier, 1 as n from (${latest(day)}) a
+          union all select b.to_tier, -1 from (${latest(cov.throughDate)}) b
+        ) z group by z.tier`,
+  );
+  for (const r of rows) if (ctx.tier === null || r.tier === ctx.tier) counts.set(r.tier, (counts.get(r.tier) ?? 0) + num(r.n));
+  return Object.fromEntries([...counts].filter(([, n]) => n !== 0));
 }
 
 const roundHalfUp = (x: number) => Math.floor(x + 0.5);
@@ -185,7 +288,19 @@ const roundHalfUp = (x: number) => Math.floor(x + 0.5);
 const fastPoints = fast<Points>("points", async (ctx, periods, cov) => {
   const [sums, outstanding, centiFen] = await Promise.all([
     flows(ctx, periods, cov),
-    endStates(ctx, periods, cov, "points", (r) => ({ outstanding: num(r.points_outstanding) })),
+    endStates(
+      ctx,
+      periods,
+      cov,
+      "points",
+      (r) => ({ outstanding: num(r.points_outstanding) }),
+      async (day) => {
+        const [changes, base] = await Promise.all([openStateChanges(ctx, cov, day, "po"), lastCoveredRow(ctx, cov)]);
+        if (changes && base) return { outstanding: num(base.points_outstanding) + (changes.get("") ?? 0) };
+        const st = await statesAt(ctx, cov, day);
+        return st ? { outstanding: st.outstanding.find((x) => x.tier === (ctx.tier ?? ""))?.v ?? 0 } : null;
+      },
+    ),
     Promise.all(periods.map(async (p) => (await ctx.programOn(p.end)).points.pointValueCentiFen)),
   ]);
   return sums.map((s, i) => ({
@@ -198,7 +313,7 @@ const fastPoints = fast<Points>("points", async (ctx, periods, cov) => {
 });
 
 const fastTierDistribution = fast<TierCounts>("tier-distribution", async (ctx, periods, cov) => {
-  const states = await endStates<TierCounts>(ctx, periods, cov, "tier-distribution", (r) => json<TierCounts>(r.tiers));
+  const states = await endStates<TierCounts>(ctx, periods, cov, "tier-distribution", (r) => json<TierCounts>(r.tiers), (day) => tiersAfter(ctx, cov, day));
   // Keys as the raw metric gives them: the program's tiers in rank order (0 when empty), then others.
   return states.map((s) => {
     const counts: TierCounts = Object.fromEntries(ctx.program.tiers.map((t) => [t.code, 0]));
@@ -208,12 +323,32 @@ const fastTierDistribution = fast<TierCounts>("tier-distribution", async (ctx, p
 });
 
 const fastLifecycle = fast<Lifecycle>("lifecycle", (ctx, periods, cov) =>
-  endStates<Lifecycle>(ctx, periods, cov, "lifecycle", (r) => ({
-    new: num(r.lifecycle_new),
-    active: num(r.lifecycle_active),
-    dormant: num(r.lifecycle_dormant),
-    lost: num(r.lifecycle_lost),
-  })),
+  endStates<Lifecycle>(
+    ctx,
+    periods,
+    cov,
+    "lifecycle",
+    (r) => ({
+      new: num(r.lifecycle_new),
+      active: num(r.lifecycle_active),
+      dormant: num(r.lifecycle_dormant),
+      lost: num(r.lifecycle_lost),
+    }),
+    async (day) => {
+      const [changes, base] = await Promise.all([openStateChanges(ctx, cov, day, "lc"), lastCoveredRow(ctx, cov)]);
+      if (changes && base)
+        return {
+          new: num(base.lifecycle_new) + (changes.get("new") ?? 0),
+          active: num(base.lifecycle_active) + (changes.get("active") ?? 0),
+          dormant: num(base.lifecycle_dormant) + (changes.get("dormant") ?? 0),
+          lost: num(base.lifecycle_lost) + (changes.get("lost") ?? 0),
+        };
+      const st = await statesAt(ctx, cov, day);
+      if (!st) return null;
+      const k = (stage: string) => st.life.find((x) => x.tier === (ctx.tier ?? "") && x.k === stage)?.v ?? 0;
+      return { new: k("new"), active: k("active"), dormant: k("dormant"), lost: k("lost") };
+    },
+  ),
 );
 
 const fastRfm = fast<Rfm>("rfm", (ctx, periods, cov) => endStates<Rfm>(ctx, periods, cov, "rfm", (r) => (r.rfm === null ? null : json<Rfm>(r.rfm))));

@@ -3,7 +3,7 @@ import { writeAll } from "@/lib/engine/sql-json";
 import { queryRows, type Db } from "@/db/client";
 import { metricDaily, metricRollupState } from "@/db/schema";
 import { currentProgram, listVersions, loadProgramVersion } from "@/lib/program/store";
-import { addDays, businessDate } from "@/lib/util/dates";
+import { addDays, businessDate, startOfBusinessDate } from "@/lib/util/dates";
 import { num } from "./common";
 import { rfmWindowStart, type Rfm } from "./rfm";
 
@@ -36,6 +36,11 @@ export async function earliestDataDate(db: Db, merchantId: string, timeZone: str
 
 /** How many days up to the end of a refresh get an RFM snapshot every day (see refreshDailyAggregates). */
 export const RFM_RECENT_DAYS = 62;
+
+/** A forward refresh of at most this many days starts from the last covered day's rows; a longer one rebuilds the running sums. */
+export const MAX_FORWARD_DAYS = 31;
+
+const dayCount = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000) + 1;
 
 export interface RefreshOptions {
   /** Days up to the refreshed range's end that get a daily RFM snapshot (default RFM_RECENT_DAYS). */
@@ -90,9 +95,11 @@ export async function refreshDailyAggregates(
     if (earliest !== null && earliest < start) start = earliest;
   }
   const recentDays = options.rfmRecentDays ?? RFM_RECENT_DAYS;
+  // Going forward from a covered day (the period job's case): the states start from that day's rows.
+  const forward = state !== null && start === addDays(state.throughDate, 1) && start > state.firstDate && dayCount(start, end) <= MAX_FORWARD_DAYS;
   await db.transaction(async (tx) => {
     await tx.execute(sql`set local work_mem = '256MB'`);
-    await rebuildDays(tx, merchantId, start, end, recentDays, options.onPhase ?? (() => {}));
+    await rebuildDays(tx, merchantId, start, end, recentDays, options.onPhase ?? (() => {}), forward);
   });
   const coverage = { firstDate: state && state.firstDate < start ? state.firstDate : start, throughDate: end };
   await db
@@ -103,7 +110,7 @@ export async function refreshDailyAggregates(
 }
 
 /** Consecutive days with the same lifecycle day counts (program version in force at each day's end). */
-async function lifecycleSegments(db: Db, merchantId: string, start: string, end: string) {
+export async function lifecycleSegments(db: Db, merchantId: string, start: string, end: string) {
   const program = await currentProgram(db, merchantId);
   const versions = (await listVersions(db, merchantId)).map((v) => ({ version: v.version, from: businessDate(v.effectiveFrom, program.timeZone) }));
   const segments: { a: string; b: string; n: number; d: number; l: number }[] = [];
@@ -116,6 +123,21 @@ async function lifecycleSegments(db: Db, merchantId: string, start: string, end:
     else segments.push({ a: day, b: day, n, d, l });
   }
   return { program, segments };
+}
+
+/**
+ * The end-of-day states (points outstanding, lifecycle, members per tier) of `day`, a day after the
+ * covered ones, by bucket ('' or a tier): the covered last day's rows plus the changes of each day
+ * since (forwardStates), or null when that route does not apply (then ask the raw functions).
+ */
+export async function statesAfter(db: Db, merchantId: string, through: string, day: string) {
+  const { program, segments } = await lifecycleSegments(db, merchantId, through, day);
+  if (segments.length !== 1 || !(await singleTimeZone(db, merchantId))) return null;
+  const g = segments[0];
+  const rows = await forwardStates(db, merchantId, addDays(through, 1), day, program.timeZone, { n: g.n, d: g.d, l: g.l });
+  if (!rows) return null;
+  const at = <T extends { d: string }>(xs: T[]) => xs.filter((x) => x.d === day);
+  return { outstanding: at(rows.outstanding), life: at(rows.life), tierCounts: at(rows.tierCounts) };
 }
 
 /** `(d, tier, k, v)`: the running sum over the days S..E of the events `(d, tier, k, x)` (earlier ones count at S). */
@@ -134,7 +156,134 @@ function runningSums(events: SQL, S: SQL, E: SQL): SQL {
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
-async function rebuildDays(tx: Tx, merchantId: string, start: string, end: string, recentDays: number, onPhase: (phase: string, ms: number) => void) {
+export async function singleTimeZone(db: Db, merchantId: string): Promise<boolean> {
+  const [row] = await queryRows<{ n: number }>(db, sql`select count(distinct time_zone)::int as n from program_versions where merchant_id = ${merchantId}`);
+  return num(row?.n) === 1;
+}
+
+type StateRows = {
+  outstanding: { d: string; tier: string; v: number }[];
+  tierCounts: { d: string; tier: string; k: string; v: number }[];
+  life: { d: string; tier: string; k: string; v: number }[];
+};
+
+/**
+ * The end-of-day states of `start`..`end` from the rows of the day before `start` (null when it has
+ * none): each day adds its changes. Only members whose state can change on day d are looked at —
+ * those registered on d or d − newDays, with an order on d, d − dormantDays or d − lostDays (their
+ * last order before d is then that day: the stage moves on), a tier row on d, or a points row on d —
+ * each with a few index probes (last order before d, tier at the end of d − 1 and of d, the balance
+ * when the tier changes), so a day costs its own data, not the history. Needs one time zone (the
+ * last order by instant is the last by date) and the same lifecycle day counts from d − 1 to `end`.
+ */
+export async function forwardStates(tx: Db, M: string, start: string, end: string, tz: string, g: { n: number; d: number; l: number }): Promise<StateRows | null> {
+  const base = await queryRows<Record<string, unknown>>(
+    tx,
+    sql`select tier, points_outstanding, tiers, lifecycle_new, lifecycle_active, lifecycle_dormant, lifecycle_lost
+        from metric_daily where merchant_id = ${M} and business_date = ${addDays(start, -1)}::date`,
+  );
+  if (!base.some((r) => r.tier === "")) return null;
+  const points = new Map<string, number>();
+  const tiers = new Map<string, Map<string, number>>();
+  const life = new Map<string, Map<string, number>>();
+  for (const r of base) {
+    const t = String(r.tier);
+    points.set(t, num(r.points_outstanding));
+    const counts = typeof r.tiers === "string" ? (JSON.parse(r.tiers) as Record<string, number>) : (r.tiers as Record<string, number>);
+    tiers.set(t, new Map(Object.entries(counts ?? {}).map(([k, v]) => [k, num(v)])));
+    life.set(
+      t,
+      new Map([
+        ["new", num(r.lifecycle_new)],
+        ["active", num(r.lifecycle_active)],
+        ["dormant", num(r.lifecycle_dormant)],
+        ["lost", num(r.lifecycle_lost)],
+      ]),
+    );
+  }
+  const bump = (m: Map<string, Map<string, number>>, t: string, k: string, v: number) => {
+    let x = m.get(t);
+    if (!x) m.set(t, (x = new Map()));
+    x.set(k, (x.get(k) ?? 0) + v);
+  };
+  const out: StateRows = { outstanding: [], tierCounts: [], life: [] };
+  for (let d = start; d <= end; d = addDays(d, 1)) {
+    const D = sql`${d}::date`;
+    const stage = (day: SQL, last: SQL) => sql`case when c.r is null or c.r > ${day} then null when c.r > ${day} - ${g.n}::int then 'new'
+      when ${last} is null or ${last} <= ${day} - ${g.l}::int then 'lost' when ${last} <= ${day} - ${g.d}::int then 'dormant' else 'active' end`;
+    const changes = await queryRows<{ kind: string; tier: string; k: string; v: number }>(
+      tx,
+      sql`with pd as (
+            select pl.member_id, sum(pl.delta) as x from points_ledger pl where pl.merchant_id = ${M} and pl.business_date = ${D} group by pl.member_id
+          ),
+          cand as (
+            select o.member_id from orders o where o.merchant_id = ${M} and o.member_id is not null
+              and o.business_date in (${D}, ${D} - ${g.d}::int, ${D} - ${g.l}::int)
+            union select th.member_id from tier_history th where th.merchant_id = ${M} and th.business_date = ${D}
+            union select pd.member_id from pd
+            union select mm.member_id from members mm where mm.merchant_id = ${M} and (mm.registered_at at time zone ${tz})::date in (${D}, ${D} - ${g.n}::int)
+          ),
+          c0 as (
+            select cand.member_id, reg.r, coalesce(pd.x, 0) as x,
+              (select o.business_date from orders o where o.merchant_id = ${M} and o.member_id = cand.member_id and o.business_date < ${D}
+               order by o.paid_at desc limit 1) as l_prev,
+              exists (select 1 from orders o where o.merchant_id = ${M} and o.member_id = cand.member_id and o.business_date = ${D}
+                        and o.paid_at >= ${startOfBusinessDate(d, tz).toISOString()}::timestamptz
+                        and o.paid_at < ${startOfBusinessDate(addDays(d, 1), tz).toISOString()}::timestamptz) as has_d,
+              (select th.to_tier from tier_history th where th.merchant_id = ${M} and th.member_id = cand.member_id and th.business_date < ${D}
+               order by th.business_date desc, th.changed_at desc, th.id desc limit 1) as t_prev,
+              (select th.to_tier from tier_history th where th.merchant_id = ${M} and th.member_id = cand.member_id and th.business_date <= ${D}
+               order by th.business_date desc, th.changed_at desc, th.id desc limit 1) as t_cur
+            from cand
+            left join pd on pd.member_id = cand.member_id
+            left join lateral (select (mm.registered_at at time zone ${tz})::date as r from members mm
+                               where mm.merchant_id = ${M} and mm.member_id = cand.member_id) reg on true
+          ),
+          c as (
+            select c.*,
+              ${stage(sql`(${D} - 1)`, sql`c.l_prev`)} as st_prev,
+              ${stage(D, sql`(case when c.has_d then ${D} else c.l_prev end)`)} as st_cur,
+              case when c.t_prev is distinct from c.t_cur then
+                (select coalesce(sum(pl.delta), 0) from points_ledger pl where pl.merchant_id = ${M} and pl.member_id = c.member_id and pl.business_date < ${D})
+              end as bal_prev
+            from c0 as c
+          )
+          select 'points' as kind, '' as tier, '' as k, coalesce(sum(pd.x), 0)::bigint as v from pd
+          union all
+          select 'points', b.tier, '', sum(b.v)::bigint from c
+          cross join lateral (values (c.t_cur, case when c.t_prev is not distinct from c.t_cur then c.x else c.bal_prev + c.x end),
+                                     (case when c.t_prev is distinct from c.t_cur then c.t_prev end, -c.bal_prev)) b(tier, v)
+          where b.tier is not null group by b.tier
+          union all
+          select 'tiers', b.tier, b.k, sum(b.v)::bigint from c
+          cross join lateral (values ('', c.t_cur, 1), (c.t_cur, c.t_cur, 1), ('', c.t_prev, -1), (c.t_prev, c.t_prev, -1)) b(tier, k, v)
+          where c.t_prev is distinct from c.t_cur and b.tier is not null and b.k is not null group by b.tier, b.k
+          union all
+          select 'life', b.tier, b.k, sum(b.v)::bigint from c
+          cross join lateral (values ('', c.st_cur, 1), (c.t_cur, c.st_cur, 1), ('', c.st_prev, -1), (c.t_prev, c.st_prev, -1)) b(tier, k, v)
+          where b.tier is not null and b.k is not null group by b.tier, b.k`,
+    );
+    for (const ch of changes) {
+      const v = num(ch.v);
+      if (ch.kind === "points") points.set(ch.tier, (points.get(ch.tier) ?? 0) + v);
+      else bump(ch.kind === "tiers" ? tiers : life, ch.tier, ch.k, v);
+    }
+    for (const [tier, v] of points) out.outstanding.push({ d, tier, v });
+    for (const [tier, m] of tiers) for (const [k, v] of m) if (v !== 0) out.tierCounts.push({ d, tier, k, v });
+    for (const [tier, m] of life) for (const [k, v] of m) out.life.push({ d, tier, k, v });
+  }
+  return out;
+}
+
+async function rebuildDays(
+  tx: Tx,
+  merchantId: string,
+  start: string,
+  end: string,
+  recentDays: number,
+  onPhase: (phase: string, ms: number) => void,
+  forwardAsked: boolean,
+) {
   let t0 = performance.now();
   const phase = (name: string) => {
     const t = performance.now();
@@ -144,7 +293,10 @@ async function rebuildDays(tx: Tx, merchantId: string, start: string, end: strin
   const M = merchantId;
   const S = sql`${start}::date`;
   const E = sql`${end}::date`;
-  const { program, segments } = await lifecycleSegments(tx, merchantId, start, end);
+  // Forward from the previous day's rows needs the same lifecycle day counts from that day on (else
+  // every member's stage may change) and one time zone ever (date order = instant order below).
+  const { program, segments } = await lifecycleSegments(tx, merchantId, forwardAsked ? addDays(start, -1) : start, end);
+  const forward = forwardAsked && segments.length === 1 && (await singleTimeZone(tx, merchantId));
   const tz = program.timeZone;
   const [{ tiers: historyTiers }] = await queryRows<{ tiers: string[] | null }>(
     tx,
@@ -215,82 +367,89 @@ async function rebuildDays(tx: Tx, merchantId: string, start: string, end: strin
   );
   phase("flows");
 
-  // Points outstanding: everyone's deltas; per tier, a member's deltas count in the tier they are in
-  // at the day's end, and their balance moves with them when they change tiers.
-  const outstanding = await queryRows<{ d: string; tier: string; v: number }>(
-    tx,
-    sql`select d::text as d, tier, v from (${runningSums(
-      sql`select pl.business_date as d, '' as tier, '' as k, sum(pl.delta) as x from points_ledger pl
-          where pl.merchant_id = ${M} and pl.business_date <= ${E} group by pl.business_date
-          union all
-          select v.d, t.tier, '', v.x
-          from (select pl.member_id, pl.business_date as d, sum(pl.delta) as x from points_ledger pl
-                where pl.merchant_id = ${M} and pl.business_date <= ${E} group by 1, 2) b
-          join rollup_tier_days t on t.member_id = b.member_id and (t.nxt is null or b.d < t.nxt)
-          cross join lateral (values (greatest(b.d, t.s), b.x), (t.nxt, -b.x)) v(d, x)
-          where v.d is not null`,
-      S,
-      E,
-    )}) r`,
-  );
-  phase("points outstanding");
+  const states = forward ? await forwardStates(tx, merchantId, start, end, tz, segments[0]) : null;
+  const { outstanding, tierCounts, life } = states ?? (await fullStates());
+  if (states) phase(`states from the previous day's rows (${dayCount(start, end)} day(s))`);
 
-  // Members per tier at each day's end ('' row: every tier; a tier's row: that tier alone).
-  const tierCounts = await queryRows<{ d: string; tier: string; k: string; v: number }>(
-    tx,
-    sql`select d::text as d, tier, k, v from (${runningSums(
-      sql`select v.d, w.tier, t.tier as k, v.x
-          from rollup_tier_days t
-          cross join lateral (values (t.s, 1), (t.nxt, -1)) v(d, x)
-          cross join lateral (values (''), (t.tier)) w(tier)
-          where v.d is not null`,
-      S,
-      E,
-    )}) r where v <> 0`,
-  );
-  phase("tier distribution");
-
-  // Lifecycle: each member's stage intervals (days), clipped to the segments of constant day counts.
-  const seg = sql`(values ${sql.join(
-    segments.map((g) => sql`(${g.a}::date, ${g.b}::date, ${g.n}::int, ${g.d}::int, ${g.l}::int)`),
-    sql`, `,
-  )}) as g(a, b, n, dd, l)`;
-  const life = await queryRows<{ d: string; tier: string; k: string; v: number }>(
-    tx,
-    sql`with mem as (
-          select m.member_id, (m.registered_at at time zone ${tz})::date as r from members m
-          where m.merchant_id = ${M} and (m.registered_at at time zone ${tz})::date <= ${E}
-        ),
-        od as (
-          select member_id, o, lead(o) over (partition by member_id order by o) as nxt, row_number() over (partition by member_id order by o) as k
-          from (select distinct o.member_id, o.business_date as o from orders o
-                where o.merchant_id = ${M} and o.member_id is not null and o.business_date <= ${E}) x
-        ),
-        pieces as (
-          select m.member_id, 'new' as stage, greatest(m.r, g.a) as lo, least(m.r + g.n - 1, g.b) as hi
-          from mem m cross join ${seg}
-          union all
-          select m.member_id, 'lost', greatest(m.r + g.n, g.a), least(coalesce(f.o - 1, ${E}), g.b)
-          from mem m cross join ${seg} left join od f on f.member_id = m.member_id and f.k = 1
-          union all
-          select m.member_id, st.stage, greatest(od.o + st.x0, m.r + g.n, g.a), least(od.o + st.x1, coalesce(od.nxt - 1, ${E}), g.b)
-          from od join mem m on m.member_id = od.member_id cross join ${seg}
-          cross join lateral (values ('active', 0, least(g.dd, g.l) - 1), ('dormant', g.dd, g.l - 1), ('lost', g.l, 1000000)) st(stage, x0, x1)
-        ),
-        live as (select * from pieces where lo <= hi and hi >= ${S}),
-        tiered as (
-          select '' as tier, stage, lo, hi from live
-          union all
-          select t.tier, p.stage, greatest(p.lo, t.s), least(p.hi, coalesce(t.nxt - 1, ${E}))
-          from live p join rollup_tier_days t on t.member_id = p.member_id and t.s <= p.hi and (t.nxt is null or t.nxt > p.lo)
-        )
-        select d::text as d, tier, k, v from (${runningSums(
-          sql`select v.d, p.tier, p.stage as k, v.x from tiered p cross join lateral (values (p.lo, 1), (p.hi + 1, -1)) v(d, x) where p.lo <= p.hi`,
-          S,
-          E,
-        )}) r`,
-  );
-  phase("lifecycle");
+  async function fullStates() {
+    // Points outstanding: everyone's deltas; per tier, a member's deltas count in the tier they are in
+    // at the day's end, and their balance moves with them when they change tiers.
+    const outstanding = await queryRows<{ d: string; tier: string; v: number }>(
+      tx,
+      sql`select d::text as d, tier, v from (${runningSums(
+        sql`select pl.business_date as d, '' as tier, '' as k, sum(pl.delta) as x from points_ledger pl
+            where pl.merchant_id = ${M} and pl.business_date <= ${E} group by pl.business_date
+            union all
+            select v.d, t.tier, '', v.x
+            from (select pl.member_id, pl.business_date as d, sum(pl.delta) as x from points_ledger pl
+                  where pl.merchant_id = ${M} and pl.business_date <= ${E} group by 1, 2) b
+            join rollup_tier_days t on t.member_id = b.member_id and (t.nxt is null or b.d < t.nxt)
+            cross join lateral (values (greatest(b.d, t.s), b.x), (t.nxt, -b.x)) v(d, x)
+            where v.d is not null`,
+        S,
+        E,
+      )}) r`,
+    );
+    phase("points outstanding");
+  
+    // Members per tier at each day's end ('' row: every tier; a tier's row: that tier alone).
+    const tierCounts = await queryRows<{ d: string; tier: string; k: string; v: number }>(
+      tx,
+      sql`select d::text as d, tier, k, v from (${runningSums(
+        sql`select v.d, w.tier, t.tier as k, v.x
+            from rollup_tier_days t
+            cross join lateral (values (t.s, 1), (t.nxt, -1)) v(d, x)
+            cross join lateral (values (''), (t.tier)) w(tier)
+            where v.d is not null`,
+        S,
+        E,
+      )}) r where v <> 0`,
+    );
+    phase("tier distribution");
+  
+    // Lifecycle: each member's stage intervals (days), clipped to the segments of constant day counts.
+    const seg = sql`(values ${sql.join(
+      segments.map((g) => sql`(${g.a}::date, ${g.b}::date, ${g.n}::int, ${g.d}::int, ${g.l}::int)`),
+      sql`, `,
+    )}) as g(a, b, n, dd, l)`;
+    const life = await queryRows<{ d: string; tier: string; k: string; v: number }>(
+      tx,
+      sql`with mem as (
+            select m.member_id, (m.registered_at at time zone ${tz})::date as r from members m
+            where m.merchant_id = ${M} and (m.registered_at at time zone ${tz})::date <= ${E}
+          ),
+          od as (
+            select member_id, o, lead(o) over (partition by member_id order by o) as nxt, row_number() over (partition by member_id order by o) as k
+            from (select distinct o.member_id, o.business_date as o from orders o
+                  where o.merchant_id = ${M} and o.member_id is not null and o.business_date <= ${E}) x
+          ),
+          pieces as (
+            select m.member_id, 'new' as stage, greatest(m.r, g.a) as lo, least(m.r + g.n - 1, g.b) as hi
+            from mem m cross join ${seg}
+            union all
+            select m.member_id, 'lost', greatest(m.r + g.n, g.a), least(coalesce(f.o - 1, ${E}), g.b)
+            from mem m cross join ${seg} left join od f on f.member_id = m.member_id and f.k = 1
+            union all
+            select m.member_id, st.stage, greatest(od.o + st.x0, m.r + g.n, g.a), least(od.o + st.x1, coalesce(od.nxt - 1, ${E}), g.b)
+            from od join mem m on m.member_id = od.member_id cross join ${seg}
+            cross join lateral (values ('active', 0, least(g.dd, g.l) - 1), ('dormant', g.dd, g.l - 1), ('lost', g.l, 1000000)) st(stage, x0, x1)
+          ),
+          live as (select * from pieces where lo <= hi and hi >= ${S}),
+          tiered as (
+            select '' as tier, stage, lo, hi from live
+            union all
+            select t.tier, p.stage, greatest(p.lo, t.s), least(p.hi, coalesce(t.nxt - 1, ${E}))
+            from live p join rollup_tier_days t on t.member_id = p.member_id and t.s <= p.hi and (t.nxt is null or t.nxt > p.lo)
+          )
+          select d::text as d, tier, k, v from (${runningSums(
+            sql`select v.d, p.tier, p.stage as k, v.x from tiered p cross join lateral (values (p.lo, 1), (p.hi + 1, -1)) v(d, x) where p.lo <= p.hi`,
+            S,
+            E,
+          )}) r`,
+    );
+    phase("lifecycle");
+    return { outstanding, tierCounts, life };
+  }
 
   // RFM snapshots: month ends, the last recentDays days, and the days that had one.
   const rfmDays = new Set(hadRfm.map((r) => r.d));
@@ -418,10 +577,19 @@ export async function invalidateRollupsFrom(db: Db, merchantId: string, fromDate
  * (lib/engine/sql-json.ts writeAll): the daily rollups' coverage and the range-distinct
  * aggregates' (lib/metrics/fast-distinct.ts) both end the day before.
  */
-export function invalidateRollupsSql(merchantId: string, fromDate: string): SQL[] {
-  return ["metric_rollup_state", "metric_distinct_state"].flatMap((t) => [
+export function invalidateRollupsSql(merchantId: string, fromDate: string, keys?: readonly string[]): SQL[] {
+  return [...["metric_rollup_state", "metric_distinct_state"].flatMap((t) => [
     sql`delete from ${sql.identifier(t)} where merchant_id = ${merchantId} and first_date >= ${fromDate}::date`,
     sql`update ${sql.identifier(t)} set through_date = ${fromDate}::date - 1
         where merchant_id = ${merchantId} and through_date >= ${fromDate}::date and first_date < ${fromDate}::date`,
-  ]);
+  ]), ...(keys?.length ? [openDayLogSql(merchantId, keys)] : [])];
+}
+
+/**
+ * The batch's change keys (the engine's lock keys: 'm:<member>', 'o:<order>') for the open day
+ * (lib/metrics/open-day.ts), logged when the merchant has one: one small insert per batch.
+ */
+export function openDayLogSql(merchantId: string, keys: readonly string[]): SQL {
+  return sql`insert into metric_open_log (merchant_id, keys)
+             select ${merchantId}, ${JSON.stringify(keys)}::jsonb where exists (select 1 from metric_open_state where merchant_id = ${merchantId})`;
 }
