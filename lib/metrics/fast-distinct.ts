@@ -11,7 +11,7 @@ import type { Repurchase } from "./repurchase";
 import { assembleRetention, RETENTION_MONTHS } from "./retention";
 import type { RightsUsage } from "./rights-usage";
 import type { TierChanges } from "./tier-changes";
-import { tierAtRegistration } from "./tier-at-time";
+import { tierAtRegistration, tierMovesSince } from "./tier-at-time";
 import { netSpendHeld } from "./held-tier";
 import { earliestDataDate } from "./rollup";
 import { catchUpOpenDay, openRows, snapshot } from "./open-day";
@@ -464,25 +464,9 @@ async function tiersAtEndOf(fx: Fx, days: string[]): Promise<Map<string, number>
         }
       }),
     );
-  const latest = (through: string) => sql`
-    select l.to_tier from ch cross join lateral (
-      select th.to_tier from tier_history th
-      where th.merchant_id = ${ctx.merchantId} and th.member_id = ch.member_id and th.business_date <= ${through}::date
-      order by th.business_date desc, th.changed_at desc, th.id desc limit 1
-    ) l`;
   for (const [i, day] of days.entries())
     if (day > cov.throughDate)
-      queries.push(
-        queryRows<{ tier: string; n: number }>(
-          ctx.db,
-          sql`with ch as (select distinct member_id from tier_history where merchant_id = ${ctx.merchantId}
-                            and business_date between ${addDays(cov.throughDate, 1)}::date and ${day}::date)
-              select z.tier, sum(z.n)::int as n from (
-                select a.to_tier as tier, 1 as n from (${latest(day)}) a
-                union all select b.to_tier, -1 from (${latest(cov.throughDate)}) b
-              ) z group by z.tier`,
-        ).then((rows) => rows.forEach((r) => out[i].set(r.tier, (out[i].get(r.tier) ?? 0) + num(r.n)))),
-      );
+      queries.push(tierMovesSince(ctx, cov.throughDate, day).then((rows) => rows.forEach((r) => out[i].set(r.tier, (out[i].get(r.tier) ?? 0) + r.n))));
   await Promise.all(queries);
   return out;
 }

@@ -15,6 +15,7 @@ import type { TierCounts } from "./tier-distribution";
 import { fastDistinctMetrics } from "./fast-distinct";
 import { rollupCoverage, statesAfter, type RollupCoverage } from "./rollup";
 import { heldTierAt, netSpendHeld, rightsCostHeld } from "./held-tier";
+import { tierMovesSince } from "./tier-at-time";
 import { catchUpOpenDay, openRows, snapshot } from "./open-day";
 
 /*
@@ -264,21 +265,7 @@ async function tiersAfter(ctx: MetricContext, cov: Cov, day: string): Promise<Ti
     for (const [k, n] of changes) if (ctx.tier === null || k === ctx.tier) counts.set(k, (counts.get(k) ?? 0) + n);
     return Object.fromEntries([...counts].filter(([, n]) => n !== 0));
   }
-  const latest = (through: string) => sql`
-    select l.to_tier from ch cross join lateral (
-      select th.to_tier from tier_history th
-      where th.merchant_id = ${ctx.merchantId} and th.member_id = ch.member_id and th.business_date <= ${through}::date
-      order by th.business_date desc, th.changed_at desc, th.id desc limit 1
-    ) l`;
-  const rows = await queryRows<{ tier: string; n: number }>(
-    ctx.db,
-    sql`with ch as (select distinct member_id from tier_history where merchant_id = ${ctx.merchantId}
-                      and business_date between ${addDays(cov.throughDate, 1)}::date and ${day}::date)
-        select z.tier, sum(z.n)::int as n from (
-          select a.to_tier as tier, 1 as n from (${latest(day)}) a
-          union all select b.to_tier, -1 from (${latest(cov.throughDate)}) b
-        ) z group by z.tier`,
-  );
+  const rows = await tierMovesSince(ctx, cov.throughDate, day);
   for (const r of rows) if (ctx.tier === null || r.tier === ctx.tier) counts.set(r.tier, (counts.get(r.tier) ?? 0) + num(r.n));
   return Object.fromEntries([...counts].filter(([, n]) => n !== 0));
 }
