@@ -14,7 +14,7 @@ import type { RightsCost } from "./rights-cost";
 import type { TierCounts } from "./tier-distribution";
 import { fastDistinctMetrics } from "./fast-distinct";
 import { rollupCoverage, statesAfter, type RollupCoverage } from "./rollup";
-import { heldTierAt, netSpendHeld, rightsCostHeld } from "./held-tier";
+import { netSpendHeld, pointsFlowsHeld, rightsCostHeld } from "./held-tier";
 import { tierMovesSince } from "./tier-at-time";
 import { catchUpOpenDay, openRows, snapshot } from "./open-day";
 
@@ -135,14 +135,7 @@ async function flows(ctx: MetricContext, periods: Period[], cov: Cov): Promise<D
           sql`select p.i, ${netSpendHeld(ctx, "members")} as member_spend, ${netSpendHeld(ctx, "guests")} as guest_spend,
                 ${rightsCostHeld(ctx)} as rights_cost, f.issued, f.redeemed, f.expired
               from ${periodTable(parts.map((x) => x.part))}
-              cross join lateral (
-                select coalesce(sum(pl.delta) filter (where pl.kind in ('earn', 'bonus', 'adjust') and pl.delta > 0), 0)::bigint as issued,
-                       coalesce(-sum(pl.delta) filter (where pl.kind = 'spend'), 0)::bigint as redeemed,
-                       coalesce(-sum(pl.delta) filter (where pl.kind = 'expire'), 0)::bigint as expired
-                from points_ledger pl
-                where pl.merchant_id = ${ctx.merchantId} and pl.business_date between p.p_start and p.p_end
-                  ${heldTierAt(ctx, sql`pl.member_id`, sql`pl.occurred_at`)}
-              ) f`,
+              ${pointsFlowsHeld(ctx)}`,
         )
       : Promise.resolve([]),
   ]);

@@ -107,3 +107,18 @@ export function rightsCostHeld(ctx: MetricContext): SQL {
                 and o.business_date between p.p_start and p.p_end ${orderInTier(ctx)}), 0)
   )::bigint`;
 }
+
+/**
+ * `cross join lateral (…) f`: points issued, redeemed and expired in each period `p` of a period
+ * table (p.p_start, p.p_end), each ledger row by the tier held at the time.
+ */
+export function pointsFlowsHeld(ctx: MetricContext): SQL {
+  return sql`cross join lateral (
+    select coalesce(sum(pl.delta) filter (where pl.kind in ('earn', 'bonus', 'adjust') and pl.delta > 0), 0)::bigint as issued,
+           coalesce(-sum(pl.delta) filter (where pl.kind = 'spend'), 0)::bigint as redeemed,
+           coalesce(-sum(pl.delta) filter (where pl.kind = 'expire'), 0)::bigint as expired
+    from points_ledger pl
+    where pl.merchant_id = ${ctx.merchantId} and pl.business_date between p.p_start and p.p_end
+      ${heldTierAt(ctx, sql`pl.member_id`, sql`pl.occurred_at`)}
+  ) f`;
+}

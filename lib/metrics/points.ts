@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { metricContext, num, periodTable, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
-import { heldTierAt, inEnds, withEnds } from "./held-tier";
+import { inEnds, pointsFlowsHeld, withEnds } from "./held-tier";
 import type { Period } from "./periods";
 
 export interface Points {
@@ -38,14 +38,7 @@ async function compute(ctx: MetricContext, periods: Period[]): Promise<Points[]>
                     where pl.merchant_id = ${ctx.merchantId} and pl.business_date <= p.p_end
                       ${inEnds(ctx, sql`p.i`, sql`pl.member_id`)}), 0)::bigint as outstanding
         from ${periodTable(periods)}
-        cross join lateral (
-          select coalesce(sum(pl.delta) filter (where pl.kind in ('earn', 'bonus', 'adjust') and pl.delta > 0), 0)::bigint as issued,
-                 coalesce(-sum(pl.delta) filter (where pl.kind = 'spend'), 0)::bigint as redeemed,
-                 coalesce(-sum(pl.delta) filter (where pl.kind = 'expire'), 0)::bigint as expired
-          from points_ledger pl
-          where pl.merchant_id = ${ctx.merchantId} and pl.business_date between p.p_start and p.p_end
-            ${heldTierAt(ctx, sql`pl.member_id`, sql`pl.occurred_at`)}
-        ) f
+        ${pointsFlowsHeld(ctx)}
         order by p.i`,
   );
   return rows.map((r, i) => {
