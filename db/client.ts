@@ -94,17 +94,12 @@ export async function queryRows<T = Record<string, unknown>>(db: Db, query: SQL)
 const dialect = new PgDialect();
 
 /**
- * Rows of a raw query run as a prepared statement: on PostgreSQL parsed and planned once per
- * connection, and sent in one round trip. Unprepared parameterised queries (drizzle's default)
- * cost two — postgres.js first asks the server for the parameter types — and two queries of one
- * transaction then cannot share a round trip. For hot statements whose text takes a handful of
- * shapes (values go in parameters): each shape stays prepared on each connection.
+ * Rows of a statement ($1… placeholders) run as a prepared statement: on PostgreSQL parsed and
+ * planned once per connection, and sent in one round trip. Unprepared parameterised queries
+ * (drizzle's default) cost two — postgres.js first asks the server for the parameter types — and
+ * two queries of one transaction then cannot share a round trip. For hot statements built once,
+ * whose text takes a handful of shapes (values go in parameters).
  */
-export function preparedRows<T = Record<string, unknown>>(db: Db, query: SQL): Promise<T[]> {
-  return preparedText<T>(db, dialect.sqlToQuery(query));
-}
-
-/** `preparedRows` for a statement already built ($1… placeholders): hot paths build theirs once, not on every call. */
 export async function preparedText<T = Record<string, unknown>>(db: Db, query: { sql: string; params: unknown[] }): Promise<T[]> {
   const result = (await db._.session.prepareQuery(query, undefined, "hot", false).execute()) as unknown;
   if (Array.isArray(result)) return result as T[];
@@ -188,11 +183,6 @@ export async function pipelinedTransaction<T>(db: Db, f: (p: Pipeline) => Promis
   } finally {
     conn.release();
   }
-}
-
-/** Runs a query builder (select, insert, …) as a prepared statement, for the reasons of `preparedRows`. */
-export function runPrepared<T>(query: { prepare(name: string): { execute(placeholderValues?: Record<string, unknown>): Promise<T> } }): Promise<T> {
-  return query.prepare("hot").execute();
 }
 
 export { sql };
