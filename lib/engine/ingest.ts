@@ -117,6 +117,8 @@ async function programLoads(db: Db, merchantId: string, cs: Candidate[], version
   const sources: string[] = [];
   const dailyMembers: string[] = [];
   const dailyDates: string[] = [];
+  const firingMembers: string[] = [];
+  const firingDates: string[] = [];
   for (const c of cs) {
     const e = c.event;
     const p = programOf(c);
@@ -126,8 +128,11 @@ async function programLoads(db: Db, merchantId: string, cs: Candidate[], version
     if (e.type === "referral.completed") sources.push(`referral:${e.data.refereeId}:referrer`, `referral:${e.data.refereeId}:referee`);
     if (e.type === "order.paid" && e.memberId) {
       for (const camp of p.campaigns) if (camp.effect.kind === "grantRight") sources.push(`campaign:${camp.code}:${e.memberId}:${date}`);
-      for (const a of p.automations)
-        if (a.trigger.kind === "tierUpgraded") for (const t of p.tiers) sources.push(`auto:${a.code}:${e.memberId}:upgraded:${t.code}:${date}`);
+      // An order may upgrade its member: the upgrade automations fire once per tier and day.
+      if (p.automations.some((a) => a.trigger.kind === "tierUpgraded")) {
+        firingMembers.push(e.memberId);
+        firingDates.push(date);
+      }
     }
     if (e.type === "member.checked_in" && p.points.streakRightCode) sources.push(`streak:${e.memberId}:${date}`);
     if (["member.checked_in", "review.posted", "content.shared", "profile.completed", "referral.completed"].includes(e.type)) {
@@ -136,7 +141,7 @@ async function programLoads(db: Db, merchantId: string, cs: Candidate[], version
       dailyDates.push(date);
     }
   }
-  const request: LoadRequest = { sources, daily: { members: dailyMembers, dates: dailyDates } };
+  const request: LoadRequest = { sources, daily: { members: dailyMembers, dates: dailyDates }, firings: { members: firingMembers, dates: firingDates } };
   if ([...programs.values()].some((p) => [...windowsUsed(p)].some((w) => !w.endsWith(":lifetime")))) {
     const earliest = cs.reduce((min, c) => (c.at < min ? c.at : min), new Date());
     request.windowed = { members: memberIds, since: addDays(businessDate(earliest, "UTC"), -400) };

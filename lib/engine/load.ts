@@ -70,6 +70,11 @@ export interface LoadRequest {
   grants?: string[];
   /** Once-only sources: which are stored (in the points ledger or as right instances). */
   sources?: string[];
+  /**
+   * Automation firings of these members on these business dates, loaded as once-only sources
+   * `auto:<code>:<member>:<occasion>` (the key fireAutomation checks).
+   */
+  firings?: { members: string[]; dates: string[] };
   /** Rewarded shares and capped points per (member, business date), for these members and dates. */
   daily?: { members: string[]; dates: string[] };
   /** Per-day spend, orders and growth of these members since this date (rolling or calendar tier windows). */
@@ -100,7 +105,9 @@ const LOAD_SQL = `select
   ${rowsOf(`select grant_id, member_id, right_code, tier_code, value, unit_cost, source, issued_at, issued_date, expires_at, redeemed_at, redeemed_date
     from right_instances where merchant_id = $1 and ${listText("grant_id", 6)}`)} as rights,
   ${rowsOf(`select source from points_ledger where merchant_id = $1 and ${listText("source", 7)}
-    union all select source from right_instances where merchant_id = $1 and ${listText("source", 7)}`)} as sources,
+    union all select source from right_instances where merchant_id = $1 and ${listText("source", 7)}
+    union all select 'auto:' || automation_code || ':' || member_id || ':' || occasion from automation_firings
+      where merchant_id = $1 and ${listText("member_id", 13)} and ${listText("fired_date", 14, "date")}`)} as sources,
   ${rowsOf(`select member_id, business_date as date,
       count(*) filter (where rule = 'share' and delta - debt_delta > 0) as shares,
       coalesce(sum(delta - debt_delta) filter (where rule in ('checkin','review','share','profile','referral')), 0) as earned
@@ -137,6 +144,8 @@ export async function loadState(on: Db | Pipeline, b: Batch, req: LoadRequest): 
     json(windowed?.members),
     windowed?.since ?? null,
     req.versions === true,
+    json(req.firings?.members),
+    json(req.firings?.dates),
   ] });
   for (const r of row.members ?? [])
     b.members.set(r.member_id as string, {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { members, pointsLedger, tierHistory } from "@/db/schema";
+import { members, outbox, pointsLedger, tierHistory } from "@/db/schema";
+import { setTierManually } from "@/lib/members/operator-actions";
 import { createMerchant } from "@/lib/tenancy/merchants";
 import { ingestEvents } from "@/lib/engine/ingest";
 import { testDatabases } from "../db";
@@ -32,5 +33,21 @@ describe.each(testDatabases)("engine on $name", ({ open }) => {
     expect(hist.map((h) => `${h.fromTier}->${h.toTier}`)).toEqual(["null->basic", "basic->silver"]);
     const ledger = await db.select().from(pointsLedger).where(eq(pointsLedger.merchantId, merchantId));
     expect(ledger.reduce((s, r) => s + r.delta, 0)).toBe(1100);
+  });
+
+  it("fires an upgrade automation once per tier and day, also across batches", async () => {
+    const db = database.db;
+    const order = (id: string, hour: number, amount: number) => ({ id, type: "order.paid", occurredAt: `2026-03-10T${hour}:00:00+08:00`, memberId: "M2", data: { orderId: id, amount } });
+    await ingestEvents(db, merchantId, [{ id: "r2", type: "member.registered", occurredAt: "2026-03-01T09:00:00+08:00", memberId: "M2", data: {} }]);
+    // ¥1,000 → silver at 10:00: the demo's upgrade_welcome automation sends one tier_upgraded message.
+    expect((await ingestEvents(db, merchantId, [order("o2a", 10, 100000)]))[0].status).toBe("applied");
+    // An operator puts the member back in basic; a ¥1 order the same day upgrades them to silver again
+    // (their growth still qualifies): the same occasion (silver, 2026-03-10), so no second message.
+    await setTierManually(db, merchantId, { memberId: "M2", tierCode: "basic", reason: "test" }, { kind: "api_key", keyId: "k", merchantId, prefix: "mk_test" });
+    expect((await ingestEvents(db, merchantId, [order("o2b", 11, 100)]))[0].status).toBe("applied");
+    const hist = await db.select().from(tierHistory).where(and(eq(tierHistory.merchantId, merchantId), eq(tierHistory.memberId, "M2"))).orderBy(tierHistory.id);
+    expect(hist.map((h) => `${h.fromTier}->${h.toTier}`)).toEqual(["null->basic", "basic->silver", "silver->basic", "basic->silver"]);
+    const msgs = await db.select().from(outbox).where(and(eq(outbox.merchantId, merchantId), eq(outbox.memberId, "M2"), eq(outbox.template, "tier_upgraded")));
+    expect(msgs).toHaveLength(1);
   });
 });
