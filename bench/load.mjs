@@ -30,6 +30,12 @@ const once = {
     await r.arrayBuffer();
     return r.ok ? 1 : 0;
   },
+  // The framework's own cost of a POST like an event's: the same body, read and parsed, constant answer.
+  echo: async (c) => {
+    const r = await fetch(`${base}/api/v1/bench/echo`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify(order(c)) });
+    await r.arrayBuffer();
+    return r.ok ? 1 : 0;
+  },
   single: (c) => post(order(c)),
   batch: (c) => post({ events: Array.from({ length: 1000 }, () => order(c)) }),
   // What one event needs, issued directly: event row, order, member update, ledger row, lot, growth row.
