@@ -68,7 +68,7 @@ export interface QuantileSummary {
 /** The distribution the summary is built from (at refresh: the base at T plus the open day's delta). */
 export interface Distribution {
   n: number;
-  /** Smallest and largest values present (any when n = 0). */
+  /** Bounds of the values: min ≤ every value ≤ max (any when n = 0). */
   min: number;
   max: number;
   /** C(v) = #{values ≤ v} for each v. */

@@ -314,13 +314,8 @@ async function rebuildDays(
   // By instant (the tier held just before an instant, lib/metrics/held-tier.ts): a row holds on
   // (changed_at, next changed_at], the first one from the beginning of time.
   // (Dropped first: a caller's transaction may refresh twice.)
-  await tx.execute(sql`drop table if exists rollup_tier_days, rollup_tier_instants`);
-  await tx.execute(sql`
-    create temp table rollup_tier_days on commit drop as
-    select member_id, to_tier as tier, business_date as s, lead(business_date) over (partition by member_id order by business_date) as nxt
-    from (select distinct on (member_id, business_date) member_id, business_date, to_tier from tier_history
-          where merchant_id = ${M} and business_date <= ${E}
-          order by member_id, business_date, changed_at desc, id desc) x`);
+  await tx.execute(sql`drop table if exists rollup_tier_days, rollup_tier_instants, rollup_rfm_ms`);
+  await tx.execute(tierDaysSql(M, end));
   await tx.execute(sql`
     create temp table rollup_tier_instants on commit drop as
     select member_id, to_tier as tier,
@@ -457,23 +452,12 @@ async function rebuildDays(
     if (addDays(day, 1).endsWith("-01") || day > addDays(end, -recentDays)) rfmDays.add(day);
   const rfmRows = new Map<string, Rfm>();
   for (const day of [...rfmDays].sort()) {
+    // The last day's measures are kept (a temp table) for the open day's RFM base (writeRfmBase).
+    const last = day === end;
+    if (last) await tx.execute(sql`create temp table rollup_rfm_ms on commit drop as ${rfmMeasures(M, day)}`);
     const rows = await queryRows<{ tier: string; r: number; f: number; m: number; n: number }>(
       tx,
-      sql`with buyers as (
-            select o.member_id, max(o.business_date) as last_date, count(*) as orders, sum(o.amount) as paid from orders o
-            where o.merchant_id = ${M} and o.member_id is not null and o.business_date between ${rfmWindowStart(day)}::date and ${day}::date
-            group by o.member_id
-          ),
-          refunded as (
-            select r.member_id, sum(r.amount) as amount from refunds r
-            where r.merchant_id = ${M} and r.member_id is not null and r.business_date between ${rfmWindowStart(day)}::date and ${day}::date
-            group by r.member_id
-          ),
-          ms as (
-            select b.member_id, b.last_date, b.orders, b.paid - coalesce(rf.amount, 0) as spend, t.tier
-            from buyers b left join refunded rf on rf.member_id = b.member_id
-            left join rollup_tier_days t on t.member_id = b.member_id and t.s <= ${day}::date and (t.nxt is null or t.nxt > ${day}::date)
-          ),
+      sql`with ms as (${last ? sql`select * from rollup_rfm_ms` : rfmMeasures(M, day)}),
           scored as (
             select '' as tier,
               1 + 5 * (rank() over (order by last_date) - 1) / count(*) over () as r,
@@ -502,6 +486,9 @@ async function rebuildDays(
   }
 
   phase(`rfm (${rfmDays.size} snapshots)`);
+  if (!rfmDays.has(end)) await tx.execute(sql`create temp table rollup_rfm_ms on commit drop as ${rfmMeasures(M, end)}`);
+  await writeRfmBase(tx, M, end);
+  phase("rfm base (open day)");
 
   // Assemble one row per day × ('' and each tier).
   type Row = typeof metricDaily.$inferInsert;
@@ -561,6 +548,74 @@ async function rebuildDays(
   const all = [...rows.values()];
   for (let i = 0; i < all.length; i += 500) await tx.insert(metricDaily).values(all.slice(i, i + 500));
   phase(`write (${all.length} rows)`);
+}
+
+/** The temp table rollup_tier_days: each member's tier by business date (the last row of a date holds until the next one's date). */
+function tierDaysSql(M: string, end: string): SQL {
+  return sql`
+    create temp table rollup_tier_days on commit drop as
+    select member_id, to_tier as tier, business_date as s, lead(business_date) over (partition by member_id order by business_date) as nxt
+    from (select distinct on (member_id, business_date) member_id, business_date, to_tier from tier_history
+          where merchant_id = ${M} and business_date <= ${end}::date
+          order by member_id, business_date, changed_at desc, id desc) x`;
+}
+
+/** Each scored member's RFM measures over the trailing 12 months ending `day` and tier at its end (needs rollup_tier_days). */
+function rfmMeasures(M: string, day: string): SQL {
+  return sql`
+    with buyers as (
+      select o.member_id, max(o.business_date) as last_date, count(*) as orders, sum(o.amount) as paid from orders o
+      where o.merchant_id = ${M} and o.member_id is not null and o.business_date between ${rfmWindowStart(day)}::date and ${day}::date
+      group by o.member_id
+    ),
+    refunded as (
+      select r.member_id, sum(r.amount) as amount from refunds r
+      where r.merchant_id = ${M} and r.member_id is not null and r.business_date between ${rfmWindowStart(day)}::date and ${day}::date
+      group by r.member_id
+    )
+    select b.member_id, b.last_date, b.orders, b.paid - coalesce(rf.amount, 0) as spend, t.tier
+    from buyers b left join refunded rf on rf.member_id = b.member_id
+    left join rollup_tier_days t on t.member_id = b.member_id and t.s <= ${day}::date and (t.nxt is null or t.nxt > ${day}::date)`;
+}
+
+/**
+ * The open day's RFM base for `day` (the rollups' last day T), from the temp table rollup_rfm_ms
+ * (rfmMeasures of that day): per bucket ('*', else the tier at the end of T) the joint (last date,
+ * orders) histogram and the spend histogram with the count below each value (db/schema/metric-aggregates.ts).
+ */
+async function writeRfmBase(tx: Db, M: string, day: string) {
+  await tx.execute(sql`delete from metric_rfm_base_rf where merchant_id = ${M}`);
+  await tx.execute(sql`delete from metric_rfm_base_m where merchant_id = ${M}`);
+  await tx.execute(sql`
+    insert into metric_rfm_base_rf (merchant_id, bucket, last_date, orders, n)
+    select ${M}, b.bucket, ms.last_date, ms.orders, count(*) from rollup_rfm_ms ms
+    cross join lateral (values ('*'::text), (ms.tier)) b(bucket) where b.bucket is not null group by 2, 3, 4`);
+  await tx.execute(sql`
+    insert into metric_rfm_base_m (merchant_id, bucket, spend, n, below)
+    select ${M}, x.bucket, x.spend, x.n, sum(x.n) over (partition by x.bucket order by x.spend) - x.n from (
+      select b.bucket, ms.spend, count(*) as n from rollup_rfm_ms ms
+      cross join lateral (values ('*'::text), (ms.tier)) b(bucket) where b.bucket is not null group by 1, 2
+    ) x`);
+  await tx.execute(sql`
+    insert into metric_rfm_base_state (merchant_id, through_date) values (${M}, ${day}::date)
+    on conflict (merchant_id) do update set through_date = excluded.through_date`);
+}
+
+/**
+ * Writes the open day's RFM base for the rollups' last day alone (refreshDailyAggregates writes it
+ * with every refresh; this is for rollups built before it existed, and for the benchmark to time it).
+ */
+export async function refreshRfmBase(db: Db, merchantId: string) {
+  const cov = await rollupCoverage(db, merchantId);
+  if (!cov) return null;
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`set local work_mem = '256MB'`);
+    await tx.execute(sql`drop table if exists rollup_tier_days, rollup_rfm_ms`);
+    await tx.execute(tierDaysSql(merchantId, cov.throughDate));
+    await tx.execute(sql`create temp table rollup_rfm_ms on commit drop as ${rfmMeasures(merchantId, cov.throughDate)}`);
+    await writeRfmBase(tx, merchantId, cov.throughDate);
+  });
+  return cov.throughDate;
 }
 
 /**

@@ -6,9 +6,9 @@ import { seedMerchantHistory } from "@/lib/seed/generate";
 import { ingestEvents } from "@/lib/engine/ingest";
 import { runPeriodJob } from "@/lib/engine/period";
 import { metrics, metricNames, type MetricParams } from "@/lib/metrics";
-import { fastMetrics } from "@/lib/metrics/fast";
+import { fastMetrics, lastRfmRoute } from "@/lib/metrics/fast";
 import { refreshAggregates } from "@/lib/metrics/aggregates";
-import { dropOpenDay, OPEN_LOG_REFRESH, openState, refreshOpenDay } from "@/lib/metrics/open-day";
+import { dropOpenDay, OPEN_LOG_KEYS_REFRESH, OPEN_LOG_REFRESH, openState, refreshOpenDay } from "@/lib/metrics/open-day";
 import { rollupCoverage } from "@/lib/metrics/rollup";
 import { addDays, addMonths, businessDate } from "@/lib/util/dates";
 import { currentProgram } from "@/lib/program/store";
@@ -43,15 +43,23 @@ describe.each(testDatabases)("the open day: fast = raw on a day the aggregates d
     { from: addDays(to, -3), to, granularity: "day" },
   ];
 
-  async function expectSame(to: string, tiers = TIERS) {
+  /**
+   * Every metric, fast = raw, for ranges ending `to`; `rfmRoute`: the route rfm must have taken for
+   * its periods ending on the open day ("open": the open day's RFM summary, rfm-open.ts; "raw").
+   */
+  async function expectSame(to: string, tiers = TIERS, rfmRoute: "open" | "raw" | null = "open") {
     for (const r of ranges(to))
       for (const tier of tiers)
         for (const name of metricNames) {
           const params = { merchantId, ...r, tier };
+          lastRfmRoute.route = null;
           const [fast, raw] = [await fastMetrics[name](database.db, params), await metrics[name](database.db, params)];
           expect(fast, `${name} ${r.from}..${r.to} ${r.granularity} tier ${tier ?? "-"}`).toEqual(raw);
+          if (name === "rfm" && rfmRoute) expect(lastRfmRoute.route, `rfm route ${r.granularity} tier ${tier ?? "-"}`).toBe(rfmRoute);
         }
   }
+  const rfmBaseDate = async () =>
+    (await queryRows<{ d: string }>(database.db, sql`select through_date::text as d from metric_rfm_base_state where merchant_id = ${merchantId}`))[0]?.d;
 
   const sums = () =>
     queryRows(database.db, sql`select kind, bucket, d::text, v::text, k, n::bigint::text as n from metric_open_sums where merchant_id = ${merchantId} order by 1, 2, 3, 4, 5`);
@@ -101,6 +109,7 @@ describe.each(testDatabases)("the open day: fast = raw on a day the aggregates d
   it("refreshAggregates keeps the day after the aggregates as the open day", async () => {
     await refreshAggregates(database.db, merchantId, END);
     expect(await openState(database.db, merchantId)).toMatchObject({ throughDate: END, openDate: DAY, ready: true });
+    expect(await rfmBaseDate()).toBe(END);
     // Before any event of the day: the states at its end still move (members leaving 'new', going dormant or lost).
     await expectSame(DAY);
   }, 900_000);
@@ -155,12 +164,55 @@ describe.each(testDatabases)("the open day: fast = raw on a day the aggregates d
     expect(await logRows()).toBe(0);
   }, 900_000);
 
+  it("rfm on the open day reads its summary: a tampered summary shows in the answer", async () => {
+    const db = database.db;
+    const params = { merchantId, from: DAY, to: DAY, granularity: "day" as const };
+    const before = (await fastMetrics.rfm(db, params)).total as { members: number; grid: number[][] };
+    expect(lastRfmRoute.route).toBe("open");
+    expect(before).toEqual((await metrics.rfm(db, params)).total);
+    // 1000 members more with a last order before every real one, and one order each.
+    await db.execute(sql`update metric_open_rfm set joint = jsonb_build_array(jsonb_build_array(-1, 1, 1000)) || joint where merchant_id = ${merchantId} and bucket = '*'`);
+    const after = (await fastMetrics.rfm(db, params)).total as { members: number; grid: number[][] };
+    expect(after.members).toBe(before.members + 1000);
+    expect(after.grid[0][0]).toBeGreaterThanOrEqual(1000);
+    await dropOpenDay(db, merchantId);
+    await refreshOpenDay(db, merchantId, DAY);
+    expect((await fastMetrics.rfm(db, params)).total).toEqual(before);
+  }, 900_000);
+
+  it("rfm with windows too small for the changes since the refresh: the raw route, exact; a refresh brings the summary back", async () => {
+    const db = database.db;
+    // K = 0: each window holds the boundary's value alone; the batches' members move the boundaries off it.
+    await dropOpenDay(db, merchantId);
+    await refreshOpenDay(db, merchantId, DAY, { rfmWindow: 0 });
+    await expectSame(DAY, [null, "gold"], "open");
+    for (const batch of await eventBatches(DAY, "k")) await ingestEvents(db, merchantId, batch);
+    await expectSame(DAY, [null], "raw");
+    await refreshOpenDay(db, merchantId);
+    await expectSame(DAY, [null, "gold"], "open");
+  }, 900_000);
+
+  it("a reader refreshes first once many keys are logged (RFM's windows)", async () => {
+    const db = database.db;
+    const members = await queryRows<{ member_id: string }>(
+      db,
+      sql`select member_id from members where merchant_id = ${merchantId} order by member_id limit ${OPEN_LOG_KEYS_REFRESH + 1}`,
+    );
+    expect(members.length).toBe(OPEN_LOG_KEYS_REFRESH + 1);
+    // One logged batch (as the engine logs it) with more keys than the threshold.
+    await db.execute(sql`insert into metric_open_log (merchant_id, keys) values (${merchantId}, ${JSON.stringify(members.map((m) => `m:${m.member_id}`))}::jsonb)`);
+    expect(await logRows()).toBe(1);
+    await expectSame(DAY, [null]);
+    expect(await logRows()).toBe(0);
+  }, 900_000);
+
   it("a backdated event: the aggregates end earlier, the open day no longer serves, answers stay exact", async () => {
     const db = database.db;
     const [buyer] = await queryRows<{ member_id: string }>(db, sql`select member_id from orders where merchant_id = ${merchantId} and member_id is not null order by member_id desc limit 1`);
     await ingestEvents(db, merchantId, [{ id: "back-o", type: "order.paid", occurredAt: `${END}T10:00:00+08:00`, memberId: buyer.member_id, data: { orderId: "back-o", amount: 7_700 } }]);
     expect((await rollupCoverage(db, merchantId))?.throughDate).toBe(addDays(END, -1));
-    await expectSame(DAY, [null, "silver"]);
+    // The base is for END, the rollups end before: RFM asks the raw function.
+    await expectSame(DAY, [null, "silver"], "raw");
     await refreshAggregates(db, merchantId, END);
     expect(await openState(db, merchantId)).toMatchObject({ throughDate: END, openDate: DAY, ready: true });
     await expectSame(DAY, [null, "silver"]);
@@ -193,11 +245,16 @@ describe.each(testDatabases)("the open day: fast = raw on a day the aggregates d
 
   it("the period job closes the open day and opens the next; the next day's events are exact too", async () => {
     const db = database.db;
+    // A wrong base for END: the period job must write the one of its day (else the answers below differ or go raw).
+    await db.execute(sql`update metric_rfm_base_m set n = n + 7 where merchant_id = ${merchantId}`);
+    await db.execute(sql`update metric_rfm_base_rf set n = n + 7 where merchant_id = ${merchantId}`);
     await runPeriodJob(db, merchantId, DAY);
     expect((await rollupCoverage(db, merchantId))?.throughDate).toBe(DAY);
+    expect(await rfmBaseDate()).toBe(DAY);
     const next = addDays(DAY, 1);
     expect(await openState(db, merchantId)).toMatchObject({ throughDate: DAY, openDate: next, ready: true });
-    await expectSame(DAY, [null, "basic"]);
+    // DAY is covered now: its RFM snapshot (no open-day route).
+    await expectSame(DAY, [null, "basic"], null);
     for (const batch of (await eventBatches(next, "c")).slice(0, 3)) await ingestEvents(db, merchantId, batch);
     await expectSame(next);
   }, 900_000);
