@@ -243,6 +243,57 @@ describe.each(testDatabases)("the open day: fast = raw on a day the aggregates d
     expect(dist.total).toMatchObject({ gold: 1 });
   }, 900_000);
 
+  it("rfm: members whose orders and refunds leave the trailing 12 months on the open day", async () => {
+    const db = database.db;
+    const m = (await createMerchant(db, { slug: "open-rfm", name: "Rfm", demoProgram: true })).id;
+    // T = 2026-03-31: its window starts 2025-04-01, the open day's (2026-04-01) on 2025-04-02.
+    const T = "2026-03-31";
+    const D = addDays(T, 1);
+    const leaving = "2025-04-01";
+    const at = (d: string, time: string) => `${d}T${time}:00+08:00`;
+    const events: Parameters<typeof ingestEvents>[2] = [];
+    const order = (id: string, member: string, d: string, amount: number) =>
+      events.push({ id, type: "order.paid", occurredAt: at(d, "10:00"), memberId: member, data: { orderId: id, amount } });
+    for (const x of ["A", "B", "C", "E1", "E2", "E3", "E4", "E5", "E6", "E7"])
+      events.push({ id: `reg-${x}`, type: "member.registered", occurredAt: at("2025-03-01", "09:00"), memberId: x, data: {} });
+    order("c0", "C", "2025-03-20", 30_000);
+    order("a1", "A", leaving, 70_000); // A's only order leaves: A is no longer scored at D
+    order("b1", "B", leaving, 50_000); // B keeps a later one: F 2 → 1, M drops
+    order("b2", "B", "2025-12-01", 4_000);
+    order("c1", "C", "2026-02-01", 20_000); // at D ties with E6 (20,000): the monetary counts see it
+    for (const [i, x] of ["E1", "E2", "E3", "E4", "E5", "E6", "E7"].entries()) {
+      order(`e${i}a`, x, addDays("2025-06-01", 30 * i), 2_000 + 3_000 * i);
+      if (i % 2) order(`e${i}b`, x, addDays("2025-06-15", 25 * i), 1_000 * i);
+    }
+    const ingest = async (batch: typeof events) => expect((await ingestEvents(db, m, batch)).map((r) => r.status)).not.toContain("rejected");
+    await ingest(events.filter((e) => e.type === "member.registered"));
+    await ingest(events.filter((e) => e.type !== "member.registered").sort((a, b) => a.occurredAt.localeCompare(b.occurredAt)));
+    // C's refund of an order before both windows, dated on the day that leaves: in T's spend only (−3,000 at T).
+    await ingest([{ id: "c-ref", type: "order.refunded", occurredAt: at(leaving, "12:00"), memberId: "C", data: { orderId: "c0", amount: 23_000 } }]);
+    const [ref] = await queryRows<{ d: string; member_id: string }>(db, sql`select business_date::text as d, member_id from refunds where merchant_id = ${m}`);
+    expect(ref).toEqual({ d: leaving, member_id: "C" });
+    await refreshAggregates(db, m, T);
+    expect(await openState(db, m)).toMatchObject({ throughDate: T, openDate: D, ready: true });
+    const tiers = [null, ...(await currentProgram(db, m)).tiers.map((t) => t.code)];
+    const check = async () => {
+      for (const tier of tiers)
+        for (const r of [{ from: D, to: D, granularity: "day" as const }, { from: addDays(addMonths(D, -12), 1), to: D, granularity: "month" as const }]) {
+          const params = { merchantId: m, ...r, tier };
+          lastRfmRoute.route = null;
+          expect(await fastMetrics.rfm(db, params), `${r.granularity} ${tier}`).toEqual(await metrics.rfm(db, params));
+          expect(lastRfmRoute.route).toBe("open");
+        }
+    };
+    await check();
+    // By hand: A leaves (10 scored at T, 9 at D).
+    const day = (d: string) => ({ merchantId: m, from: d, to: d, granularity: "day" as const });
+    expect(((await metrics.rfm(db, day(T))).total as { members: number }).members).toBe(10);
+    expect(((await metrics.rfm(db, day(D))).total as { members: number }).members).toBe(9);
+    // An order on the open day, logged, not refreshed (corrections).
+    await ingest([{ id: "d1", type: "order.paid", occurredAt: at(D, "11:00"), memberId: "A", data: { orderId: "d1", amount: 1_000 } }]);
+    await check();
+  }, 900_000);
+
   it("the period job closes the open day and opens the next; the next day's events are exact too", async () => {
     const db = database.db;
     // A wrong base for END: the period job must write the one of its day (else the answers below differ or go raw).
