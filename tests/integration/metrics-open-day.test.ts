@@ -251,7 +251,7 @@ describe.each(testDatabases)("the open day: fast = raw on a day the aggregates d
     const D = addDays(T, 1);
     const leaving = "2025-04-01";
     const at = (d: string, time: string) => `${d}T${time}:00+08:00`;
-    const events: Parameters<typeof ingestEvents>[2] = [];
+    const events: { id: string; type: string; occurredAt: string; memberId: string; data: Record<string, unknown> }[] = [];
     const order = (id: string, member: string, d: string, amount: number) =>
       events.push({ id, type: "order.paid", occurredAt: at(d, "10:00"), memberId: member, data: { orderId: id, amount } });
     for (const x of ["A", "B", "C", "E1", "E2", "E3", "E4", "E5", "E6", "E7"])
