@@ -451,13 +451,18 @@ async function rebuildDays(
   for (let day = start; day <= end; day = addDays(day, 1))
     if (addDays(day, 1).endsWith("-01") || day > addDays(end, -recentDays)) rfmDays.add(day);
   const rfmRows = new Map<string, Rfm>();
+  const emptyRfm = (): Rfm => ({ members: 0, grid: Array.from({ length: 5 }, () => Array<number>(5).fill(0)), m: Array<number>(5).fill(0) });
+  const rfmAt = (key: string) => {
+    let x = rfmRows.get(key);
+    if (!x) rfmRows.set(key, (x = emptyRfm()));
+    return x;
+  };
   for (const day of [...rfmDays].sort()) {
-    // The last day's measures are kept (a temp table) for the open day's RFM base (writeRfmBase).
-    const last = day === end;
-    if (last) await tx.execute(sql`create temp table rollup_rfm_ms on commit drop as ${rfmMeasures(M, day)}`);
+    for (const tier of ["", ...tiers]) rfmRows.set(`${day}|${tier}`, emptyRfm());
+    if (day === end) continue;
     const rows = await queryRows<{ tier: string; r: number; f: number; m: number; n: number }>(
       tx,
-      sql`with ms as (${last ? sql`select * from rollup_rfm_ms` : rfmMeasures(M, day)}),
+      sql`with ms as (${rfmMeasures(M, day)}),
           scored as (
             select '' as tier,
               1 + 5 * (rank() over (order by last_date) - 1) / count(*) over () as r,
@@ -473,22 +478,28 @@ async function rebuildDays(
           )
           select tier, r::int as r, f::int as f, m::int as m, count(*)::int as n from scored group by 1, 2, 3, 4`,
     );
-    for (const tier of ["", ...tiers]) rfmRows.set(`${day}|${tier}`, { members: 0, grid: Array.from({ length: 5 }, () => Array<number>(5).fill(0)), m: Array<number>(5).fill(0) });
     for (const row of rows) {
-      const key = `${day}|${row.tier}`;
-      let x = rfmRows.get(key);
-      if (!x) rfmRows.set(key, (x = { members: 0, grid: Array.from({ length: 5 }, () => Array<number>(5).fill(0)), m: Array<number>(5).fill(0) }));
+      const x = rfmAt(`${day}|${row.tier}`);
       const n = num(row.n);
       x.grid[num(row.r) - 1][num(row.f) - 1] += n;
       x.m[num(row.m) - 1] += n;
       x.members += n;
     }
   }
-
-  phase(`rfm (${rfmDays.size} snapshots)`);
-  if (!rfmDays.has(end)) await tx.execute(sql`create temp table rollup_rfm_ms on commit drop as ${rfmMeasures(M, end)}`);
+  // The last day: the open day's RFM base (its measures' histograms), and the snapshot from it (the
+  // same scores: 1 + 5·#{strictly less}/n per value, no ranking of every member).
+  await tx.execute(sql`create temp table rollup_rfm_ms on commit drop as ${rfmMeasures(M, end)}`);
   await writeRfmBase(tx, M, end);
-  phase("rfm base (open day)");
+  if (rfmDays.has(end)) {
+    const { grid, spend } = await rfmFromBase(tx, M);
+    for (const g of grid) {
+      const x = rfmAt(`${end}|${g.bucket === "*" ? "" : g.bucket}`);
+      x.grid[num(g.r) - 1][num(g.f) - 1] += num(g.n);
+      x.members += num(g.n);
+    }
+    for (const g of spend) rfmAt(`${end}|${g.bucket === "*" ? "" : g.bucket}`).m[num(g.m) - 1] += num(g.n);
+  }
+  phase(`rfm (${rfmDays.size} snapshots, the last one with the open day's base)`);
 
   // Assemble one row per day × ('' and each tier).
   type Row = typeof metricDaily.$inferInsert;
@@ -599,6 +610,28 @@ async function writeRfmBase(tx: Db, M: string, day: string) {
   await tx.execute(sql`
     insert into metric_rfm_base_state (merchant_id, through_date) values (${M}, ${day}::date)
     on conflict (merchant_id) do update set through_date = excluded.through_date`);
+}
+
+/** The RFM answer per bucket from the base (writeRfmBase): grid cells (r, f) and monetary scores, with their members. */
+async function rfmFromBase(tx: Db, M: string) {
+  const grid = await queryRows<{ bucket: string; r: number; f: number; n: number }>(
+    tx,
+    sql`with b as (select bucket, last_date, orders, n from metric_rfm_base_rf where merchant_id = ${M}),
+        rd as (select bucket, last_date, sum(n) as n from b group by 1, 2),
+        rl as (select bucket, last_date, sum(n) over (partition by bucket order by last_date) - n as below, sum(n) over (partition by bucket) as tot from rd),
+        fd as (select bucket, orders, sum(n) as n from b group by 1, 2),
+        fl as (select bucket, orders, sum(n) over (partition by bucket order by orders) - n as below, sum(n) over (partition by bucket) as tot from fd)
+        select b.bucket, (1 + 5 * rl.below::bigint / rl.tot::bigint)::int as r, (1 + 5 * fl.below::bigint / fl.tot::bigint)::int as f, sum(b.n)::int as n
+        from b join rl on rl.bucket = b.bucket and rl.last_date = b.last_date join fl on fl.bucket = b.bucket and fl.orders = b.orders
+        group by 1, 2, 3`,
+  );
+  const spend = await queryRows<{ bucket: string; m: number; n: number }>(
+    tx,
+    sql`select bucket, (1 + 5 * below / tot::bigint)::int as m, sum(n)::int as n
+        from (select bucket, below::bigint as below, n, sum(n) over (partition by bucket) as tot from metric_rfm_base_m where merchant_id = ${M}) x
+        group by 1, 2`,
+  );
+  return { grid, spend };
 }
 
 /**
