@@ -33,7 +33,6 @@ import { refreshDailyAggregates, refreshRfmBase } from "@/lib/metrics/rollup";
 import { rfmBaseDate } from "@/lib/metrics/rfm-open";
 import { refreshDistinctAggregates } from "@/lib/metrics/fast-distinct";
 import { addDays, addMonths } from "@/lib/util/dates";
-import { extendAggregates } from "@/lib/metrics/aggregates";
 import { ensureDatabase, flag, log, timed } from "./common";
 import { arriveOrders, insertOpenDay, OPEN_DAY_SHAPE, removeOpenDay } from "./open-day";
 import { refreshOpenDay } from "@/lib/metrics/open-day";
@@ -271,7 +270,13 @@ async function main() {
       const keys = await timed("refreshOpenDay (incremental: the logged keys)", () => refreshOpenDay(db, merchantId));
       log(`  ${keys} keys recomputed`);
       // The period job closing the open day: the aggregates' extension alone (runDay's other work would change the data).
-      await timed(`period-job day: extendAggregates(${OPEN})`, () => extendAggregates(db, merchantId, OPEN));
+      // (extendAggregates' two steps, the daily rollups' phases printed.)
+      await timed(`period-job day: extendAggregates(${OPEN})`, async () => {
+        await timed("  refreshDailyAggregates (forward, one day)", () =>
+          refreshDailyAggregates(db, merchantId, OPEN, OPEN, { onPhase: (phase, ms) => log(`    ${phase}: ${(ms / 1000).toFixed(1)} s`) }),
+        );
+        await timed("  refreshDistinctAggregates (one day)", () => refreshDistinctAggregates(db, merchantId, OPEN));
+      });
     }
   } finally {
     if (OPEN_DAY) await timed(`open day ${OPEN} removed (data and aggregates back to ${END})`, () => removeOpenDay(db, merchantId, END));

@@ -342,16 +342,26 @@ const fastRfm = fast<Rfm>("rfm", (ctx, periods, cov) =>
     cov,
     "rfm",
     (r) => (r.rfm === null ? null : json<Rfm>(r.rfm)),
-    // A period ending on the open day: its summary plus the corrections of the keys logged since.
-    async (day) => {
-      const bucket = ctx.tier ?? "*";
-      const corr = await openCorrections(ctx, cov.throughDate, day, ["rf", "rm"], [bucket]);
-      const answer = corr && corr.openDate === day ? await rfmAtOpenDay(ctx.db, ctx.merchantId, bucket, cov.throughDate, day, corr.rows) : null;
-      lastRfmRoute.route = answer ? "open" : "raw";
-      return answer;
+    // A period ending on the open day: its summary plus the corrections of the keys logged since
+    // (once per answer: the series' last period and the total end on the same day).
+    (day) => {
+      let m = rfmOpenCache.get(ctx);
+      if (!m) rfmOpenCache.set(ctx, (m = new Map()));
+      let x = m.get(day);
+      if (!x) m.set(day, (x = rfmOpen(ctx, cov, day)));
+      return x;
     },
   ),
 );
+
+const rfmOpenCache = new WeakMap<MetricContext, Map<string, Promise<Rfm | null>>>();
+async function rfmOpen(ctx: MetricContext, cov: Cov, day: string): Promise<Rfm | null> {
+  const bucket = ctx.tier ?? "*";
+  const corr = await openCorrections(ctx, cov.throughDate, day, ["rf", "rm"], [bucket]);
+  const answer = corr && corr.openDate === day ? await rfmAtOpenDay(ctx.db, ctx.merchantId, bucket, cov.throughDate, day, corr.rows) : null;
+  lastRfmRoute.route = answer ? "open" : "raw";
+  return answer;
+}
 
 /**
  * The metrics as the API and the dashboards serve them: from the daily rollups where the metric

@@ -162,21 +162,7 @@ function contributions(b: Bounds, keys: SQL): SQL {
         select st.key, st.r, st.t_reg, ${tMonth}, ${T} + 1 from st where st.r > ${T} and st.l_t >= ${tMonth}
       ) y group by y.key, y.r, y.t_reg, y.mth
     ),
-    -- RFM measures (rfm.ts) over the trailing 12 months ending T (−1, bucket at T) and ending D (+1, bucket at D), when scored.
-    rw as (
-      select mi.key, w.x, w.tier, a.last_date, a.orders, a.paid - coalesce(rr.amount, 0) as spend
-      from mi
-      cross join lateral (values (-1, ${rfmWindowStart(b.T)}::date, ${T}, mi.t_t), (1, ${rfmWindowStart(b.D)}::date, ${D}, mi.t_d)) w(x, ws, we, tier)
-      cross join lateral (
-        select max(o.business_date) as last_date, count(*) as orders, sum(o.amount) as paid from orders o
-        where o.merchant_id = ${M} and o.member_id = mi.member_id and o.business_date between w.ws and w.we
-      ) a
-      cross join lateral (
-        select sum(r.amount) as amount from refunds r
-        where r.merchant_id = ${M} and r.member_id = mi.member_id and r.business_date between w.ws and w.we
-      ) rr
-      where a.orders > 0
-    ),
+    ${rfmCtes(b)},
     cr as (
       select seq.key, 'p1'::text as kind, seq.bucket, seq.d, coalesce(seq.p, ${none}) as v, ''::text as k, 1::bigint as n from seq where seq.open
       union all
@@ -226,11 +212,7 @@ function contributions(b: Bounds, keys: SQL): SQL {
       select st.key, 'rs', bk.bucket, st.r, st.r, '', 1 from st
       cross join lateral (values ('*'::text), (st.t_reg)) bk(bucket) where st.r > ${T} and st.r <= ${D} and bk.bucket is not null
       union all
-      select rw.key, 'rf', bk.bucket, rw.last_date, ${none}, rw.orders::text, rw.x from rw
-      cross join lateral (values ('*'::text), (rw.tier)) bk(bucket) where bk.bucket is not null
-      union all
-      select rw.key, 'rm', bk.bucket, ${none}, ${none}, rw.spend::text, rw.x from rw
-      cross join lateral (values ('*'::text), (rw.tier)) bk(bucket) where bk.bucket is not null
+      ${rfmRows()}
       union all
       select keys.key, 'gs', '*', o.business_date, ${none}, '', o.amount
       from keys join orders o on o.merchant_id = ${M} and o.order_id = substr(keys.key, 3)
@@ -240,6 +222,81 @@ function contributions(b: Bounds, keys: SQL): SQL {
       from refunds r where r.merchant_id = ${M} and r.member_id is null and r.business_date > ${T} and r.business_date <= ${D}
         and 'o:' || r.order_id in (select keys.key from keys)
     )
+    select cr.key, cr.kind, cr.bucket, cr.d, cr.v, cr.k, sum(cr.n)::bigint as n
+    from cr group by 1, 2, 3, 4, 5, 6 having sum(cr.n) <> 0`;
+}
+
+/**
+ * The CTEs rk, rw of the RFM contributions ('rf', 'rm': rfm-open.ts), given the CTEs mi (key,
+ * member_id, t_t, t_d) and oo (the keys' orders of the open days, with member_id).
+ */
+function rfmCtes(b: Bounds): SQL {
+  const { M } = b;
+  const T = sql`${b.T}::date`;
+  const D = sql`${b.D}::date`;
+  const wsT = sql`${rfmWindowStart(b.T)}::date`;
+  const wsD = sql`${rfmWindowStart(b.D)}::date`;
+  return sql`
+    -- RFM measures (rfm.ts) over the trailing 12 months ending T (−1, bucket at T) and ending D (+1,
+    -- bucket at D), when scored — only for the members whose measures or bucket can differ (rows on
+    -- the open days or on the days leaving the window, or another tier): anyone else's two cancel.
+    rk as (
+      select oo.member_id from oo
+      union select r.member_id from refunds r join mi on mi.member_id = r.member_id
+        where r.merchant_id = ${M} and r.business_date > ${T} and r.business_date <= ${D}
+      union select o.member_id from orders o join mi on mi.member_id = o.member_id
+        where o.merchant_id = ${M} and o.business_date >= ${wsT} and o.business_date < ${wsD}
+      union select r.member_id from refunds r join mi on mi.member_id = r.member_id
+        where r.merchant_id = ${M} and r.business_date >= ${wsT} and r.business_date < ${wsD}
+      union select mi.member_id from mi where mi.t_t is distinct from mi.t_d
+    ),
+    rw as (
+      select mi.key, w.x, w.tier, w.last_date, w.orders, w.paid - coalesce(w.refunded, 0) as spend
+      from mi join rk on rk.member_id = mi.member_id
+      cross join lateral (
+        select max(o.business_date) filter (where o.business_date <= ${T}) as l_t, count(*) filter (where o.business_date <= ${T}) as f_t,
+               sum(o.amount) filter (where o.business_date <= ${T}) as p_t,
+               max(o.business_date) filter (where o.business_date >= ${wsD}) as l_d, count(*) filter (where o.business_date >= ${wsD}) as f_d,
+               sum(o.amount) filter (where o.business_date >= ${wsD}) as p_d
+        from orders o where o.merchant_id = ${M} and o.member_id = mi.member_id and o.business_date between ${wsT} and ${D}
+      ) a
+      cross join lateral (
+        select sum(r.amount) filter (where r.business_date <= ${T}) as r_t, sum(r.amount) filter (where r.business_date >= ${wsD}) as r_d
+        from refunds r where r.merchant_id = ${M} and r.member_id = mi.member_id and r.business_date between ${wsT} and ${D}
+      ) rr
+      cross join lateral (values (-1, mi.t_t, a.l_t, a.f_t, a.p_t, rr.r_t), (1, mi.t_d, a.l_d, a.f_d, a.p_d, rr.r_d)) w(x, tier, last_date, orders, paid, refunded)
+      where w.orders > 0
+    )`;
+}
+
+/** rw's rows as contributions. */
+function rfmRows(): SQL {
+  const none = sql`${NONE}::date`;
+  return sql`
+      select rw.key, 'rf'::text as kind, bk.bucket, rw.last_date as d, ${none} as v, rw.orders::text as k, rw.x::bigint as n from rw
+      cross join lateral (values ('*'::text), (rw.tier)) bk(bucket) where bk.bucket is not null
+      union all
+      select rw.key, 'rm', bk.bucket, ${none}, ${none}, rw.spend::text, rw.x from rw
+      cross join lateral (values ('*'::text), (rw.tier)) bk(bucket) where bk.bucket is not null`;
+}
+
+/** The RFM contributions alone of the keys `keys` yields (what a reader of rfm corrects with: much less than contributions()). */
+function rfmContributions(b: Bounds, keys: SQL): SQL {
+  const { M } = b;
+  const tierAtEnd = (member: SQL, day: string) => sql`(select th.to_tier from tier_history th where th.merchant_id = ${M} and th.member_id = ${member}
+      and th.business_date <= ${day}::date order by th.business_date desc, th.changed_at desc, th.id desc limit 1)`;
+  return sql`
+    with keys as (select distinct k0.key from (${keys}) k0(key)),
+    mi as (
+      select x.key, x.member_id, ${tierAtEnd(sql`x.member_id`, b.T)} as t_t, ${tierAtEnd(sql`x.member_id`, b.D)} as t_d
+      from (select keys.key, substr(keys.key, 3) as member_id from keys where keys.key like 'm:%') x
+    ),
+    oo as (
+      select mi.key, mi.member_id from orders o join mi on mi.member_id = o.member_id
+      where o.merchant_id = ${M} and o.business_date > ${b.T}::date and o.business_date <= ${b.D}::date
+    ),
+    ${rfmCtes(b)},
+    cr as (${rfmRows()})
     select cr.key, cr.kind, cr.bucket, cr.d, cr.v, cr.k, sum(cr.n)::bigint as n
     from cr group by 1, 2, 3, 4, 5, 6 having sum(cr.n) <> 0`;
 }
@@ -457,7 +514,8 @@ async function readOpenRows(
       select c.kind, c.bucket, c.d, c.v, c.k, -c.n as n from metric_open_contrib c
       where c.merchant_id = ${merchantId} and c.key in (${lk}) and c.kind in ${list(kinds)} and c.bucket in ${list(buckets)}
       union all
-      select x.kind, x.bucket, x.d, x.v, x.k, x.n from (${contributions(b, lk)}) x where x.kind in ${list(kinds)} and x.bucket in ${list(buckets)}`;
+      select x.kind, x.bucket, x.d, x.v, x.k, x.n from (${kinds.every((k) => k === "rf" || k === "rm") ? rfmContributions(b, lk) : contributions(b, lk)}) x
+      where x.kind in ${list(kinds)} and x.bucket in ${list(buckets)}`;
   }
   const rows = await queryRows<{ kind: string; bucket: string; d: string; v: string; k: string; n: number }>(
     db,

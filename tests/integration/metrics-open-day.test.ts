@@ -254,13 +254,14 @@ describe.each(testDatabases)("the open day: fast = raw on a day the aggregates d
     const events: { id: string; type: string; occurredAt: string; memberId: string; data: Record<string, unknown> }[] = [];
     const order = (id: string, member: string, d: string, amount: number) =>
       events.push({ id, type: "order.paid", occurredAt: at(d, "10:00"), memberId: member, data: { orderId: id, amount } });
-    for (const x of ["A", "B", "C", "E1", "E2", "E3", "E4", "E5", "E6", "E7"])
+    for (const x of ["A", "B", "C", "P", "E1", "E2", "E3", "E4", "E5", "E6", "E7"])
       events.push({ id: `reg-${x}`, type: "member.registered", occurredAt: at("2025-03-01", "09:00"), memberId: x, data: {} });
     order("c0", "C", "2025-03-20", 30_000);
     order("a1", "A", leaving, 70_000); // A's only order leaves: A is no longer scored at D
     order("b1", "B", leaving, 50_000); // B keeps a later one: F 2 → 1, M drops
     order("b2", "B", "2025-12-01", 4_000);
     order("c1", "C", "2026-02-01", 20_000); // at D ties with E6 (20,000): the monetary counts see it
+    order("p1", "P", "2025-10-01", 3_000);
     for (const [i, x] of ["E1", "E2", "E3", "E4", "E5", "E6", "E7"].entries()) {
       order(`e${i}a`, x, addDays("2025-06-01", 30 * i), 2_000 + 3_000 * i);
       if (i % 2) order(`e${i}b`, x, addDays("2025-06-15", 25 * i), 1_000 * i);
@@ -285,12 +286,15 @@ describe.each(testDatabases)("the open day: fast = raw on a day the aggregates d
         }
     };
     await check();
-    // By hand: A leaves (10 scored at T, 9 at D).
+    // By hand: A leaves (11 scored at T, 10 at D).
     const day = (d: string) => ({ merchantId: m, from: d, to: d, granularity: "day" as const });
-    expect(((await metrics.rfm(db, day(T))).total as { members: number }).members).toBe(10);
-    expect(((await metrics.rfm(db, day(D))).total as { members: number }).members).toBe(9);
-    // An order on the open day, logged, not refreshed (corrections).
+    expect(((await metrics.rfm(db, day(T))).total as { members: number }).members).toBe(11);
+    expect(((await metrics.rfm(db, day(D))).total as { members: number }).members).toBe(10);
+    // Orders on the open day, logged, not refreshed (corrections): A scored again; P's spend 3,000 → 20,000 ties C and E6.
     await ingest([{ id: "d1", type: "order.paid", occurredAt: at(D, "11:00"), memberId: "A", data: { orderId: "d1", amount: 1_000 } }]);
+    await ingest([{ id: "d2", type: "order.paid", occurredAt: at(D, "12:00"), memberId: "P", data: { orderId: "d2", amount: 17_000 } }]);
+    // By hand: 1,000 2,000 4,000 | 6,000 8,000 | 14,000 ×2 | 20,000 ×3 | 22,000 (score 1 + floor(5 · #less / 11)).
+    expect(((await metrics.rfm(db, day(D))).total as { m: number[] }).m).toEqual([3, 2, 2, 3, 1]);
     await check();
   }, 900_000);
 
