@@ -174,6 +174,8 @@ export const metricRfmBaseState = pgTable("metric_rfm_base_state", {
   merchantId: text("merchant_id").primaryKey(),
   /** The day T the base is for (used only while it equals metric_rollup_state.through_date). */
   throughDate: date("through_date", { mode: "string" }).notNull(),
+  /** When it was written: a summary built on another write of the base is not used (rfm-open.ts). */
+  writtenAt: timestamp("written_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 export const metricRfmBaseRf = pgTable(
@@ -210,6 +212,8 @@ export const metricOpenRfm = pgTable(
     /** The T and D it is for (metric_open_state's when written). */
     throughDate: date("through_date", { mode: "string" }).notNull(),
     openDate: date("open_date", { mode: "string" }).notNull(),
+    /** metric_rfm_base_state.written_at of the base it was built on. */
+    baseWrittenAt: timestamp("base_written_at", { withTimezone: true }).notNull(),
     /** Joint histogram at D: [days from the window's start to the last order date, orders, members]. */
     joint: jsonb("joint").$type<[number, number, number][]>().notNull(),
     /** Spend distribution at D around the quintile ranks (lib/metrics/rfm-quantiles.ts QuantileSummary). */

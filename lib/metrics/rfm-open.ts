@@ -38,7 +38,11 @@ export async function rfmBaseDate(db: Db, merchantId: string): Promise<string | 
  */
 export async function writeRfmSummary(tx: Db, M: string, T: string, D: string, buckets: string[], K = RFM_WINDOW) {
   await tx.execute(sql`delete from metric_open_rfm where merchant_id = ${M}`);
-  if ((await rfmBaseDate(tx, M)) !== T) return;
+  const [state] = await queryRows<{ d: string; w: string }>(
+    tx,
+    sql`select through_date::text as d, written_at::text as w from metric_rfm_base_state where merchant_id = ${M}`,
+  );
+  if (state?.d !== T) return;
   const wsD = rfmWindowStart(D);
   const rf = await queryRows<{ bucket: string; d: string; k: number; n: number }>(
     tx,
@@ -104,8 +108,8 @@ export async function writeRfmSummary(tx: Db, M: string, T: string, D: string, b
     };
     const spend = await buildSummary(dist, K);
     await tx.execute(sql`
-      insert into metric_open_rfm (merchant_id, bucket, through_date, open_date, joint, spend)
-      values (${M}, ${bucket}, ${T}::date, ${D}::date, ${JSON.stringify([...joint.values()].filter((c) => c[2] !== 0))}::jsonb, ${JSON.stringify(spend)}::jsonb)`);
+      insert into metric_open_rfm (merchant_id, bucket, through_date, open_date, base_written_at, joint, spend)
+      values (${M}, ${bucket}, ${T}::date, ${D}::date, ${state.w}::timestamptz, ${JSON.stringify([...joint.values()].filter((c) => c[2] !== 0))}::jsonb, ${JSON.stringify(spend)}::jsonb)`);
   }
 }
 
@@ -124,7 +128,11 @@ export async function rfmAtOpenDay(
 ): Promise<Rfm | null> {
   const [row] = await queryRows<{ joint: unknown; spend: unknown }>(
     db,
-    sql`select joint, spend from metric_open_rfm where merchant_id = ${M} and bucket = ${bucket} and through_date = ${T}::date and open_date = ${D}::date`,
+    // Only a summary built on the base as it is now (a rollup refresh that rewrote it since — after a
+    // backdated event — makes the summary's base part stale until the open day's next refresh).
+    sql`select r.joint, r.spend from metric_open_rfm r
+        join metric_rfm_base_state b on b.merchant_id = r.merchant_id and b.through_date = r.through_date and b.written_at = r.base_written_at
+        where r.merchant_id = ${M} and r.bucket = ${bucket} and r.through_date = ${T}::date and r.open_date = ${D}::date`,
   );
   if (!row) return null;
   const parse = <X>(v: unknown): X => (typeof v === "string" ? (JSON.parse(v) as X) : (v as X));

@@ -608,8 +608,8 @@ async function writeRfmBase(tx: Db, M: string, day: string) {
       cross join lateral (values ('*'::text), (ms.tier)) b(bucket) where b.bucket is not null group by 1, 2
     ) x`);
   await tx.execute(sql`
-    insert into metric_rfm_base_state (merchant_id, through_date) values (${M}, ${day}::date)
-    on conflict (merchant_id) do update set through_date = excluded.through_date`);
+    insert into metric_rfm_base_state (merchant_id, through_date, written_at) values (${M}, ${day}::date, clock_timestamp())
+    on conflict (merchant_id) do update set through_date = excluded.through_date, written_at = excluded.written_at`);
 }
 
 /** The RFM answer per bucket from the base (writeRfmBase): grid cells (r, f) and monetary scores, with their members. */

@@ -7,7 +7,7 @@ import { ingestEvents } from "@/lib/engine/ingest";
 import { runPeriodJob } from "@/lib/engine/period";
 import { metrics, metricNames, type MetricParams } from "@/lib/metrics";
 import { fastMetrics, lastRfmRoute } from "@/lib/metrics/fast";
-import { refreshAggregates } from "@/lib/metrics/aggregates";
+import { extendAggregates, refreshAggregates } from "@/lib/metrics/aggregates";
 import { dropOpenDay, OPEN_LOG_KEYS_REFRESH, OPEN_LOG_REFRESH, openState, refreshOpenDay } from "@/lib/metrics/open-day";
 import { rollupCoverage } from "@/lib/metrics/rollup";
 import { addDays, addMonths, businessDate } from "@/lib/util/dates";
@@ -213,6 +213,11 @@ describe.each(testDatabases)("the open day: fast = raw on a day the aggregates d
     expect((await rollupCoverage(db, merchantId))?.throughDate).toBe(addDays(END, -1));
     // The base is for END, the rollups end before: RFM asks the raw function.
     await expectSame(DAY, [null, "silver"], "raw");
+    // Both aggregates through END again (the base rewritten), the open day not refreshed yet: its RFM
+    // summary was built on the base before the event — not used (raw, exact) until the refresh.
+    await extendAggregates(db, merchantId, END);
+    expect(await rfmBaseDate()).toBe(END);
+    await expectSame(DAY, [null], "raw");
     await refreshAggregates(db, merchantId, END);
     expect(await openState(db, merchantId)).toMatchObject({ throughDate: END, openDate: DAY, ready: true });
     await expectSame(DAY, [null, "silver"]);
