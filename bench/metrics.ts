@@ -19,18 +19,20 @@
  * writes a realistic day after the history that no aggregate covers (bench/open-day.ts: ~27,000
  * member orders from distinct members, guests, registrations, refunds, upgrades, redemptions),
  * measures the 12 months ending on it, times the period job's extension of the aggregates by that
- * day (`extendAggregates`), and removes the day again (data and aggregates as before).
+ * day (`extendAggregates`), and removes the day again (data and aggregates as before). It first writes
+ * the RFM base of the rollups' last day when they have none for it (rollups built before it existed:
+ * `refreshRfmBase`, timed), as refreshDailyAggregates now does with every refresh.
  */
 import { isDeepStrictEqual } from "node:util";
 import { sql, type SQL } from "drizzle-orm";
 import { openDatabase, queryRows, type Db } from "@/db/client";
 import { createMerchant, findMerchantBySlug } from "@/lib/tenancy/merchants";
 import { metrics, metricNames, type Metric, type MetricParams } from "@/lib/metrics";
-import { fastMetrics } from "@/lib/metrics/fast";
-import { refreshDailyAggregates } from "@/lib/metrics/rollup";
+import { fastMetrics, lastRfmRoute } from "@/lib/metrics/fast";
+import { refreshDailyAggregates, refreshRfmBase } from "@/lib/metrics/rollup";
+import { rfmBaseDate } from "@/lib/metrics/rfm-open";
 import { refreshDistinctAggregates } from "@/lib/metrics/fast-distinct";
 import { addDays, addMonths } from "@/lib/util/dates";
-import { extendAggregates } from "@/lib/metrics/aggregates";
 import { ensureDatabase, flag, log, timed } from "./common";
 import { arriveOrders, insertOpenDay, OPEN_DAY_SHAPE, removeOpenDay } from "./open-day";
 import { refreshOpenDay } from "@/lib/metrics/open-day";
@@ -249,6 +251,10 @@ async function main() {
     await timed(`open day ${OPEN}: ${JSON.stringify(OPEN_DAY_SHAPE)} written`, () => insertOpenDay(db, merchantId, OPEN, MEMBERS, START));
   }
   try {
+    if (OPEN_DAY && (await rfmBaseDate(db, merchantId)) !== END) {
+      await timed(`RFM base of ${END} (refreshRfmBase: what refreshDailyAggregates adds to each refresh)`, () => refreshRfmBase(db, merchantId));
+      await db.execute(sql`analyze metric_rfm_base_m, metric_rfm_base_rf`);
+    }
     if (OPEN_DAY) {
       // The open day built from scratch (the period job does it when it closes the day before: here the day was written around the engine).
       const keys = await timed(`open day ${OPEN}: refreshOpenDay from scratch`, () => refreshOpenDay(db, merchantId, OPEN));
@@ -264,7 +270,13 @@ async function main() {
       const keys = await timed("refreshOpenDay (incremental: the logged keys)", () => refreshOpenDay(db, merchantId));
       log(`  ${keys} keys recomputed`);
       // The period job closing the open day: the aggregates' extension alone (runDay's other work would change the data).
-      await timed(`period-job day: extendAggregates(${OPEN})`, () => extendAggregates(db, merchantId, OPEN));
+      // (extendAggregates' two steps, the daily rollups' phases printed.)
+      await timed(`period-job day: extendAggregates(${OPEN})`, async () => {
+        await timed("  refreshDailyAggregates (forward, one day)", () =>
+          refreshDailyAggregates(db, merchantId, OPEN, OPEN, { onPhase: (phase, ms) => log(`    ${phase}: ${(ms / 1000).toFixed(1)} s`) }),
+        );
+        await timed("  refreshDistinctAggregates (one day)", () => refreshDistinctAggregates(db, merchantId, OPEN));
+      });
     }
   } finally {
     if (OPEN_DAY) await timed(`open day ${OPEN} removed (data and aggregates back to ${END})`, () => removeOpenDay(db, merchantId, END));
@@ -274,7 +286,7 @@ async function main() {
 
 /** Orders arriving after the open day's refresh (below OPEN_LOG_REFRESH, so reads recompute their keys); the metrics checked against raw then. */
 const ARRIVING = 40;
-const ARRIVING_CHECKED = ["repurchase", "arpu", "retention", "revenue-share", "points"];
+const ARRIVING_CHECKED = ["repurchase", "arpu", "retention", "revenue-share", "points", "rfm"];
 
 async function measureAll(db: Db, merchantId: string, label: string, checked?: string[]) {
   const rows: string[][] = [["metric", "tier", "fast p50 ms", "fast p95 ms", "raw p50 ms", "raw p95 ms", "raw/fast (p95)", "path"]];
@@ -285,14 +297,16 @@ async function measureAll(db: Db, merchantId: string, label: string, checked?: s
       const fastFn: Metric = fastMetrics[name];
       const rawFn: Metric = metrics[name];
       // Same answer first (the first raw run is also timed; the fast one is the warm-up).
+      lastRfmRoute.route = null;
       const [a, firstFast] = await timedCall(() => fastFn(db, params));
+      const route = lastRfmRoute.route;
       const [b, firstRaw] = await timedCall(() => rawFn(db, params));
       if (!isDeepStrictEqual(a, b)) throw new Error(`${name} (tier ${tier ?? "all"}): fast and raw answers differ`);
       const raw = await measure(() => rawFn(db, params), RAW_RUNS, firstRaw);
       // A metric fastMetrics still serves with the raw function is measured once (the same function).
       // A fast path that still takes seconds (RFM ending after the aggregates) is measured 3 times.
       const fast = fastFn === rawFn ? raw : await measure(() => fastFn(db, params), firstFast > 5000 ? 3 : RUNS);
-      const path = fastFn === rawFn ? "raw" : "aggregates";
+      const path = fastFn === rawFn ? "raw" : name === "rfm" && route ? `aggregates (open day: ${route})` : "aggregates";
       const row = [name, tier ?? "all", fast.p50.toFixed(1), fast.p95.toFixed(1), raw.p50.toFixed(1), raw.p95.toFixed(1), `${(raw.p95 / fast.p95).toFixed(1)}×`, path];
       rows.push(row);
       log(row.join("  "));

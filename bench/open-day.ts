@@ -115,6 +115,10 @@ export async function removeOpenDay(db: Db, merchantId: string, end: string) {
   await db.execute(sql`delete from metric_retention_daily where merchant_id = ${merchantId} and f > ${end}::date`);
   await db.execute(sql`delete from metric_rights_daily where merchant_id = ${merchantId} and issued_date > ${end}::date`);
   await dropOpenDay(db, merchantId);
+  // The RFM base of a day after `end` (the period job's extension wrote it) goes with it.
+  for (const t of ["metric_rfm_base_rf", "metric_rfm_base_m", "metric_rfm_base_state"])
+    await db.execute(sql`delete from ${sql.identifier(t)} where merchant_id = ${merchantId}
+                         and (select s.through_date from metric_rfm_base_state s where s.merchant_id = ${merchantId}) > ${end}::date`);
   await db.execute(sql`update metric_rollup_state set through_date = ${end}::date where merchant_id = ${merchantId} and through_date > ${end}::date`);
   await db.execute(sql`update metric_distinct_state set through_date = least(through_date, ${end}::date), rights_through_date = least(rights_through_date, ${end}::date)
                        where merchant_id = ${merchantId}`);

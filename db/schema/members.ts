@@ -100,7 +100,12 @@ export const refunds = pgTable(
     businessDate: date("business_date", { mode: "string" }).notNull(),
     amount: money("amount").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.merchantId, t.eventId] }), index("refunds_date").on(t.merchantId, t.businessDate)],
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.eventId] }),
+    index("refunds_date").on(t.merchantId, t.businessDate),
+    // A member's refunds (the open day's RFM contributions: net spend over the trailing 12 months).
+    index("refunds_member").on(t.merchantId, t.memberId, t.businessDate),
+  ],
 );
 
 /**

@@ -161,3 +161,63 @@ export const metricOpenLog = pgTable(
   },
   (t) => [primaryKey({ columns: [t.merchantId, t.id] })],
 );
+
+/*
+ * RFM at the open day (lib/metrics/rfm-open.ts): the scores need only order statistics, so the
+ * rollups' last day T keeps, per bucket ('*' all, else the tier at the end of T), the distributions of
+ * the scored members' measures over the trailing 12 months ending T — the joint (last order date,
+ * orders) histogram for R × F and the net spend histogram for M (with the count below each value) —
+ * written by refreshDailyAggregates for the last day of every refresh. metric_open_rfm is the open
+ * day's summary at D (the base plus the open day's 'rf'/'rm' sums), rewritten by every refreshOpenDay.
+ */
+export const metricRfmBaseState = pgTable("metric_rfm_base_state", {
+  merchantId: text("merchant_id").primaryKey(),
+  /** The day T the base is for (used only while it equals metric_rollup_state.through_date). */
+  throughDate: date("through_date", { mode: "string" }).notNull(),
+  /** When it was written: a summary built on another write of the base is not used (rfm-open.ts). */
+  writtenAt: timestamp("written_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const metricRfmBaseRf = pgTable(
+  "metric_rfm_base_rf",
+  {
+    merchantId: text("merchant_id").notNull(),
+    bucket: text("bucket").notNull(),
+    lastDate: date("last_date", { mode: "string" }).notNull(),
+    orders: integer("orders").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.bucket, t.lastDate, t.orders] })],
+);
+
+export const metricRfmBaseM = pgTable(
+  "metric_rfm_base_m",
+  {
+    merchantId: text("merchant_id").notNull(),
+    bucket: text("bucket").notNull(),
+    /** Net spend in the window, fen. */
+    spend: bigint("spend", { mode: "number" }).notNull(),
+    n: integer("n").notNull(),
+    /** Members of the bucket with a smaller spend. */
+    below: integer("below").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.bucket, t.spend] })],
+);
+
+export const metricOpenRfm = pgTable(
+  "metric_open_rfm",
+  {
+    merchantId: text("merchant_id").notNull(),
+    bucket: text("bucket").notNull(),
+    /** The T and D it is for (metric_open_state's when written). */
+    throughDate: date("through_date", { mode: "string" }).notNull(),
+    openDate: date("open_date", { mode: "string" }).notNull(),
+    /** metric_rfm_base_state.written_at of the base it was built on. */
+    baseWrittenAt: timestamp("base_written_at", { withTimezone: true }).notNull(),
+    /** Joint histogram at D: [days from the window's start to the last order date, orders, members]. */
+    joint: jsonb("joint").$type<[number, number, number][]>().notNull(),
+    /** Spend distribution at D around the quintile ranks (lib/metrics/rfm-quantiles.ts QuantileSummary). */
+    spend: jsonb("spend").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.bucket] })],
+);

@@ -16,7 +16,8 @@ import { fastDistinctMetrics } from "./fast-distinct";
 import { rollupCoverage, statesAfter, type RollupCoverage } from "./rollup";
 import { netSpendHeld, pointsFlowsHeld, rightsCostHeld } from "./held-tier";
 import { tierMovesSince } from "./tier-at-time";
-import { catchUpOpenDay, openRows, snapshot } from "./open-day";
+import { catchUpOpenDay, openCorrections, openRows, snapshot } from "./open-day";
+import { rfmAtOpenDay } from "./rfm-open";
 
 /*
  * The fast path: the same metrics, answered from metric_daily (lib/metrics/rollup.ts) instead of the
@@ -331,7 +332,36 @@ const fastLifecycle = fast<Lifecycle>("lifecycle", (ctx, periods, cov) =>
   ),
 );
 
-const fastRfm = fast<Rfm>("rfm", (ctx, periods, cov) => endStates<Rfm>(ctx, periods, cov, "rfm", (r) => (r.rfm === null ? null : json<Rfm>(r.rfm))));
+/** The route fastRfm last took for a period ending after the covered days ("open": rfm-open.ts; "raw": the raw function), for the tests and the benchmark. */
+export const lastRfmRoute: { route: "open" | "raw" | null } = { route: null };
+
+const fastRfm = fast<Rfm>("rfm", (ctx, periods, cov) =>
+  endStates<Rfm>(
+    ctx,
+    periods,
+    cov,
+    "rfm",
+    (r) => (r.rfm === null ? null : json<Rfm>(r.rfm)),
+    // A period ending on the open day: its summary plus the corrections of the keys logged since
+    // (once per answer: the series' last period and the total end on the same day).
+    (day) => {
+      let m = rfmOpenCache.get(ctx);
+      if (!m) rfmOpenCache.set(ctx, (m = new Map()));
+      let x = m.get(day);
+      if (!x) m.set(day, (x = rfmOpen(ctx, cov, day)));
+      return x;
+    },
+  ),
+);
+
+const rfmOpenCache = new WeakMap<MetricContext, Map<string, Promise<Rfm | null>>>();
+async function rfmOpen(ctx: MetricContext, cov: Cov, day: string): Promise<Rfm | null> {
+  const bucket = ctx.tier ?? "*";
+  const corr = await openCorrections(ctx, cov.throughDate, day, ["rf", "rm"], [bucket]);
+  const answer = corr && corr.openDate === day ? await rfmAtOpenDay(ctx.db, ctx.merchantId, bucket, cov.throughDate, day, corr.rows) : null;
+  lastRfmRoute.route = answer ? "open" : "raw";
+  return answer;
+}
 
 /**
  * The metrics as the API and the dashboards serve them: from the daily rollups where the metric

@@ -5,6 +5,8 @@ import { currentProgram, type LoadedProgram } from "@/lib/program/store";
 import { num } from "./common";
 import { lifecycleSegments, singleTimeZone } from "./rollup";
 import { tierAtRegistration } from "./tier-at-time";
+import { rfmWindowStart } from "./rfm";
+import { RFM_WINDOW, writeRfmSummary } from "./rfm-open";
 
 /*
  * The open day: what the aggregates do not cover yet — the rows dated after their last day T up to
@@ -36,6 +38,8 @@ import { tierAtRegistration } from "./tier-at-time";
 const NONE = "0001-01-01";
 /** Log rows (engine batches) past which a reader refreshes the open day before reading. */
 export const OPEN_LOG_REFRESH = 50;
+/** Logged keys past which a reader refreshes first (a quarter of RFM's window: its corrections stay exact up to half). */
+export const OPEN_LOG_KEYS_REFRESH = RFM_WINDOW / 4;
 
 /**
  * Runs a read in one repeatable-read, read-only transaction: every query of an answer sees the same
@@ -158,6 +162,7 @@ function contributions(b: Bounds, keys: SQL): SQL {
         select st.key, st.r, st.t_reg, ${tMonth}, ${T} + 1 from st where st.r > ${T} and st.l_t >= ${tMonth}
       ) y group by y.key, y.r, y.t_reg, y.mth
     ),
+    ${rfmCtes(b)},
     cr as (
       select seq.key, 'p1'::text as kind, seq.bucket, seq.d, coalesce(seq.p, ${none}) as v, ''::text as k, 1::bigint as n from seq where seq.open
       union all
@@ -207,6 +212,8 @@ function contributions(b: Bounds, keys: SQL): SQL {
       select st.key, 'rs', bk.bucket, st.r, st.r, '', 1 from st
       cross join lateral (values ('*'::text), (st.t_reg)) bk(bucket) where st.r > ${T} and st.r <= ${D} and bk.bucket is not null
       union all
+      ${rfmRows()}
+      union all
       select keys.key, 'gs', '*', o.business_date, ${none}, '', o.amount
       from keys join orders o on o.merchant_id = ${M} and o.order_id = substr(keys.key, 3)
       where keys.key like 'o:%' and o.member_id is null and o.business_date > ${T} and o.business_date <= ${D}
@@ -215,6 +222,81 @@ function contributions(b: Bounds, keys: SQL): SQL {
       from refunds r where r.merchant_id = ${M} and r.member_id is null and r.business_date > ${T} and r.business_date <= ${D}
         and 'o:' || r.order_id in (select keys.key from keys)
     )
+    select cr.key, cr.kind, cr.bucket, cr.d, cr.v, cr.k, sum(cr.n)::bigint as n
+    from cr group by 1, 2, 3, 4, 5, 6 having sum(cr.n) <> 0`;
+}
+
+/**
+ * The CTEs rk, rw of the RFM contributions ('rf', 'rm': rfm-open.ts), given the CTEs mi (key,
+ * member_id, t_t, t_d) and oo (the keys' orders of the open days, with member_id).
+ */
+function rfmCtes(b: Bounds): SQL {
+  const { M } = b;
+  const T = sql`${b.T}::date`;
+  const D = sql`${b.D}::date`;
+  const wsT = sql`${rfmWindowStart(b.T)}::date`;
+  const wsD = sql`${rfmWindowStart(b.D)}::date`;
+  return sql`
+    -- RFM measures (rfm.ts) over the trailing 12 months ending T (−1, bucket at T) and ending D (+1,
+    -- bucket at D), when scored — only for the members whose measures or bucket can differ (rows on
+    -- the open days or on the days leaving the window, or another tier): anyone else's two cancel.
+    rk as (
+      select oo.member_id from oo
+      union select r.member_id from refunds r join mi on mi.member_id = r.member_id
+        where r.merchant_id = ${M} and r.business_date > ${T} and r.business_date <= ${D}
+      union select o.member_id from orders o join mi on mi.member_id = o.member_id
+        where o.merchant_id = ${M} and o.business_date >= ${wsT} and o.business_date < ${wsD}
+      union select r.member_id from refunds r join mi on mi.member_id = r.member_id
+        where r.merchant_id = ${M} and r.business_date >= ${wsT} and r.business_date < ${wsD}
+      union select mi.member_id from mi where mi.t_t is distinct from mi.t_d
+    ),
+    rw as (
+      select mi.key, w.x, w.tier, w.last_date, w.orders, w.paid - coalesce(w.refunded, 0) as spend
+      from mi join rk on rk.member_id = mi.member_id
+      cross join lateral (
+        select max(o.business_date) filter (where o.business_date <= ${T}) as l_t, count(*) filter (where o.business_date <= ${T}) as f_t,
+               sum(o.amount) filter (where o.business_date <= ${T}) as p_t,
+               max(o.business_date) filter (where o.business_date >= ${wsD}) as l_d, count(*) filter (where o.business_date >= ${wsD}) as f_d,
+               sum(o.amount) filter (where o.business_date >= ${wsD}) as p_d
+        from orders o where o.merchant_id = ${M} and o.member_id = mi.member_id and o.business_date between ${wsT} and ${D}
+      ) a
+      cross join lateral (
+        select sum(r.amount) filter (where r.business_date <= ${T}) as r_t, sum(r.amount) filter (where r.business_date >= ${wsD}) as r_d
+        from refunds r where r.merchant_id = ${M} and r.member_id = mi.member_id and r.business_date between ${wsT} and ${D}
+      ) rr
+      cross join lateral (values (-1, mi.t_t, a.l_t, a.f_t, a.p_t, rr.r_t), (1, mi.t_d, a.l_d, a.f_d, a.p_d, rr.r_d)) w(x, tier, last_date, orders, paid, refunded)
+      where w.orders > 0
+    )`;
+}
+
+/** rw's rows as contributions. */
+function rfmRows(): SQL {
+  const none = sql`${NONE}::date`;
+  return sql`
+      select rw.key, 'rf'::text as kind, bk.bucket, rw.last_date as d, ${none} as v, rw.orders::text as k, rw.x::bigint as n from rw
+      cross join lateral (values ('*'::text), (rw.tier)) bk(bucket) where bk.bucket is not null
+      union all
+      select rw.key, 'rm', bk.bucket, ${none}, ${none}, rw.spend::text, rw.x from rw
+      cross join lateral (values ('*'::text), (rw.tier)) bk(bucket) where bk.bucket is not null`;
+}
+
+/** The RFM contributions alone of the keys `keys` yields (what a reader of rfm corrects with: much less than contributions()). */
+function rfmContributions(b: Bounds, keys: SQL): SQL {
+  const { M } = b;
+  const tierAtEnd = (member: SQL, day: string) => sql`(select th.to_tier from tier_history th where th.merchant_id = ${M} and th.member_id = ${member}
+      and th.business_date <= ${day}::date order by th.business_date desc, th.changed_at desc, th.id desc limit 1)`;
+  return sql`
+    with keys as (select distinct k0.key from (${keys}) k0(key)),
+    mi as (
+      select x.key, x.member_id, ${tierAtEnd(sql`x.member_id`, b.T)} as t_t, ${tierAtEnd(sql`x.member_id`, b.D)} as t_d
+      from (select keys.key, substr(keys.key, 3) as member_id from keys where keys.key like 'm:%') x
+    ),
+    oo as (
+      select mi.key, mi.member_id from orders o join mi on mi.member_id = o.member_id
+      where o.merchant_id = ${M} and o.business_date > ${b.T}::date and o.business_date <= ${b.D}::date
+    ),
+    ${rfmCtes(b)},
+    cr as (${rfmRows()})
     select cr.key, cr.kind, cr.bucket, cr.d, cr.v, cr.k, sum(cr.n)::bigint as n
     from cr group by 1, 2, 3, 4, 5, 6 having sum(cr.n) <> 0`;
 }
@@ -232,6 +314,10 @@ function allKeys(b: Bounds): SQL {
     union select 'o:' || o.order_id from orders o where o.merchant_id = ${M} and o.member_id is null and ${open(sql`o.business_date`)}
     union select case when r.member_id is null then 'o:' || r.order_id else 'm:' || r.member_id end from refunds r
       where r.merchant_id = ${M} and ${open(sql`r.business_date`)}
+    union select 'm:' || o.member_id from orders o where o.merchant_id = ${M} and o.member_id is not null
+      and o.business_date >= ${rfmWindowStart(b.T)}::date and o.business_date < ${rfmWindowStart(b.D)}::date
+    union select 'm:' || r.member_id from refunds r where r.merchant_id = ${M} and r.member_id is not null
+      and r.business_date >= ${rfmWindowStart(b.T)}::date and r.business_date < ${rfmWindowStart(b.D)}::date
     union select 'm:' || p.member_id from points_ledger p where p.merchant_id = ${M} and ${open(sql`p.business_date`)}
     union select 'm:' || ri.member_id from right_instances ri where ri.merchant_id = ${M} and ${open(sql`ri.redeemed_date`)}
     union select 'm:' || th.member_id from tier_history th where th.merchant_id = ${M} and ${open(sql`th.business_date`)}
@@ -262,7 +348,7 @@ const openLock = (merchantId: string) => sql`hashtextextended(${`${merchantId}:o
  * last day and `day` (the period job calls this after its run, for the day after the last it closed).
  * Returns the keys recomputed, or null when no open day applies (it is then removed).
  */
-export async function refreshOpenDay(db: Db, merchantId: string, day?: string, opts: { tryLock?: boolean } = {}): Promise<number | null> {
+export async function refreshOpenDay(db: Db, merchantId: string, day?: string, opts: { tryLock?: boolean; rfmWindow?: number } = {}): Promise<number | null> {
   const state = await openState(db, merchantId);
   const D = day ?? state?.openDate;
   if (!D) return null;
@@ -320,6 +406,9 @@ export async function refreshOpenDay(db: Db, merchantId: string, day?: string, o
       on conflict (merchant_id, kind, bucket, d, v, k) do update set n = metric_open_sums.n + excluded.n`);
     await tx.execute(sql`delete from metric_open_sums where merchant_id = ${merchantId} and n = 0`);
     if (ids.length) await tx.execute(sql`delete from metric_open_log where merchant_id = ${merchantId} and id in ${idList}`);
+    // RFM at D: the base at T plus the sums (rfm-open.ts).
+    const tiers = (await currentProgram(tx, merchantId)).tiers.map((t) => t.code);
+    await writeRfmSummary(tx, merchantId, b.T, b.D, ["*", ...tiers], opts.rfmWindow ?? RFM_WINDOW);
     await tx.execute(sql`
       insert into metric_open_state (merchant_id, through_date, open_date, signature, ready)
       values (${merchantId}, ${b.T}::date, ${b.D}::date, ${b.signature}, true)
@@ -332,7 +421,7 @@ export async function refreshOpenDay(db: Db, merchantId: string, day?: string, o
 
 /** Removes the open day (and stops the engine's logging for the merchant). */
 export async function dropOpenDay(db: Db, merchantId: string) {
-  for (const t of ["metric_open_state", "metric_open_contrib", "metric_open_sums", "metric_open_log"])
+  for (const t of ["metric_open_state", "metric_open_contrib", "metric_open_sums", "metric_open_log", "metric_open_rfm"])
     await db.execute(sql`delete from ${sql.identifier(t)} where merchant_id = ${merchantId}`);
 }
 
@@ -360,11 +449,30 @@ export function openRows(
   buckets: string[],
 ): Promise<{ openDate: string; rows: OpenRow[] } | null> {
   // Once per answer (the series and the total ask the same).
+  return memoRead(ctx, through, to, kinds, buckets, true);
+}
+
+/**
+ * As openRows, but only the corrections: for each key logged since the last refresh, its contributions
+ * now minus the stored ones (none when nothing was logged). For the readers that keep their own
+ * summary of the sums (RFM, rfm-open.ts).
+ */
+export function openCorrections(
+  ctx: { db: Db; merchantId: string; program: LoadedProgram },
+  through: string,
+  to: string,
+  kinds: string[],
+  buckets: string[],
+): Promise<{ openDate: string; rows: OpenRow[] } | null> {
+  return memoRead(ctx, through, to, kinds, buckets, false);
+}
+
+function memoRead(ctx: { db: Db; merchantId: string; program: LoadedProgram }, through: string, to: string, kinds: string[], buckets: string[], withSums: boolean) {
   let memo = openRowsMemo.get(ctx);
   if (!memo) openRowsMemo.set(ctx, (memo = new Map()));
-  const key = `${through}|${to}|${kinds.join(",")}|${buckets.join(",")}`;
+  const key = `${through}|${to}|${kinds.join(",")}|${buckets.join(",")}|${withSums}`;
   let p = memo.get(key);
-  if (!p) memo.set(key, (p = readOpenRows(ctx, through, to, kinds, buckets)));
+  if (!p) memo.set(key, (p = readOpenRows(ctx, through, to, kinds, buckets, withSums)));
   return p;
 }
 
@@ -376,6 +484,7 @@ async function readOpenRows(
   to: string,
   kinds: string[],
   buckets: string[],
+  withSums: boolean,
 ): Promise<{ openDate: string; rows: OpenRow[] } | null> {
   const { db, merchantId } = ctx;
   const [state] = await queryRows<{ through_date: string; open_date: string; signature: string; ready: boolean; v: number | null; n: number; logged: boolean }>(
@@ -395,35 +504,43 @@ async function readOpenRows(
       sql`, `,
     )})`;
   let corrections = sql``;
+  if (!withSums && !state.logged) return { openDate: state.open_date, rows: [] };
   if (state.logged) {
     const b = await boundsFor(db, merchantId, state.open_date);
     if (!b || b.T !== through) return null;
     const lk = sql`select distinct jsonb_array_elements_text(l.keys) from metric_open_log l where l.merchant_id = ${merchantId}`;
     corrections = sql`
-      union all
-      select c.kind, c.bucket, c.d, c.v, c.k, -c.n from metric_open_contrib c
+      ${withSums ? sql`union all` : sql``}
+      select c.kind, c.bucket, c.d, c.v, c.k, -c.n as n from metric_open_contrib c
       where c.merchant_id = ${merchantId} and c.key in (${lk}) and c.kind in ${list(kinds)} and c.bucket in ${list(buckets)}
       union all
-      select x.kind, x.bucket, x.d, x.v, x.k, x.n from (${contributions(b, lk)}) x where x.kind in ${list(kinds)} and x.bucket in ${list(buckets)}`;
+      select x.kind, x.bucket, x.d, x.v, x.k, x.n from (${kinds.every((k) => k === "rf" || k === "rm") ? rfmContributions(b, lk) : contributions(b, lk)}) x
+      where x.kind in ${list(kinds)} and x.bucket in ${list(buckets)}`;
   }
   const rows = await queryRows<{ kind: string; bucket: string; d: string; v: string; k: string; n: number }>(
     db,
     sql`select x.kind, x.bucket, x.d::text as d, x.v::text as v, x.k, sum(x.n)::bigint as n from (
-          select s.kind, s.bucket, s.d, s.v, s.k, s.n from metric_open_sums s
-          where s.merchant_id = ${merchantId} and s.kind in ${list(kinds)} and s.bucket in ${list(buckets)}
+          ${withSums ? sql`select s.kind, s.bucket, s.d, s.v, s.k, s.n from metric_open_sums s
+          where s.merchant_id = ${merchantId} and s.kind in ${list(kinds)} and s.bucket in ${list(buckets)}` : sql``}
           ${corrections}
         ) x group by 1, 2, 3, 4, 5 having sum(x.n) <> 0`,
   );
   return { openDate: state.open_date, rows: rows.map((r) => ({ kind: r.kind, bucket: r.bucket, d: r.d, v: r.v, k: r.k, n: num(r.n) })) };
 }
 
-/** A reader's step before its snapshot: refresh the open day when many batches were logged since (skipped if another refresh runs). */
+/**
+ * A reader's step before its snapshot: refresh the open day when many batches, or many keys, were
+ * logged since (skipped if another refresh runs). The keys' bound keeps RFM's corrections well inside
+ * its windows (a boundary stays exact up to RFM_WINDOW / 2 changed members, rfm-open.ts).
+ */
 export async function catchUpOpenDay(db: Db, merchantId: string) {
-  const [row] = await queryRows<{ n: number; ready: boolean | null }>(
+  const [row] = await queryRows<{ n: number; keys: number; ready: boolean | null }>(
     db,
     sql`select (select count(*) from metric_open_log where merchant_id = ${merchantId})::int as n,
+               (select coalesce(sum(jsonb_array_length(keys)), 0) from metric_open_log where merchant_id = ${merchantId})::int as keys,
                (select ready from metric_open_state where merchant_id = ${merchantId}) as ready`,
   );
-  if (row?.ready && num(row.n) > OPEN_LOG_REFRESH) await refreshOpenDay(db, merchantId, undefined, { tryLock: true });
+  if (row?.ready && (num(row.n) > OPEN_LOG_REFRESH || num(row.keys) > OPEN_LOG_KEYS_REFRESH))
+    await refreshOpenDay(db, merchantId, undefined, { tryLock: true });
 }
 

@@ -314,13 +314,8 @@ async function rebuildDays(
   // By instant (the tier held just before an instant, lib/metrics/held-tier.ts): a row holds on
   // (changed_at, next changed_at], the first one from the beginning of time.
   // (Dropped first: a caller's transaction may refresh twice.)
-  await tx.execute(sql`drop table if exists rollup_tier_days, rollup_tier_instants`);
-  await tx.execute(sql`
-    create temp table rollup_tier_days on commit drop as
-    select member_id, to_tier as tier, business_date as s, lead(business_date) over (partition by member_id order by business_date) as nxt
-    from (select distinct on (member_id, business_date) member_id, business_date, to_tier from tier_history
-          where merchant_id = ${M} and business_date <= ${E}
-          order by member_id, business_date, changed_at desc, id desc) x`);
+  await tx.execute(sql`drop table if exists rollup_tier_days, rollup_tier_instants, rollup_rfm_ms`);
+  await tx.execute(tierDaysSql(M, end));
   await tx.execute(sql`
     create temp table rollup_tier_instants on commit drop as
     select member_id, to_tier as tier,
@@ -456,24 +451,18 @@ async function rebuildDays(
   for (let day = start; day <= end; day = addDays(day, 1))
     if (addDays(day, 1).endsWith("-01") || day > addDays(end, -recentDays)) rfmDays.add(day);
   const rfmRows = new Map<string, Rfm>();
+  const emptyRfm = (): Rfm => ({ members: 0, grid: Array.from({ length: 5 }, () => Array<number>(5).fill(0)), m: Array<number>(5).fill(0) });
+  const rfmAt = (key: string) => {
+    let x = rfmRows.get(key);
+    if (!x) rfmRows.set(key, (x = emptyRfm()));
+    return x;
+  };
   for (const day of [...rfmDays].sort()) {
+    for (const tier of ["", ...tiers]) rfmRows.set(`${day}|${tier}`, emptyRfm());
+    if (day === end) continue;
     const rows = await queryRows<{ tier: string; r: number; f: number; m: number; n: number }>(
       tx,
-      sql`with buyers as (
-            select o.member_id, max(o.business_date) as last_date, count(*) as orders, sum(o.amount) as paid from orders o
-            where o.merchant_id = ${M} and o.member_id is not null and o.business_date between ${rfmWindowStart(day)}::date and ${day}::date
-            group by o.member_id
-          ),
-          refunded as (
-            select r.member_id, sum(r.amount) as amount from refunds r
-            where r.merchant_id = ${M} and r.member_id is not null and r.business_date between ${rfmWindowStart(day)}::date and ${day}::date
-            group by r.member_id
-          ),
-          ms as (
-            select b.member_id, b.last_date, b.orders, b.paid - coalesce(rf.amount, 0) as spend, t.tier
-            from buyers b left join refunded rf on rf.member_id = b.member_id
-            left join rollup_tier_days t on t.member_id = b.member_id and t.s <= ${day}::date and (t.nxt is null or t.nxt > ${day}::date)
-          ),
+      sql`with ms as (${rfmMeasures(M, day)}),
           scored as (
             select '' as tier,
               1 + 5 * (rank() over (order by last_date) - 1) / count(*) over () as r,
@@ -489,19 +478,28 @@ async function rebuildDays(
           )
           select tier, r::int as r, f::int as f, m::int as m, count(*)::int as n from scored group by 1, 2, 3, 4`,
     );
-    for (const tier of ["", ...tiers]) rfmRows.set(`${day}|${tier}`, { members: 0, grid: Array.from({ length: 5 }, () => Array<number>(5).fill(0)), m: Array<number>(5).fill(0) });
     for (const row of rows) {
-      const key = `${day}|${row.tier}`;
-      let x = rfmRows.get(key);
-      if (!x) rfmRows.set(key, (x = { members: 0, grid: Array.from({ length: 5 }, () => Array<number>(5).fill(0)), m: Array<number>(5).fill(0) }));
+      const x = rfmAt(`${day}|${row.tier}`);
       const n = num(row.n);
       x.grid[num(row.r) - 1][num(row.f) - 1] += n;
       x.m[num(row.m) - 1] += n;
       x.members += n;
     }
   }
-
-  phase(`rfm (${rfmDays.size} snapshots)`);
+  // The last day: the open day's RFM base (its measures' histograms), and the snapshot from it (the
+  // same scores: 1 + 5·#{strictly less}/n per value, no ranking of every member).
+  await tx.execute(sql`create temp table rollup_rfm_ms on commit drop as ${rfmMeasures(M, end)}`);
+  await writeRfmBase(tx, M, end);
+  if (rfmDays.has(end)) {
+    const { grid, spend } = await rfmFromBase(tx, M);
+    for (const g of grid) {
+      const x = rfmAt(`${end}|${g.bucket === "*" ? "" : g.bucket}`);
+      x.grid[num(g.r) - 1][num(g.f) - 1] += num(g.n);
+      x.members += num(g.n);
+    }
+    for (const g of spend) rfmAt(`${end}|${g.bucket === "*" ? "" : g.bucket}`).m[num(g.m) - 1] += num(g.n);
+  }
+  phase(`rfm (${rfmDays.size} snapshots, the last one with the open day's base)`);
 
   // Assemble one row per day × ('' and each tier).
   type Row = typeof metricDaily.$inferInsert;
@@ -561,6 +559,96 @@ async function rebuildDays(
   const all = [...rows.values()];
   for (let i = 0; i < all.length; i += 500) await tx.insert(metricDaily).values(all.slice(i, i + 500));
   phase(`write (${all.length} rows)`);
+}
+
+/** The temp table rollup_tier_days: each member's tier by business date (the last row of a date holds until the next one's date). */
+function tierDaysSql(M: string, end: string): SQL {
+  return sql`
+    create temp table rollup_tier_days on commit drop as
+    select member_id, to_tier as tier, business_date as s, lead(business_date) over (partition by member_id order by business_date) as nxt
+    from (select distinct on (member_id, business_date) member_id, business_date, to_tier from tier_history
+          where merchant_id = ${M} and business_date <= ${end}::date
+          order by member_id, business_date, changed_at desc, id desc) x`;
+}
+
+/** Each scored member's RFM measures over the trailing 12 months ending `day` and tier at its end (needs rollup_tier_days). */
+function rfmMeasures(M: string, day: string): SQL {
+  return sql`
+    with buyers as (
+      select o.member_id, max(o.business_date) as last_date, count(*) as orders, sum(o.amount) as paid from orders o
+      where o.merchant_id = ${M} and o.member_id is not null and o.business_date between ${rfmWindowStart(day)}::date and ${day}::date
+      group by o.member_id
+    ),
+    refunded as (
+      select r.member_id, sum(r.amount) as amount from refunds r
+      where r.merchant_id = ${M} and r.member_id is not null and r.business_date between ${rfmWindowStart(day)}::date and ${day}::date
+      group by r.member_id
+    )
+    select b.member_id, b.last_date, b.orders, b.paid - coalesce(rf.amount, 0) as spend, t.tier
+    from buyers b left join refunded rf on rf.member_id = b.member_id
+    left join rollup_tier_days t on t.member_id = b.member_id and t.s <= ${day}::date and (t.nxt is null or t.nxt > ${day}::date)`;
+}
+
+/**
+ * The open day's RFM base for `day` (the rollups' last day T), from the temp table rollup_rfm_ms
+ * (rfmMeasures of that day): per bucket ('*', else the tier at the end of T) the joint (last date,
+ * orders) histogram and the spend histogram with the count below each value (db/schema/metric-aggregates.ts).
+ */
+async function writeRfmBase(tx: Db, M: string, day: string) {
+  await tx.execute(sql`delete from metric_rfm_base_rf where merchant_id = ${M}`);
+  await tx.execute(sql`delete from metric_rfm_base_m where merchant_id = ${M}`);
+  await tx.execute(sql`
+    insert into metric_rfm_base_rf (merchant_id, bucket, last_date, orders, n)
+    select ${M}, b.bucket, ms.last_date, ms.orders, count(*) from rollup_rfm_ms ms
+    cross join lateral (values ('*'::text), (ms.tier)) b(bucket) where b.bucket is not null group by 2, 3, 4`);
+  await tx.execute(sql`
+    insert into metric_rfm_base_m (merchant_id, bucket, spend, n, below)
+    select ${M}, x.bucket, x.spend, x.n, sum(x.n) over (partition by x.bucket order by x.spend) - x.n from (
+      select b.bucket, ms.spend, count(*) as n from rollup_rfm_ms ms
+      cross join lateral (values ('*'::text), (ms.tier)) b(bucket) where b.bucket is not null group by 1, 2
+    ) x`);
+  await tx.execute(sql`
+    insert into metric_rfm_base_state (merchant_id, through_date, written_at) values (${M}, ${day}::date, clock_timestamp())
+    on conflict (merchant_id) do update set through_date = excluded.through_date, written_at = excluded.written_at`);
+}
+
+/** The RFM answer per bucket from the base (writeRfmBase): grid cells (r, f) and monetary scores, with their members. */
+async function rfmFromBase(tx: Db, M: string) {
+  const grid = await queryRows<{ bucket: string; r: number; f: number; n: number }>(
+    tx,
+    sql`with b as (select bucket, last_date, orders, n from metric_rfm_base_rf where merchant_id = ${M}),
+        rd as (select bucket, last_date, sum(n) as n from b group by 1, 2),
+        rl as (select bucket, last_date, sum(n) over (partition by bucket order by last_date) - n as below, sum(n) over (partition by bucket) as tot from rd),
+        fd as (select bucket, orders, sum(n) as n from b group by 1, 2),
+        fl as (select bucket, orders, sum(n) over (partition by bucket order by orders) - n as below, sum(n) over (partition by bucket) as tot from fd)
+        select b.bucket, (1 + 5 * rl.below::bigint / rl.tot::bigint)::int as r, (1 + 5 * fl.below::bigint / fl.tot::bigint)::int as f, sum(b.n)::int as n
+        from b join rl on rl.bucket = b.bucket and rl.last_date = b.last_date join fl on fl.bucket = b.bucket and fl.orders = b.orders
+        group by 1, 2, 3`,
+  );
+  const spend = await queryRows<{ bucket: string; m: number; n: number }>(
+    tx,
+    sql`select bucket, (1 + 5 * below / tot::bigint)::int as m, sum(n)::int as n
+        from (select bucket, below::bigint as below, n, sum(n) over (partition by bucket) as tot from metric_rfm_base_m where merchant_id = ${M}) x
+        group by 1, 2`,
+  );
+  return { grid, spend };
+}
+
+/**
+ * Writes the open day's RFM base for the rollups' last day alone (refreshDailyAggregates writes it
+ * with every refresh; this is for rollups built before it existed, and for the benchmark to time it).
+ */
+export async function refreshRfmBase(db: Db, merchantId: string) {
+  const cov = await rollupCoverage(db, merchantId);
+  if (!cov) return null;
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`set local work_mem = '256MB'`);
+    await tx.execute(sql`drop table if exists rollup_tier_days, rollup_rfm_ms`);
+    await tx.execute(tierDaysSql(merchantId, cov.throughDate));
+    await tx.execute(sql`create temp table rollup_rfm_ms on commit drop as ${rfmMeasures(merchantId, cov.throughDate)}`);
+    await writeRfmBase(tx, merchantId, cov.throughDate);
+  });
+  return cov.throughDate;
 }
 
 /**

@@ -6,9 +6,9 @@ import { seedMerchantHistory } from "@/lib/seed/generate";
 import { ingestEvents } from "@/lib/engine/ingest";
 import { runPeriodJob } from "@/lib/engine/period";
 import { metrics, metricNames, type MetricParams } from "@/lib/metrics";
-import { fastMetrics } from "@/lib/metrics/fast";
-import { refreshAggregates } from "@/lib/metrics/aggregates";
-import { dropOpenDay, OPEN_LOG_REFRESH, openState, refreshOpenDay } from "@/lib/metrics/open-day";
+import { fastMetrics, lastRfmRoute } from "@/lib/metrics/fast";
+import { extendAggregates, refreshAggregates } from "@/lib/metrics/aggregates";
+import { dropOpenDay, OPEN_LOG_KEYS_REFRESH, OPEN_LOG_REFRESH, openState, refreshOpenDay } from "@/lib/metrics/open-day";
 import { rollupCoverage } from "@/lib/metrics/rollup";
 import { addDays, addMonths, businessDate } from "@/lib/util/dates";
 import { currentProgram } from "@/lib/program/store";
@@ -43,15 +43,23 @@ describe.each(testDatabases)("the open day: fast = raw on a day the aggregates d
     { from: addDays(to, -3), to, granularity: "day" },
   ];
 
-  async function expectSame(to: string, tiers = TIERS) {
+  /**
+   * Every metric, fast = raw, for ranges ending `to`; `rfmRoute`: the route rfm must have taken for
+   * its periods ending on the open day ("open": the open day's RFM summary, rfm-open.ts; "raw").
+   */
+  async function expectSame(to: string, tiers = TIERS, rfmRoute: "open" | "raw" | null = "open") {
     for (const r of ranges(to))
       for (const tier of tiers)
         for (const name of metricNames) {
           const params = { merchantId, ...r, tier };
+          lastRfmRoute.route = null;
           const [fast, raw] = [await fastMetrics[name](database.db, params), await metrics[name](database.db, params)];
           expect(fast, `${name} ${r.from}..${r.to} ${r.granularity} tier ${tier ?? "-"}`).toEqual(raw);
+          if (name === "rfm" && rfmRoute) expect(lastRfmRoute.route, `rfm route ${r.granularity} tier ${tier ?? "-"}`).toBe(rfmRoute);
         }
   }
+  const rfmBaseDate = async () =>
+    (await queryRows<{ d: string }>(database.db, sql`select through_date::text as d from metric_rfm_base_state where merchant_id = ${merchantId}`))[0]?.d;
 
   const sums = () =>
     queryRows(database.db, sql`select kind, bucket, d::text, v::text, k, n::bigint::text as n from metric_open_sums where merchant_id = ${merchantId} order by 1, 2, 3, 4, 5`);
@@ -101,6 +109,7 @@ describe.each(testDatabases)("the open day: fast = raw on a day the aggregates d
   it("refreshAggregates keeps the day after the aggregates as the open day", async () => {
     await refreshAggregates(database.db, merchantId, END);
     expect(await openState(database.db, merchantId)).toMatchObject({ throughDate: END, openDate: DAY, ready: true });
+    expect(await rfmBaseDate()).toBe(END);
     // Before any event of the day: the states at its end still move (members leaving 'new', going dormant or lost).
     await expectSame(DAY);
   }, 900_000);
@@ -155,12 +164,60 @@ describe.each(testDatabases)("the open day: fast = raw on a day the aggregates d
     expect(await logRows()).toBe(0);
   }, 900_000);
 
+  it("rfm on the open day reads its summary: a tampered summary shows in the answer", async () => {
+    const db = database.db;
+    const params = { merchantId, from: DAY, to: DAY, granularity: "day" as const };
+    const before = (await fastMetrics.rfm(db, params)).total as { members: number; grid: number[][] };
+    expect(lastRfmRoute.route).toBe("open");
+    expect(before).toEqual((await metrics.rfm(db, params)).total);
+    // 1000 members more with a last order before every real one, and one order each.
+    await db.execute(sql`update metric_open_rfm set joint = jsonb_build_array(jsonb_build_array(-1, 1, 1000)) || joint where merchant_id = ${merchantId} and bucket = '*'`);
+    const after = (await fastMetrics.rfm(db, params)).total as { members: number; grid: number[][] };
+    expect(after.members).toBe(before.members + 1000);
+    expect(after.grid[0][0]).toBeGreaterThanOrEqual(1000);
+    await dropOpenDay(db, merchantId);
+    await refreshOpenDay(db, merchantId, DAY);
+    expect((await fastMetrics.rfm(db, params)).total).toEqual(before);
+  }, 900_000);
+
+  it("rfm with windows too small for the changes since the refresh: the raw route, exact; a refresh brings the summary back", async () => {
+    const db = database.db;
+    // K = 0: each window holds the boundary's value alone; the batches' members move the boundaries off it.
+    await dropOpenDay(db, merchantId);
+    await refreshOpenDay(db, merchantId, DAY, { rfmWindow: 0 });
+    await expectSame(DAY, [null, "gold"], "open");
+    for (const batch of await eventBatches(DAY, "k")) await ingestEvents(db, merchantId, batch);
+    await expectSame(DAY, [null], "raw");
+    await refreshOpenDay(db, merchantId);
+    await expectSame(DAY, [null, "gold"], "open");
+  }, 900_000);
+
+  it("a reader refreshes first once many keys are logged (RFM's windows)", async () => {
+    const db = database.db;
+    const members = await queryRows<{ member_id: string }>(
+      db,
+      sql`select member_id from members where merchant_id = ${merchantId} order by member_id limit ${OPEN_LOG_KEYS_REFRESH + 1}`,
+    );
+    expect(members.length).toBe(OPEN_LOG_KEYS_REFRESH + 1);
+    // One logged batch (as the engine logs it) with more keys than the threshold.
+    await db.execute(sql`insert into metric_open_log (merchant_id, keys) values (${merchantId}, ${JSON.stringify(members.map((m) => `m:${m.member_id}`))}::jsonb)`);
+    expect(await logRows()).toBe(1);
+    await expectSame(DAY, [null]);
+    expect(await logRows()).toBe(0);
+  }, 900_000);
+
   it("a backdated event: the aggregates end earlier, the open day no longer serves, answers stay exact", async () => {
     const db = database.db;
     const [buyer] = await queryRows<{ member_id: string }>(db, sql`select member_id from orders where merchant_id = ${merchantId} and member_id is not null order by member_id desc limit 1`);
     await ingestEvents(db, merchantId, [{ id: "back-o", type: "order.paid", occurredAt: `${END}T10:00:00+08:00`, memberId: buyer.member_id, data: { orderId: "back-o", amount: 7_700 } }]);
     expect((await rollupCoverage(db, merchantId))?.throughDate).toBe(addDays(END, -1));
-    await expectSame(DAY, [null, "silver"]);
+    // The base is for END, the rollups end before: RFM asks the raw function.
+    await expectSame(DAY, [null, "silver"], "raw");
+    // Both aggregates through END again (the base rewritten), the open day not refreshed yet: its RFM
+    // summary was built on the base before the event — not used (raw, exact) until the refresh.
+    await extendAggregates(db, merchantId, END);
+    expect(await rfmBaseDate()).toBe(END);
+    await expectSame(DAY, [null], "raw");
     await refreshAggregates(db, merchantId, END);
     expect(await openState(db, merchantId)).toMatchObject({ throughDate: END, openDate: DAY, ready: true });
     await expectSame(DAY, [null, "silver"]);
@@ -191,13 +248,73 @@ describe.each(testDatabases)("the open day: fast = raw on a day the aggregates d
     expect(dist.total).toMatchObject({ gold: 1 });
   }, 900_000);
 
+  it("rfm: members whose orders and refunds leave the trailing 12 months on the open day", async () => {
+    const db = database.db;
+    const m = (await createMerchant(db, { slug: "open-rfm", name: "Rfm", demoProgram: true })).id;
+    // T = 2026-03-31: its window starts 2025-04-01, the open day's (2026-04-01) on 2025-04-02.
+    const T = "2026-03-31";
+    const D = addDays(T, 1);
+    const leaving = "2025-04-01";
+    const at = (d: string, time: string) => `${d}T${time}:00+08:00`;
+    const events: { id: string; type: string; occurredAt: string; memberId: string; data: Record<string, unknown> }[] = [];
+    const order = (id: string, member: string, d: string, amount: number) =>
+      events.push({ id, type: "order.paid", occurredAt: at(d, "10:00"), memberId: member, data: { orderId: id, amount } });
+    for (const x of ["A", "B", "C", "P", "E1", "E2", "E3", "E4", "E5", "E6", "E7"])
+      events.push({ id: `reg-${x}`, type: "member.registered", occurredAt: at("2025-03-01", "09:00"), memberId: x, data: {} });
+    order("c0", "C", "2025-03-20", 30_000);
+    order("a1", "A", leaving, 70_000); // A's only order leaves: A is no longer scored at D
+    order("b1", "B", leaving, 50_000); // B keeps a later one: F 2 → 1, M drops
+    order("b2", "B", "2025-12-01", 4_000);
+    order("c1", "C", "2026-02-01", 20_000); // at D ties with E6 (20,000): the monetary counts see it
+    order("p1", "P", "2025-10-01", 3_000);
+    for (const [i, x] of ["E1", "E2", "E3", "E4", "E5", "E6", "E7"].entries()) {
+      order(`e${i}a`, x, addDays("2025-06-01", 30 * i), 2_000 + 3_000 * i);
+      if (i % 2) order(`e${i}b`, x, addDays("2025-06-15", 25 * i), 1_000 * i);
+    }
+    const ingest = async (batch: typeof events) => expect((await ingestEvents(db, m, batch)).map((r) => r.status)).not.toContain("rejected");
+    await ingest(events.filter((e) => e.type === "member.registered"));
+    await ingest(events.filter((e) => e.type !== "member.registered").sort((a, b) => a.occurredAt.localeCompare(b.occurredAt)));
+    // C's refund of an order before both windows, dated on the day that leaves: in T's spend only (−3,000 at T).
+    await ingest([{ id: "c-ref", type: "order.refunded", occurredAt: at(leaving, "12:00"), memberId: "C", data: { orderId: "c0", amount: 23_000 } }]);
+    const [ref] = await queryRows<{ d: string; member_id: string }>(db, sql`select business_date::text as d, member_id from refunds where merchant_id = ${m}`);
+    expect(ref).toEqual({ d: leaving, member_id: "C" });
+    await refreshAggregates(db, m, T);
+    expect(await openState(db, m)).toMatchObject({ throughDate: T, openDate: D, ready: true });
+    const tiers = [null, ...(await currentProgram(db, m)).tiers.map((t) => t.code)];
+    const check = async () => {
+      for (const tier of tiers)
+        for (const r of [{ from: D, to: D, granularity: "day" as const }, { from: addDays(addMonths(D, -12), 1), to: D, granularity: "month" as const }]) {
+          const params = { merchantId: m, ...r, tier };
+          lastRfmRoute.route = null;
+          expect(await fastMetrics.rfm(db, params), `${r.granularity} ${tier}`).toEqual(await metrics.rfm(db, params));
+          expect(lastRfmRoute.route).toBe("open");
+        }
+    };
+    await check();
+    // By hand: A leaves (11 scored at T, 10 at D).
+    const day = (d: string) => ({ merchantId: m, from: d, to: d, granularity: "day" as const });
+    expect(((await metrics.rfm(db, day(T))).total as { members: number }).members).toBe(11);
+    expect(((await metrics.rfm(db, day(D))).total as { members: number }).members).toBe(10);
+    // Orders on the open day, logged, not refreshed (corrections): A scored again; P's spend 3,000 → 20,000 ties C and E6.
+    await ingest([{ id: "d1", type: "order.paid", occurredAt: at(D, "11:00"), memberId: "A", data: { orderId: "d1", amount: 1_000 } }]);
+    await ingest([{ id: "d2", type: "order.paid", occurredAt: at(D, "12:00"), memberId: "P", data: { orderId: "d2", amount: 17_000 } }]);
+    // By hand: 1,000 2,000 4,000 | 6,000 8,000 | 14,000 ×2 | 20,000 ×3 | 22,000 (score 1 + floor(5 · #less / 11)).
+    expect(((await metrics.rfm(db, day(D))).total as { m: number[] }).m).toEqual([3, 2, 2, 3, 1]);
+    await check();
+  }, 900_000);
+
   it("the period job closes the open day and opens the next; the next day's events are exact too", async () => {
     const db = database.db;
+    // A wrong base for END: the period job must write the one of its day (else the answers below differ or go raw).
+    await db.execute(sql`update metric_rfm_base_m set n = n + 7 where merchant_id = ${merchantId}`);
+    await db.execute(sql`update metric_rfm_base_rf set n = n + 7 where merchant_id = ${merchantId}`);
     await runPeriodJob(db, merchantId, DAY);
     expect((await rollupCoverage(db, merchantId))?.throughDate).toBe(DAY);
+    expect(await rfmBaseDate()).toBe(DAY);
     const next = addDays(DAY, 1);
     expect(await openState(db, merchantId)).toMatchObject({ throughDate: DAY, openDate: next, ready: true });
-    await expectSame(DAY, [null, "basic"]);
+    // DAY is covered now: its RFM snapshot (no open-day route).
+    await expectSame(DAY, [null, "basic"], null);
     for (const batch of (await eventBatches(next, "c")).slice(0, 3)) await ingestEvents(db, merchantId, batch);
     await expectSame(next);
   }, 900_000);
