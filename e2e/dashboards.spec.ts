@@ -62,6 +62,9 @@ test("a manager reads the overview, changes range and tier, drills into a tier a
 });
 
 test("metric pages: tabs keep the filters; lifecycle and RFM drill into the member list", async ({ page }) => {
+  // Six pages and two drills, each chart computed on the embedded database: past the default 30 s on
+  // a loaded 2-core machine (seen in CI-like runs at 31–32 s).
+  test.setTimeout(90_000);
   await signIn(page, "owner");
   await seedMembers(page);
   await page.goto("/?range=30d");
