@@ -6,7 +6,7 @@ import { randomToken } from "@/lib/util/ids";
  * The databases integration tests run on: PGlite in memory always, and a fresh PostgreSQL database
  * when TEST_DATABASE_URL is set (created here, dropped after). Use with describe.each(testDatabases).
  */
-export const testDatabases: { name: string; open: () => Promise<Database> }[] = [
+export const testDatabases: { name: string; open: () => Promise<Database & { url?: string }> }[] = [
   { name: "pglite", open: () => openDatabase({ dataDir: "memory://" }) },
 ];
 
@@ -24,6 +24,7 @@ if (base) {
       const database = await openDatabase({ url: url.toString() });
       return {
         ...database,
+        url: url.toString(),
         close: async () => {
           await database.close();
           const a = postgres(base, { max: 1, onnotice: () => {} });

@@ -1,8 +1,7 @@
 // POST /api/v1/events — one event or { events: [...up to 1000] }; each applied once, in input order.
 import { withMerchant, readJson, jsonResponse } from "@/lib/api/handler";
 import { AppError } from "@/lib/errors";
-import { ingestEvents } from "@/lib/engine/ingest";
-import { ingestGrouped } from "@/lib/engine/group-commit";
+import { ingest } from "@/lib/engine/engine-thread";
 import { MAX_BATCH } from "@/lib/schemas/events";
 
 export const POST = withMerchant("events.write", async ({ request, db, merchantId }) => {
@@ -14,8 +13,7 @@ export const POST = withMerchant("events.write", async ({ request, db, merchantI
   if (list.length > MAX_BATCH)
     throw new AppError("validation_failed", `at most ${MAX_BATCH} events per request (got ${list.length})`, [{ path: "events", message: `at most ${MAX_BATCH} events` }]);
   // Small requests share transactions with concurrent ones (group commit); big batches go alone.
-  const ingest = list.length < 100 ? ingestGrouped : ingestEvents;
-  const results = await ingest(db, merchantId, list, isBatch ? ["events"] : []);
+  const results = await ingest(db, merchantId, list, isBatch ? ["events"] : [], list.length < 100);
   // A batch always answers 200 with a result per event. A single event that is rejected also gets
   // the status of its error (400, 404, 409) and the error shape, beside its result.
   const only = results[0];
