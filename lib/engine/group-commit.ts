@@ -23,6 +23,8 @@ const MAX_IN_FLIGHT = 1;
 interface Queue {
   waiting: Waiting[];
   inFlight: number;
+  /** A pump is queued as a microtask: requests enqueued in the same turn (a lot from the engine thread) start one group together. */
+  scheduled: boolean;
 }
 const queues = new Map<string, Queue>();
 
@@ -38,9 +40,15 @@ export async function ingestGrouped(db: Db, merchantId: string, raws: unknown[],
   if (candidates.length) {
     const applied = await new Promise<EventResult[]>((resolve, reject) => {
       let q = queues.get(merchantId);
-      if (!q) queues.set(merchantId, (q = { waiting: [], inFlight: 0 }));
+      if (!q) queues.set(merchantId, (q = { waiting: [], inFlight: 0, scheduled: false }));
       q.waiting.push({ candidates, resolve, reject });
-      pump(db, merchantId, q);
+      if (q.scheduled) return;
+      q.scheduled = true;
+      const queue = q;
+      queueMicrotask(() => {
+        queue.scheduled = false;
+        pump(db, merchantId, queue);
+      });
     });
     candidates.forEach((c, i) => (results[c.index] = applied[i]));
   }

@@ -7,18 +7,21 @@ import { openDatabase } from "@/db/client";
 import { AppError } from "@/lib/errors";
 import { ingestGrouped } from "./group-commit";
 import { ingestEvents } from "./ingest";
-import type { EngineReply, EngineRequest } from "./engine-thread";
+import { coalesced, type EngineReply, type EngineRequest } from "./engine-thread";
 
 const opened = openDatabase({ url: (workerData as { url: string }).url, migrate: false });
 
-parentPort!.on("message", async (m: EngineRequest) => {
-  let reply: EngineReply;
+const reply = coalesced<EngineReply>((lot) => parentPort!.postMessage(lot));
+
+parentPort!.on("message", (lot: EngineRequest[]) => {
+  for (const m of lot) void apply(m);
+});
+
+async function apply(m: EngineRequest) {
   try {
     const { db } = await opened;
-    const results = await (m.grouped ? ingestGrouped : ingestEvents)(db, m.merchantId, m.raws, m.pathPrefix);
-    reply = { id: m.id, ok: true, results };
+    reply({ id: m.id, ok: true, results: await (m.grouped ? ingestGrouped : ingestEvents)(db, m.merchantId, m.raws, m.pathPrefix) });
   } catch (e) {
-    reply = { id: m.id, ok: false, error: e instanceof AppError ? { code: e.code, message: e.message, issues: e.issues } : { message: e instanceof Error ? (e.stack ?? e.message) : String(e) } };
+    reply({ id: m.id, ok: false, error: e instanceof AppError ? { code: e.code, message: e.message, issues: e.issues } : { message: e instanceof Error ? (e.stack ?? e.message) : String(e) } });
   }
-  parentPort!.postMessage(reply);
-});
+}
