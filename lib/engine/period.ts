@@ -200,7 +200,9 @@ async function timeAutomations(tx: Db, merchantId: string, p: LoadedProgram, dat
       const to = startOfBusinessDate(addDays(date, -t.days + 1), p.timeZone).toISOString();
       rows = await queryRows(tx, sql`
         with cand as (
-          select member_id from members where merchant_id = ${merchantId} and last_order_at >= ${from}::timestamptz and last_order_at < ${to}::timestamptz
+          -- coalesce(…, 'epoch') as the members list's index has it (no null is in a range after 1970).
+          select member_id from members where merchant_id = ${merchantId}
+            and coalesce(last_order_at, 'epoch'::timestamptz) >= ${from}::timestamptz and coalesce(last_order_at, 'epoch'::timestamptz) < ${to}::timestamptz
           union select member_id from members where merchant_id = ${merchantId} and last_order_at is null
             and registered_at >= ${from}::timestamptz and registered_at < ${to}::timestamptz
           ${cooledDown}
