@@ -61,6 +61,12 @@ function thread(): Thread | null {
   const url = process.env.DATABASE_URL;
   const file = workerFile();
   if (!url || process.env.ENGINE_THREAD === "0" || !fs.existsSync(file)) return (holder.__engineThread = null);
+  // A bundle older than the build (a bare `next build`) may not speak this build's messages.
+  const buildId = path.join(path.dirname(file), "BUILD_ID");
+  if (!process.env.ENGINE_WORKER_FILE && fs.existsSync(buildId) && fs.statSync(file).mtimeMs < fs.statSync(buildId).mtimeMs) {
+    console.warn(`${file} is older than the build (run npm run build): applying events on the main thread`);
+    return (holder.__engineThread = null);
+  }
   const worker = new Worker(file, { workerData: { url } });
   const t: Thread = { worker, send: coalesced((lot) => worker.postMessage(lot)), pending: new Map(), next: 1 };
   worker.unref();
