@@ -19,7 +19,9 @@ export default defineConfig({
   workers: process.env.CI ? 2 : undefined,
   forbidOnly: !!process.env.CI,
   retries: process.env.CI ? 1 : 0,
-  timeout: 30_000,
+  // Each spec signs in and walks several server-rendered pages on the embedded database; on a loaded
+  // 2-core machine two of them took 31-32 s (2026-12-06), over the 30 s default.
+  timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [["list"], ["html", { open: "never" }]] : "list",
   use: {
