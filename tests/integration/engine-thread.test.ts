@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
@@ -25,6 +26,7 @@ describe.each(testDatabases)("engine thread on $name", ({ name, open }) => {
   });
   afterAll(async () => {
     await stopEngineThread();
+    if (process.env.ENGINE_WORKER_FILE && process.env.ENGINE_WORKER_FILE !== saved.file) fs.rmSync(process.env.ENGINE_WORKER_FILE, { force: true });
     for (const [k, v] of [["DATABASE_URL", saved.url], ["ENGINE_WORKER_FILE", saved.file]] as const) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
@@ -67,5 +69,19 @@ describe.each(testDatabases)("engine thread on $name", ({ name, open }) => {
     const err = await ingest(db, bare, [{ id: "t-np", type: "member.registered", occurredAt: "2026-03-01T09:00:00+08:00", memberId: "Z", data: {} }], [], true).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe("not_found");
+  });
+
+  it("a stopped thread fails what it held, and the next request starts a new one", async () => {
+    const db = database.db;
+    const reg = (id: string) => ({ id, type: "member.registered", occurredAt: "2026-03-01T09:00:00+08:00", memberId: id.toUpperCase(), data: {} });
+    const inFlight = ingest(db, merchantId, [reg("t-s1")], [], true);
+    const stopped = stopEngineThread();
+    const first = await inFlight.then((r) => r[0].status, (e: unknown) => (e instanceof Error ? "failed" : "?"));
+    await stopped;
+    // On PostgreSQL the request may be applied before the thread stops or fail with it; never lost silently.
+    expect(name === "postgres" ? ["applied", "failed"] : ["applied"]).toContain(first);
+    const [again] = await ingest(db, merchantId, [reg("t-s2")], [], true);
+    expect(again.status).toBe("applied");
+    expect(engineThreadInUse()).toBe(name === "postgres");
   });
 });
