@@ -5,7 +5,10 @@ import { seedDemoIfEmpty, demoLoginsText } from "./lib/bootstrap";
 import { findMerchantBySlug } from "./lib/tenancy/merchants";
 
 export async function startNode() {
-  const { db } = await getDatabase();
+  const { db, kind } = await getDatabase();
+  // On PostgreSQL, start the engine thread now (migrations are done): the first events request
+  // does not wait for it to load, and a thread that cannot start says so at boot.
+  if (kind === "postgres") (await import("./lib/engine/engine-thread")).engineThreadInUse();
   const seeded = await seedDemoIfEmpty(db, {
     onSeeded: async (merchantId) => {
       if (process.env.SEED_DEMO_MEMBERS === "0") return;
