@@ -43,8 +43,7 @@ if (!built || env.FORCE_BUILD === "1") {
   console.log(fs.existsSync(path.join(root, ".next", "BUILD_ID")) ? "The sources changed since the last build: building (next build)…" : "No production build yet: building (next build)…");
   const r = spawnSync(process.execPath, [nextBin, "build", "--webpack"], { stdio: "inherit", env });
   if (r.status !== 0) process.exit(r.status ?? 1);
-  const w = spawnSync(process.execPath, [path.join(root, "scripts", "build-worker.mjs")], { stdio: "inherit", env });
-  if (w.status !== 0) process.exit(w.status ?? 1);
+  await (await import("./build-worker.mjs")).buildEngineWorker();
   fs.writeFileSync(stamp, current);
 }
 

@@ -18,6 +18,9 @@ export type EngineReply =
   | { id: number; ok: true; results: EventResult[] }
   | { id: number; ok: false; error: { code?: ErrorCode; message: string; issues?: Issue[] } };
 
+/** Applies a request on the calling thread (the engine thread's own work, or the main thread's without one). */
+export const ingestHere = (db: Db, r: Omit<EngineRequest, "id">) => (r.grouped ? ingestGrouped : ingestEvents)(db, r.merchantId, r.raws, r.pathPrefix);
+
 /** The bundled worker (scripts/build-worker.mjs, run by every build); ENGINE_WORKER_FILE names another (tests). */
 const workerFile = () => process.env.ENGINE_WORKER_FILE ?? path.join(process.cwd(), ".next", "engine-worker.mjs");
 
@@ -85,8 +88,8 @@ function thread(): Thread | null {
     for (const p of t.pending.values()) p.reject(e);
     t.pending.clear();
   };
-  t.worker.on("error", fail);
-  t.worker.on("exit", (code) => fail(new Error(`engine thread exited (${code})`)));
+  worker.on("error", fail);
+  worker.on("exit", (code) => fail(new Error(`engine thread exited (${code})`)));
   return (holder.__engineThread = t);
 }
 
@@ -107,7 +110,7 @@ export async function stopEngineThread() {
  */
 export function ingest(db: Db, merchantId: string, raws: unknown[], pathPrefix: (string | number)[], grouped: boolean): Promise<EventResult[]> {
   const t = thread();
-  if (!t) return (grouped ? ingestGrouped : ingestEvents)(db, merchantId, raws, pathPrefix);
+  if (!t) return ingestHere(db, { merchantId, raws, pathPrefix, grouped });
   const id = t.next++;
   return new Promise((resolve, reject) => {
     t.pending.set(id, { resolve, reject });

@@ -5,9 +5,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { openDatabase } from "@/db/client";
 import { AppError } from "@/lib/errors";
-import { ingestGrouped } from "./group-commit";
-import { ingestEvents } from "./ingest";
-import { coalesced, type EngineReply, type EngineRequest } from "./engine-thread";
+import { coalesced, ingestHere, type EngineReply, type EngineRequest } from "./engine-thread";
 
 const opened = openDatabase({ url: (workerData as { url: string }).url, migrate: false });
 
@@ -20,8 +18,8 @@ parentPort!.on("message", (lot: EngineRequest[]) => {
 async function apply(m: EngineRequest) {
   try {
     const { db } = await opened;
-    reply({ id: m.id, ok: true, results: await (m.grouped ? ingestGrouped : ingestEvents)(db, m.merchantId, m.raws, m.pathPrefix) });
+    reply({ id: m.id, ok: true, results: await ingestHere(db, m) });
   } catch (e) {
-    reply({ id: m.id, ok: false, error: e instanceof AppError ? { code: e.code, message: e.message, issues: e.issues } : { message: e instanceof Error ? (e.stack ?? e.message) : String(e) } });
+    reply({ id: m.id, ok: false, error: e instanceof AppError ? e.toJSON() : { message: e instanceof Error ? (e.stack ?? e.message) : String(e) } });
   }
 }
