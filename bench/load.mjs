@@ -1,6 +1,6 @@
 // The load generator of `npm run bench -- ingest`, run as a plain Node process of its own (not
 // under tsx, whose loader slowed the measured client several times over in this benchmark).
-// Usage: node bench/load.mjs <ping|insert|single|batch|floor> <base> <key> <dbUrl> <merchantId> <members> <seconds> <warmup> <clients>
+// Usage: node bench/load.mjs <ping|pingPages|insert|echo|single|batch|floor> <base> <key> <dbUrl> <merchantId> <members> <seconds> <warmup> <clients>
 import postgres from "postgres";
 
 const [mode, base, key, dbUrl, merchantId, membersArg, secondsArg, warmupArg, clientsArg] = process.argv.slice(2);
@@ -22,6 +22,11 @@ const sql = mode === "floor" ? postgres(dbUrl, { max: clients, onnotice: () => {
 const once = {
   ping: async () => {
     const r = await fetch(`${base}/api/v1/bench/ping`);
+    await r.arrayBuffer();
+    return r.ok ? 1 : 0;
+  },
+  pingPages: async () => {
+    const r = await fetch(`${base}/api/v1/bench/ping-pages`);
     await r.arrayBuffer();
     return r.ok ? 1 : 0;
   },

@@ -29,7 +29,7 @@ function fingerprint() {
       else parts.push(`${path.relative(root, p)}:${fs.statSync(p).mtimeMs}`);
     }
   };
-  for (const d of ["app", "components", "lib", "db", "i18n", "messages", "drizzle"]) walk(path.join(root, d));
+  for (const d of ["app", "pages", "components", "lib", "db", "i18n", "messages", "drizzle"]) walk(path.join(root, d));
   for (const f of ["package-lock.json", "next.config.ts", "instrumentation.ts", "instrumentation-node.ts", "postcss.config.mjs", "tsconfig.json", "scripts/build-worker.mjs"])
     if (fs.existsSync(path.join(root, f))) parts.push(`${f}:${fs.statSync(path.join(root, f)).mtimeMs}`);
   return crypto.createHash("sha256").update(parts.sort().join("\n")).digest("hex");

@@ -1,6 +1,7 @@
 "use client";
 import clsx from "clsx";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useRouter } from "next/navigation";
+import { usePathname, useSearchParams } from "@/components/navigation";
 import { useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import { granularities, parseFilters, presets, defaultGranularity, type DashboardFilters, type Preset } from "@/lib/dashboards/range";

@@ -1,7 +1,7 @@
 "use client";
 import clsx from "clsx";
 import Link from "next/link";
-import { usePathname, useSearchParams } from "next/navigation";
+import { usePathname, useSearchParams } from "@/components/navigation";
 import { useTranslations } from "next-intl";
 import { dashboardGroups } from "./groups";
 

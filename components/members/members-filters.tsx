@@ -1,6 +1,7 @@
 "use client";
 import { useTranslations } from "next-intl";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useRouter } from "next/navigation";
+import { usePathname, useSearchParams } from "@/components/navigation";
 import { useTransition, type FormEvent } from "react";
 import { lifecycles, rfmSegments } from "@/lib/schemas/members";
 import { Button } from "@/components/ui/button";

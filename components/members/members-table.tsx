@@ -2,7 +2,8 @@
 import { flexRender, getCoreRowModel, useReactTable, type ColumnDef, type VisibilityState } from "@tanstack/react-table";
 import Link from "next/link";
 import { useLocale, useTranslations } from "next-intl";
-import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useRouter } from "next/navigation";
+import { usePathname, useSearchParams } from "@/components/navigation";
 import { useMemo } from "react";
 import type { MemberListRow } from "@/lib/members/list-members";
 import type { MemberSortKey } from "@/lib/schemas/members";

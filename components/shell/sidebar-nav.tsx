@@ -1,7 +1,7 @@
 "use client";
 import clsx from "clsx";
 import Link from "next/link";
-import { usePathname } from "next/navigation";
+import { usePathname } from "@/components/navigation";
 import { useTranslations } from "next-intl";
 import { icons } from "@/components/ui/icons";
 import { areas, isActive } from "./areas";

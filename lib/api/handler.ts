@@ -1,7 +1,11 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { NextApiRequest, NextApiResponse } from "next";
 import { NextResponse } from "next/server";
+import { getServerSession } from "next-auth";
 import type { Db } from "@/db/client";
 import { AppError } from "@/lib/errors";
-import { guardRequest } from "@/lib/auth/guard";
+import { guardCaller, guardRequest } from "@/lib/auth/guard";
+import { authOptions } from "@/lib/auth/options";
 import type { Actor, Permission } from "@/lib/auth/actor";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -16,30 +20,57 @@ const COMPRESS_FROM_BYTES = 2048;
  */
 export function jsonResponse(body: unknown, init: { status?: number } = {}) {
   const text = JSON.stringify(body);
-  return new NextResponse(text, {
-    status: init.status ?? 200,
-    headers: { "content-type": "application/json", "cache-control": text.length < COMPRESS_FROM_BYTES ? "no-store, no-transform" : "no-store" },
-  });
+  return new NextResponse(text, { status: init.status ?? 200, headers: jsonHeaders(text) });
+}
+
+const jsonHeaders = (text: string) => ({ "content-type": "application/json", "cache-control": text.length < COMPRESS_FROM_BYTES ? "no-store, no-transform" : "no-store" });
+
+/** An answer as status and JSON body, before it is written for one router or the other. */
+export interface JsonAnswer {
+  status: number;
+  body: unknown;
+}
+
+function errorAnswer(err: unknown): JsonAnswer {
+  if (err instanceof AppError) return { status: err.status, body: { error: err.toJSON() } };
+  console.error(err);
+  return { status: 500, body: { error: { code: "internal", message: "internal error" } } };
 }
 
 export function errorResponse(err: unknown) {
-  if (err instanceof AppError) return jsonResponse({ error: err.toJSON() }, { status: err.status });
-  console.error(err);
-  return jsonResponse({ error: { code: "internal", message: "internal error" } }, { status: 500 });
+  const { status, body } = errorAnswer(err);
+  return jsonResponse(body, { status });
 }
 
-/** Reads a JSON body: over 1 MiB → 413, not JSON → 400 validation_failed. */
-export async function readJson(request: Request): Promise<unknown> {
-  const declared = Number(request.headers.get("content-length") ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new AppError("payload_too_large", "the body is over 1 MiB");
-  const buf = await request.arrayBuffer();
-  if (buf.byteLength > MAX_BODY_BYTES) throw new AppError("payload_too_large", "the body is over 1 MiB");
-  const text = new TextDecoder().decode(buf);
+const tooLarge = () => new AppError("payload_too_large", "the body is over 1 MiB");
+
+function parseJsonBody(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
     throw new AppError("validation_failed", `the body is not valid JSON: ${(e as Error).message}`, [{ path: "", message: "malformed JSON" }]);
   }
+}
+
+/** Reads a JSON body: over 1 MiB → 413, not JSON → 400 validation_failed. */
+export async function readJson(request: Request): Promise<unknown> {
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
+  const buf = await request.arrayBuffer();
+  if (buf.byteLength > MAX_BODY_BYTES) throw tooLarge();
+  return parseJsonBody(new TextDecoder().decode(buf));
+}
+
+/** readJson for a Node request (a Pages API route with Next's body parser off), with the same limits and errors. */
+export async function readNodeJson(req: IncomingMessage): Promise<unknown> {
+  if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return parseJsonBody(Buffer.concat(chunks, size).toString("utf8"));
 }
 
 export interface HandlerContext<P> {
@@ -67,5 +98,42 @@ export function withMerchant<P = Record<string, string>>(
     } catch (err) {
       return errorResponse(err);
     }
+  };
+}
+
+export interface NodeHandlerContext {
+  /** The request's JSON body (readNodeJson). */
+  body: () => Promise<unknown>;
+  actor: Actor;
+  merchantId: string;
+  db: Db;
+}
+
+/**
+ * withMerchant for a Pages API route (`pages/api/…`, body parser off): the same guard, the same error
+ * shape and headers, written on Node's own request and response. Only the hot ingest route is one:
+ * measured on this host, Next answered a POST that reads a body and returns constant JSON about twice
+ * as fast from a Pages API route as from an App Router route handler (2,150–2,300/s against
+ * 970–1,070/s), the App Router's Request/Response adapters being most of its cost.
+ */
+const readOnlyResponse = { getHeader: () => undefined, setHeader: () => readOnlyResponse } as unknown as NextApiResponse;
+
+export function withMerchantNode(method: string, permission: Permission, handler: (ctx: NodeHandlerContext) => Promise<JsonAnswer>) {
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    // As an App Router route answers a method it does not export.
+    if (req.method !== method) return void res.writeHead(405, { allow: method }).end();
+    let answer: JsonAnswer;
+    try {
+      // Next's API resolver has parsed req.cookies, which next-auth reads. As in an App Router handler,
+      // the session is only read: next-auth's Set-Cookie headers (csrf, callback URL) are dropped.
+      const session = () => getServerSession(req as NextApiRequest, readOnlyResponse, authOptions);
+      const { actor, db } = await guardCaller({ authorization: req.headers.authorization ?? null, session }, permission);
+      answer = await handler({ body: () => readNodeJson(req), actor, merchantId: actor.merchantId, db });
+    } catch (err) {
+      answer = errorAnswer(err);
+    }
+    const text = JSON.stringify(answer.body);
+    res.writeHead(answer.status, { ...jsonHeaders(text), "content-length": Buffer.byteLength(text) });
+    res.end(text);
   };
 }

@@ -13,8 +13,8 @@ import { can, type Actor, type Permission } from "./actor";
  * every request (not trusted from the session cookie), so a disabled user or a changed role takes
  * effect at once. Deny by default: no actor, or a permission not granted, throws.
  */
-export async function actorFromSession(db: Db): Promise<Actor | null> {
-  const session = (await getServerSession(authOptions)) as { uid?: string } | null;
+export async function actorFromSession(db: Db, read: () => Promise<unknown> = () => getServerSession(authOptions)): Promise<Actor | null> {
+  const session = (await read()) as { uid?: string } | null;
   if (!session?.uid) return null;
   const [u] = await db.select().from(users).where(eq(users.id, session.uid));
   if (!u || u.disabledAt) return null;
@@ -35,15 +35,25 @@ export function assertCan(actor: Actor | null, permission: Permission): asserts 
   if (!can(actor, permission)) throw new AppError("forbidden", `your role may not do this (${permission})`);
 }
 
+/** Who sent a request: its Authorization header, and how to read its session cookie. */
+export interface Caller {
+  authorization: string | null;
+  session: () => Promise<unknown>;
+}
+
 /** For route handlers: a bearer key if one is sent (a bad one is 401 even with a session), else the session. */
-export async function guardRequest(request: Request, permission: Permission): Promise<{ actor: Actor; db: Db }> {
+export async function guardCaller(caller: Caller, permission: Permission): Promise<{ actor: Actor; db: Db }> {
   const db = await getDb();
-  const bearer = await actorFromBearer(db, request.headers.get("authorization"));
+  const bearer = await actorFromBearer(db, caller.authorization);
   if (bearer === "invalid") throw new AppError("unauthorized", "the API key is unknown or revoked");
-  const actor = bearer ?? (await actorFromSession(db));
+  const actor = bearer ?? (await actorFromSession(db, caller.session));
   assertCan(actor, permission);
   return { actor, db };
 }
+
+/** guardCaller for an App Router route handler's Request. */
+export const guardRequest = (request: Request, permission: Permission) =>
+  guardCaller({ authorization: request.headers.get("authorization"), session: () => getServerSession(authOptions) }, permission);
 
 /** For pages and server actions: the signed-in user with the permission, else an AppError. */
 export async function guardSession(permission: Permission): Promise<{ actor: Actor; db: Db }> {

@@ -1,3 +1,5 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { and, count, eq } from "drizzle-orm";
 import type { Database, Db } from "@/db/client";
@@ -16,7 +18,7 @@ vi.mock("next-auth", async (importOriginal) => ({
   getServerSession: async () => (current.uid ? { uid: current.uid } : null),
 }));
 
-const events$ = await import("@/app/api/v1/events/route");
+const eventsRoute = (await import("@/pages/api/v1/events")).default;
 const member$ = await import("@/app/api/v1/members/[memberId]/route");
 const ledger$ = await import("@/app/api/v1/members/[memberId]/ledger/route");
 const rights$ = await import("@/app/api/v1/members/[memberId]/rights/route");
@@ -31,6 +33,10 @@ interface Json {
   spend: { lifetime: number };
 }
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+/** The events route is a Pages API route (Node request and response): served here by a Node server of its own. */
+let eventsUrl = "";
+const eventsServer = http.createServer((req, res) => void eventsRoute(req, res));
+const eventsPOST: Handler = async (req) => fetch(eventsUrl, { method: req.method, headers: req.headers, body: await req.text() });
 async function call(h: Handler, method: string, key: string | null, opts: { body?: unknown; raw?: string; params?: Record<string, string>; query?: string } = {}) {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (key) headers.authorization = `Bearer ${key}`;
@@ -38,6 +44,12 @@ async function call(h: Handler, method: string, key: string | null, opts: { body
   const res = await h(new Request(`http://test/api${opts.query ?? ""}`, { method, headers, body }), { params: Promise.resolve(opts.params ?? {}) });
   return { status: res.status, json: (await res.json()) as Json };
 }
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => eventsServer.listen(0, "127.0.0.1", resolve));
+  eventsUrl = `http://127.0.0.1:${(eventsServer.address() as AddressInfo).port}/api/v1/events`;
+});
+afterAll(() => new Promise<void>((resolve) => eventsServer.close(() => resolve())));
 
 describe.each(testDatabases)("tenancy and bad input over the API on $name", ({ open }) => {
   let database: Database;
@@ -73,9 +85,9 @@ describe.each(testDatabases)("tenancy and bad input over the API on $name", ({ o
     expect((await call(ledger$.GET as Handler, "GET", keyA, { params: p })).status).toBe(404);
     expect((await call(rights$.GET as Handler, "GET", keyA, { params: p })).status).toBe(404);
     expect((await call(redeem$.POST as Handler, "POST", keyA, { params: p, body: { id: "x", points: 1, reason: "r" } })).status).toBe(404);
-    const ev = await call(events$.POST as Handler, "POST", keyA, { body: { id: "cross", type: "order.paid", occurredAt: "2026-03-03T10:00:00+08:00", memberId: "MB", data: { orderId: "X", amount: 100 } } });
+    const ev = await call(eventsPOST, "POST", keyA, { body: { id: "cross", type: "order.paid", occurredAt: "2026-03-03T10:00:00+08:00", memberId: "MB", data: { orderId: "X", amount: 100 } } });
     expect([ev.status, ev.json.error.code]).toEqual([404, "not_found"]);
-    const refund = await call(events$.POST as Handler, "POST", keyA, { body: { id: "cross-r", type: "order.refunded", occurredAt: "2026-03-03T10:00:00+08:00", memberId: "MB", data: { orderId: "OB", amount: 100 } } });
+    const refund = await call(eventsPOST, "POST", keyA, { body: { id: "cross-r", type: "order.refunded", occurredAt: "2026-03-03T10:00:00+08:00", memberId: "MB", data: { orderId: "OB", amount: 100 } } });
     expect(refund.status).toBe(404);
     expect((await call(member$.GET as Handler, "GET", keyB, { params: p })).json.spend.lifetime).toBe(10000);
     // Nothing of B changed.
@@ -99,7 +111,7 @@ describe.each(testDatabases)("tenancy and bad input over the API on $name", ({ o
     expect((await call(program$.GET as Handler, "GET", null)).status).toBe(200);
     const put = await call(program$.PUT as Handler, "PUT", null, { body: {} });
     expect([put.status, put.json.error.code]).toEqual([403, "forbidden"]);
-    expect((await call(events$.POST as Handler, "POST", null, { body: {} })).status).toBe(403);
+    expect((await call(eventsPOST, "POST", null, { body: {} })).status).toBe(403);
     current.uid = operatorA;
     expect((await call(jobs$.POST as Handler, "POST", null, { body: { asOf: "2026-03-01" } })).status).toBe(403);
     current.uid = null;
@@ -114,13 +126,31 @@ describe.each(testDatabases)("tenancy and bad input over the API on $name", ({ o
     expect(u.role).toBe("owner");
   });
 
+  it("the events route: a chunked body over 1 MiB is 413, another method is 405, and nothing is kept", async () => {
+    const before = (await db.select({ n: count() }).from(events).where(eq(events.merchantId, A)))[0].n;
+    const big = new TextEncoder().encode(JSON.stringify({ id: "chunked", type: "member.registered", occurredAt: "2026-03-05T10:00:00+08:00", memberId: "MC", data: { pad: "x".repeat(1_100_000) } }));
+    const body = new ReadableStream({
+      start(c) {
+        for (let i = 0; i < big.length; i += 65536) c.enqueue(big.subarray(i, i + 65536));
+        c.close();
+      },
+    });
+    const res = await fetch(eventsUrl, { method: "POST", headers: { authorization: `Bearer ${keyA}`, "content-type": "application/json" }, body, duplex: "half" } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as Json).error.code).toBe("payload_too_large");
+    const get = await fetch(eventsUrl, { headers: { authorization: `Bearer ${keyA}` } });
+    expect(get.status).toBe(405);
+    expect(get.headers.get("allow")).toBe("POST");
+    expect((await db.select({ n: count() }).from(events).where(eq(events.merchantId, A)))[0].n).toBe(before);
+  });
+
   it("bad input: a field-level 400 (or 404/409/413) and nothing kept", async () => {
     current.uid = null;
     const before = (await db.select({ n: count() }).from(events).where(eq(events.merchantId, A)))[0].n;
-    const ev = (body: unknown) => call(events$.POST as Handler, "POST", keyA, { body });
+    const ev = (body: unknown) => call(eventsPOST, "POST", keyA, { body });
     const base = { id: "bad", type: "order.paid", occurredAt: "2026-03-05T10:00:00+08:00", memberId: "MA", data: { orderId: "ob", amount: 100 } };
     const cases: [string, Promise<{ status: number; json: Json }>, number, string | null][] = [
-      ["malformed JSON", call(events$.POST as Handler, "POST", keyA, { raw: '{"id": ' }), 400, ""],
+      ["malformed JSON", call(eventsPOST, "POST", keyA, { raw: '{"id": ' }), 400, ""],
       ["unknown type", ev({ ...base, type: "order.teleported" }), 400, "type"],
       ["missing amount", ev({ ...base, data: { orderId: "ob" } }), 400, "data.amount"],
       ["negative amount", ev({ ...base, data: { orderId: "ob", amount: -1 } }), 400, "data.amount"],
@@ -128,7 +158,7 @@ describe.each(testDatabases)("tenancy and bad input over the API on $name", ({ o
       ["occurredAt not a date", ev({ ...base, occurredAt: "yesterday" }), 400, "occurredAt"],
       ["unknown member", ev({ ...base, memberId: "ghost" }), 404, "memberId"],
       ["1001 events", ev({ events: Array.from({ length: 1001 }, (_, i) => ({ ...base, id: `b${i}` })) }), 400, "events"],
-      ["a body over 1 MiB", call(events$.POST as Handler, "POST", keyA, { raw: JSON.stringify({ ...base, data: { ...base.data, items: ["x".repeat(1_100_000)] } }) }), 413, null],
+      ["a body over 1 MiB", call(eventsPOST, "POST", keyA, { raw: JSON.stringify({ ...base, data: { ...base.data, items: ["x".repeat(1_100_000)] } }) }), 413, null],
     ];
     for (const [name, p, status, path] of cases) {
       const r = await p;

@@ -1,11 +1,12 @@
-// POST /api/v1/events — one event or { events: [...up to 1000] }; each applied once, in input order.
-import { withMerchant, readJson, jsonResponse } from "@/lib/api/handler";
+// The answer of POST /api/v1/events (pages/api/v1/events.ts): one event or { events: [...up to 1000] },
+// each applied once, in input order.
+import type { Db } from "@/db/client";
 import { AppError } from "@/lib/errors";
 import { ingest } from "@/lib/engine/engine-thread";
 import { MAX_BATCH } from "@/lib/schemas/events";
+import type { JsonAnswer } from "./handler";
 
-export const POST = withMerchant("events.write", async ({ request, db, merchantId }) => {
-  const body = await readJson(request);
+export async function postEvents(db: Db, merchantId: string, body: unknown): Promise<JsonAnswer> {
   const isBatch = !!body && typeof body === "object" && !Array.isArray(body) && "events" in body;
   const list = isBatch ? (body as { events: unknown }).events : [body];
   if (!Array.isArray(list)) throw new AppError("validation_failed", "events must be an array", [{ path: "events", message: "must be an array" }]);
@@ -19,7 +20,7 @@ export const POST = withMerchant("events.write", async ({ request, db, merchantI
   const only = results[0];
   if (!isBatch && only.status === "rejected" && only.error) {
     const status = { validation_failed: 400, not_found: 404, conflict: 409 }[only.error.code] ?? 400;
-    return jsonResponse({ error: only.error, results }, { status });
+    return { status, body: { error: only.error, results } };
   }
-  return { results };
-});
+  return { status: 200, body: { results } };
+}
