@@ -4,7 +4,7 @@ import type { events } from "@/db/schema";
 import { AppError, issuesOf } from "@/lib/errors";
 import { canonicalJson, sha256 } from "@/lib/util/ids";
 import { businessDate, addDays } from "@/lib/util/dates";
-import { loadProgramVersion, type LoadedProgram } from "@/lib/program/store";
+import { cachedProgramVersion, loadProgramVersion, type LoadedProgram } from "@/lib/program/store";
 import { Batch } from "./batch";
 import { applyEvent } from "./apply";
 import { loadState, lockKeys, withBigBatchSlot, type LoadRequest, type Versions } from "./load";
@@ -111,7 +111,7 @@ async function programLoads(db: () => Db, merchantId: string, cs: Candidate[], v
   const programs = new Map<number, LoadedProgram>();
   for (const c of cs) {
     const v = versionAt(c.at);
-    if (!programs.has(v)) programs.set(v, await loadProgramVersion(db(), merchantId, v));
+    if (!programs.has(v)) programs.set(v, cachedProgramVersion(merchantId, v) ?? (await loadProgramVersion(db(), merchantId, v)));
   }
   const programOf = (c: Candidate) => programs.get(versionAt(c.at))!;
 

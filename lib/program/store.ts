@@ -153,6 +153,9 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
+/** A version loadProgramVersion has already read in this process, without a database handle. */
+export const cachedProgramVersion = (merchantId: string, version: number): LoadedProgram | undefined => cache.get(`${merchantId}:${version}`);
+
 export async function loadProgramVersion(db: Db, merchantId: string, version: number): Promise<LoadedProgram> {
   const key = `${merchantId}:${version}`;
   const hit = cache.get(key);
