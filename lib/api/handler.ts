@@ -60,17 +60,32 @@ export async function readJson(request: Request): Promise<unknown> {
   return parseJsonBody(new TextDecoder().decode(buf));
 }
 
-/** readJson for a Node request (a Pages API route with Next's body parser off), with the same limits and errors. */
+/**
+ * readJson for a Node request (a Pages API route with Next's body parser off), with the same limits
+ * and errors. Read with 'data' events: `for await` over the request was ~2% of the server's main
+ * thread with single events. Past the limit the rest of the body is read and dropped, so the 413 goes
+ * out on a connection that stays usable.
+ */
 export async function readNodeJson(req: IncomingMessage): Promise<unknown> {
   if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw tooLarge();
-    chunks.push(chunk);
-  }
-  return parseJsonBody(Buffer.concat(chunks, size).toString("utf8"));
+  const text = await new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on("data", (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) return void chunks.push(chunk);
+      over = true;
+      chunks.length = 0;
+      reject(tooLarge());
+    });
+    req.on("end", () => {
+      if (!over) resolve(Buffer.concat(chunks, size).toString("utf8"));
+    });
+    req.on("error", reject);
+  });
+  return parseJsonBody(text);
 }
 
 export interface HandlerContext<P> {
