@@ -148,8 +148,12 @@ export function withMerchantNode(method: string, permission: Permission, handler
     } catch (err) {
       answer = errorAnswer(err);
     }
-    const text = JSON.stringify(answer.body);
-    res.writeHead(answer.status, { ...jsonHeaders(text), "content-length": Buffer.byteLength(text) });
-    res.end(text);
+    sendJson(res, answer.status, answer.body);
   };
+}
+
+/** jsonResponse for a Node response (Pages API routes): the same headers. */
+export function sendJson(res: ServerResponse, status: number, body: unknown) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...jsonHeaders(text), "content-length": Buffer.byteLength(text) }).end(text);
 }

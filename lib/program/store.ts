@@ -153,12 +153,13 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
+const cacheKey = (merchantId: string, version: number) => `${merchantId}:${version}`;
+
 /** A version loadProgramVersion has already read in this process, without a database handle. */
-export const cachedProgramVersion = (merchantId: string, version: number): LoadedProgram | undefined => cache.get(`${merchantId}:${version}`);
+export const cachedProgramVersion = (merchantId: string, version: number): LoadedProgram | undefined => cache.get(cacheKey(merchantId, version));
 
 export async function loadProgramVersion(db: Db, merchantId: string, version: number): Promise<LoadedProgram> {
-  const key = `${merchantId}:${version}`;
-  const hit = cache.get(key);
+  const hit = cachedProgramVersion(merchantId, version);
   if (hit) return hit;
   const [head] = await db
     .select()
@@ -221,7 +222,7 @@ export async function loadProgramVersion(db: Db, merchantId: string, version: nu
       enabled: a.enabled,
     })),
   };
-  cache.set(key, deepFreeze(program));
+  cache.set(cacheKey(merchantId, version), deepFreeze(program));
   return program;
 }
 

@@ -2,12 +2,12 @@
 // the events route (Pages API, body parser off): what Next alone costs a POST like an event's, for
 // `npm run bench -- ingest`. Only with BENCH_ROUTES=1 (the benchmark's server); otherwise 404.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { readNodeJson } from "@/lib/api/handler";
+import { readNodeJson, sendJson } from "@/lib/api/handler";
 
 export const config = { api: { bodyParser: false } };
 
 export default async function echo(req: IncomingMessage, res: ServerResponse) {
   if (process.env.BENCH_ROUTES !== "1" || req.method !== "POST") return void res.writeHead(404).end();
   await readNodeJson(req);
-  res.writeHead(200, { "content-type": "application/json", "cache-control": "no-store, no-transform" }).end(JSON.stringify({ results: [{ id: "echo", status: "applied" }] }));
+  sendJson(res, 200, { results: [{ id: "echo", status: "applied" }] });
 }
