@@ -37,6 +37,7 @@ async function post(body) {
   return json.results.filter((r) => r.status === "applied").length;
 }
 const sql = mode === "floor" ? postgres(dbUrl, { max: clients, onnotice: () => {} }) : null;
+const conns = [];
 const once = {
   ping: async () => {
     const r = await request("GET", "/api/v1/bench/ping");
@@ -58,19 +59,23 @@ const once = {
   single: (c) => post(order(c)),
   batch: (c) => post({ events: Array.from({ length: 1000 }, () => order(c)) }),
   // What one event needs, issued directly: event row, order, member update, ledger row, lot, growth row.
-  // The statements of a transaction are pipelined (postgres.js sends an array returned from begin
-  // without waiting between them): one round trip with BEGIN and COMMIT, as the engine does per group.
-  floor: async () => {
+  // Each client keeps one connection and sends a transaction's eight statements (BEGIN … COMMIT)
+  // without waiting between them (postgres.js pipelines them on the connection): one round trip
+  // per event, the least a client can make it.
+  floor: async (c) => {
     const n = ++seq;
     const member = `B${(n * 104729) % MEMBERS}`;
     const id = `${tag}-${n}`;
-    await sql.begin((tx) => [
+    const tx = (conns[c] ??= await sql.reserve());
+    await Promise.all([
+      tx`begin`,
       tx`insert into events (merchant_id, event_id, type, occurred_at, member_id, body_hash, payload, program_version) values (${merchantId}, ${id}, 'order.paid', now(), ${member}, 'h', '{}', 1)`,
       tx`insert into orders (merchant_id, order_id, member_id, event_id, paid_at, business_date, amount) values (${merchantId}, ${id}, ${member}, ${id}, now(), current_date, 1000)`,
       tx`update members set points_balance = points_balance + 10, growth = growth + 10, lifetime_spend = lifetime_spend + 1000, order_count = order_count + 1 where merchant_id = ${merchantId} and member_id = ${member}`,
       tx`insert into points_ledger (merchant_id, member_id, delta, kind, source, reason, occurred_at, business_date) values (${merchantId}, ${member}, 10, 'earn', ${id}, 'floor', now(), current_date)`,
       tx`insert into points_lots (merchant_id, member_id, source, earned_at, expires_at, amount, remaining) values (${merchantId}, ${member}, ${id}, now(), now() + interval '1 year', 10, 10)`,
       tx`insert into growth_ledger (merchant_id, member_id, delta, kind, source, reason, occurred_at, business_date) values (${merchantId}, ${member}, 10, 'earn', ${id}, 'floor', now(), current_date)`,
+      tx`commit`,
     ]);
     return 1;
   },
@@ -90,4 +95,5 @@ async function run(seconds) {
 }
 await run(Number(warmupArg)); // a fresh server's JIT needs a few thousand requests
 console.log(JSON.stringify({ rate: await run(Number(secondsArg)) }));
+for (const conn of conns) conn.release();
 await sql?.end();
