@@ -29,6 +29,8 @@ function request(method, path, headers = {}, body = "") {
     req.end(body);
   });
 }
+/** 1 for a 2xx answer, else 0 (the calibration routes). */
+const answered = async (...args) => ((await request(...args)).ok ? 1 : 0);
 const asJson = { "content-type": "application/json", authorization: `Bearer ${key}` };
 async function post(body) {
   const res = await request("POST", "/api/v1/events", asJson, JSON.stringify(body));
@@ -39,23 +41,11 @@ async function post(body) {
 const sql = mode === "floor" ? postgres(dbUrl, { max: clients, onnotice: () => {} }) : null;
 const conns = [];
 const once = {
-  ping: async () => {
-    const r = await request("GET", "/api/v1/bench/ping");
-    return r.ok ? 1 : 0;
-  },
-  pingPages: async () => {
-    const r = await request("GET", "/api/v1/bench/ping-pages");
-    return r.ok ? 1 : 0;
-  },
-  insert: async () => {
-    const r = await request("POST", "/api/v1/bench/insert");
-    return r.ok ? 1 : 0;
-  },
+  ping: () => answered("GET", "/api/v1/bench/ping"),
+  pingPages: () => answered("GET", "/api/v1/bench/ping-pages"),
+  insert: () => answered("POST", "/api/v1/bench/insert"),
   // The framework's own cost of a POST like an event's: the same body, read and parsed, constant answer.
-  echo: async (c) => {
-    const r = await request("POST", "/api/v1/bench/echo", asJson, JSON.stringify(order(c)));
-    return r.ok ? 1 : 0;
-  },
+  echo: (c) => answered("POST", "/api/v1/bench/echo", asJson, JSON.stringify(order(c))),
   single: (c) => post(order(c)),
   batch: (c) => post({ events: Array.from({ length: 1000 }, () => order(c)) }),
   // What one event needs, issued directly: event row, order, member update, ledger row, lot, growth row.

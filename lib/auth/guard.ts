@@ -35,10 +35,10 @@ export function assertCan(actor: Actor | null, permission: Permission): asserts 
   if (!can(actor, permission)) throw new AppError("forbidden", `your role may not do this (${permission})`);
 }
 
-/** Who sent a request: its Authorization header, and how to read its session cookie. */
+/** Who sent a request: its Authorization header, and how to read its session cookie (absent: as an App Router handler reads it). */
 export interface Caller {
   authorization: string | null;
-  session: () => Promise<unknown>;
+  session?: () => Promise<unknown>;
 }
 
 /** For route handlers: a bearer key if one is sent (a bad one is 401 even with a session), else the session. */
@@ -53,7 +53,7 @@ export async function guardCaller(caller: Caller, permission: Permission): Promi
 
 /** guardCaller for an App Router route handler's Request. */
 export const guardRequest = (request: Request, permission: Permission) =>
-  guardCaller({ authorization: request.headers.get("authorization"), session: () => getServerSession(authOptions) }, permission);
+  guardCaller({ authorization: request.headers.get("authorization") }, permission);
 
 /** For pages and server actions: the signed-in user with the permission, else an AppError. */
 export async function guardSession(permission: Permission): Promise<{ actor: Actor; db: Db }> {
