@@ -132,10 +132,12 @@ export const pointsLedger = pgTable(
     businessDate: date("business_date", { mode: "string" }).notNull(),
     createdAt: tz("created_at").notNull().defaultNow(),
   },
+  // The key leads with the member: every read of the ledger is one member's rows newest first (or a
+  // day's, by points_ledger_date), so a separate (merchant_id, id) key was one more entry per row
+  // that nothing read.
   (t) => [
-    primaryKey({ columns: [t.merchantId, t.id] }),
+    primaryKey({ columns: [t.merchantId, t.memberId, t.id] }),
     unique("points_ledger_source").on(t.merchantId, t.source),
-    index("points_ledger_member").on(t.merchantId, t.memberId, t.id),
     index("points_ledger_date").on(t.merchantId, t.businessDate),
   ],
 );
@@ -153,10 +155,11 @@ export const pointsLots = pgTable(
     amount: money("amount").notNull(),
     remaining: money("remaining").notNull(),
   },
+  // Keyed by member (the engine and the member page read a member's lots, a handful each). No unique
+  // key on `source`: a lot is only ever written beside the earn row of the same source in
+  // points_ledger, whose unique key already makes it once-only.
   (t) => [
-    primaryKey({ columns: [t.merchantId, t.id] }),
-    unique("points_lots_source").on(t.merchantId, t.source),
-    index("points_lots_member").on(t.merchantId, t.memberId, t.expiresAt),
+    primaryKey({ columns: [t.merchantId, t.memberId, t.id] }),
     index("points_lots_expiry").on(t.merchantId, t.expiresAt),
   ],
 );
@@ -177,9 +180,8 @@ export const growthLedger = pgTable(
     businessDate: date("business_date", { mode: "string" }).notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.merchantId, t.id] }),
+    primaryKey({ columns: [t.merchantId, t.memberId, t.id] }),
     unique("growth_ledger_source").on(t.merchantId, t.source),
-    index("growth_ledger_member").on(t.merchantId, t.memberId, t.id),
   ],
 );
 

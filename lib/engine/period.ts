@@ -87,7 +87,7 @@ async function expirePoints(tx: Db, merchantId: string, p: LoadedProgram, date: 
       where merchant_id = ${merchantId} and remaining > 0 and expires_at <= ${dayEnd.toISOString()}::timestamptz
       for update
     ), u as (
-      update points_lots l set remaining = 0 from x where l.merchant_id = ${merchantId} and l.id = x.id
+      update points_lots l set remaining = 0 from x where l.merchant_id = ${merchantId} and l.member_id = x.member_id and l.id = x.id
     ), ins as (
       insert into points_ledger (merchant_id, member_id, delta, debt_delta, kind, source, rule, reason, program_version, occurred_at, business_date)
       select ${merchantId}, member_id, -remaining, 0, 'expire', 'expire:' || id, 'expiry', 'expired: points from ' || source, ${p.version}, ${new Date(dayEnd.getTime() - 1).toISOString()}::timestamptz, ${date}::date from x

@@ -17,8 +17,8 @@ const ORDERS_UPDATE = `update orders o set refunded_amount = x."refundedAmount",
   from jsonb_to_recordset($2::jsonb) as x("orderId" text, "refundedAmount" bigint, "pointsClawed" bigint, "growthClawed" bigint)
   where o.merchant_id = $1 and o.order_id = x."orderId"`;
 const LOTS_UPDATE = `update points_lots l set remaining = x.remaining
-  from jsonb_to_recordset($2::jsonb) as x(id bigint, remaining bigint)
-  where l.merchant_id = $1 and l.id = x.id`;
+  from jsonb_to_recordset($2::jsonb) as x("memberId" text, id bigint, remaining bigint)
+  where l.merchant_id = $1 and l.member_id = x."memberId" and l.id = x.id`;
 const RIGHTS_UPDATE = `update right_instances r set redeemed_at = x."redeemedAt", redeemed_date = x."redeemedDate"
   from jsonb_to_recordset($2::jsonb) as x("grantId" text, "redeemedAt" timestamptz, "redeemedDate" date)
   where r.merchant_id = $1 and r.grant_id = x."grantId"`;
