@@ -1,6 +1,6 @@
 // The load generator of `npm run bench -- ingest`, run as a plain Node process of its own (not
 // under tsx, whose loader slowed the measured client several times over in this benchmark).
-// Usage: node bench/load.mjs <ping|pingPages|insert|echo|single|batch|floor> <base> <key> <dbUrl> <merchantId> <members> <seconds> <warmup> <clients>
+// Usage: node bench/load.mjs <ping|pingPages|insert|echo|single|batch|floor|inServer> <base> <key> <dbUrl> <merchantId> <members> <seconds> <warmup> <clients>
 import http from "node:http";
 import postgres from "postgres";
 
@@ -38,7 +38,7 @@ async function post(body) {
   if (!res.ok) throw new Error(`${res.status} ${JSON.stringify(json).slice(0, 200)}`);
   return json.results.filter((r) => r.status === "applied").length;
 }
-const sql = mode === "floor" ? postgres(dbUrl, { max: clients, onnotice: () => {} }) : null;
+const sql = mode === "floor" || mode === "inServer" ? postgres(dbUrl, { max: clients, onnotice: () => {} }) : null;
 const conns = [];
 const once = {
   ping: () => answered("GET", "/api/v1/bench/ping"),
@@ -68,6 +68,33 @@ const once = {
       tx`commit`,
     ]);
     return 1;
+  },
+  // What PostgreSQL alone can write: a 1,000-order-event batch's rows (event with its JSON body, order,
+  // points and growth ledger rows, lot, member update) generated inside the server by one statement,
+  // one transaction per batch. No client, no parameters to parse, no engine: the most set-based
+  // writes of this schema can reach here, the bound for (b).
+  inServer: async (c) => {
+    const n = ++seq;
+    const t = `${tag}-${c}-${n}`;
+    const ev = `'${t}-' || i`;
+    const member = `'B' || ((${n} * 1000 + i) * 7919 % ${MEMBERS})`;
+    const at = `'2026-03-05 04:00:00+00'::timestamptz`;
+    await sql.unsafe(`with g as (select i from generate_series(1, 1000) i),
+      e as (insert into events (merchant_id, event_id, type, occurred_at, member_id, body_hash, payload, program_version)
+        select $1, ${ev}, 'order.paid', ${at}, ${member}, md5(i::text), jsonb_build_object('id', ${ev}, 'type', 'order.paid', 'occurredAt', '2026-03-05T12:00:00+08:00',
+          'memberId', ${member}, 'data', jsonb_build_object('orderId', 'o-' || ${ev}, 'amount', 1000 + i)), 1 from g),
+      o as (insert into orders (merchant_id, order_id, member_id, event_id, paid_at, business_date, amount, points_earned, growth_earned, tier_at_order)
+        select $1, 'o-' || ${ev}, ${member}, ${ev}, ${at}, '2026-03-05', 1000 + i, 10, 10, 'basic' from g),
+      p as (insert into points_ledger (merchant_id, member_id, delta, kind, source, rule, reason, program_version, occurred_at, business_date)
+        select $1, ${member}, 10, 'earn', 'ev:' || ${ev} || ':order', 'order', 'order o-' || ${ev} || ' ¥10.00 × 1/yuan × tier 100% × campaign 100%', 1, ${at}, '2026-03-05' from g),
+      gr as (insert into growth_ledger (merchant_id, member_id, delta, kind, source, rule, reason, program_version, occurred_at, business_date)
+        select $1, ${member}, 10, 'earn', 'ev:' || ${ev} || ':order', 'order', 'order o-' || ${ev} || ' ¥10.00 × 1/yuan', 1, ${at}, '2026-03-05' from g),
+      l as (insert into points_lots (merchant_id, member_id, source, earned_at, expires_at, amount, remaining)
+        select $1, ${member}, 'ev:' || ${ev} || ':order', ${at}, '2027-03-05 16:00:00+00', 10, 10 from g)
+      update members set points_balance = points_balance + 10, growth = growth + 10, lifetime_spend = lifetime_spend + 1000, order_count = order_count + 1,
+        last_order_at = ${at}, updated_at = now()
+      where merchant_id = $1 and member_id in (select ${member} from g)`, [merchantId]);
+    return 1000;
   },
 }[mode];
 
