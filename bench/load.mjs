@@ -72,14 +72,19 @@ const once = {
   // What PostgreSQL alone can write: a 1,000-order-event batch's rows (event with its JSON body, order,
   // points and growth ledger rows, lot, member update) generated inside the server by one statement,
   // one transaction per batch. No client, no parameters to parse, no engine: the most set-based
-  // writes of this schema can reach here, the bound for (b).
+  // writes of this schema can reach here, the bound for (b). One statement text (IN_SERVER: $2 the
+  // batch's id prefix, $3 its number), prepared once per connection like the engine's.
   inServer: async (c) => {
     const n = ++seq;
-    const t = `${tag}-${c}-${n}`;
-    const ev = `'${t}-' || i`;
-    const member = `'B' || ((${n} * 1000 + i) * 7919 % ${MEMBERS})`;
-    const at = `'2026-03-05 04:00:00+00'::timestamptz`;
-    await sql.unsafe(`with g as (select i from generate_series(1, 1000) i),
+    await sql.unsafe(IN_SERVER, [merchantId, `${tag}-${c}-${n}-`, n]);
+    return 1000;
+  },
+}[mode];
+const IN_SERVER = (() => {
+  const ev = `($2::text || i)`;
+  const member = `'B' || (($3::int * 1000 + i) * 7919 % ${MEMBERS})`;
+  const at = `'2026-03-05 04:00:00+00'::timestamptz`;
+  return `with g as (select i from generate_series(1, 1000) i),
       e as (insert into events (merchant_id, event_id, type, occurred_at, member_id, body_hash, payload, program_version)
         select $1, ${ev}, 'order.paid', ${at}, ${member}, md5(i::text), jsonb_build_object('id', ${ev}, 'type', 'order.paid', 'occurredAt', '2026-03-05T12:00:00+08:00',
           'memberId', ${member}, 'data', jsonb_build_object('orderId', 'o-' || ${ev}, 'amount', 1000 + i)), 1 from g),
@@ -93,10 +98,8 @@ const once = {
         select $1, ${member}, 'ev:' || ${ev} || ':order', ${at}, '2027-03-05 16:00:00+00', 10, 10 from g)
       update members set points_balance = points_balance + 10, growth = growth + 10, lifetime_spend = lifetime_spend + 1000, order_count = order_count + 1,
         last_order_at = ${at}, updated_at = now()
-      where merchant_id = $1 and member_id in (select ${member} from g)`, [merchantId]);
-    return 1000;
-  },
-}[mode];
+      where merchant_id = $1 and member_id in (select ${member} from g)`;
+})();
 
 async function run(seconds) {
   const end = Date.now() + seconds * 1000;
