@@ -31,6 +31,47 @@ if (built) {
   step("e2e", bin("playwright"), ["test"]);
   await smoke();
 }
+await devServer();
+
+/** Waits for `url` to answer (any status) for up to `seconds`; returns the response or null. */
+async function waitFor(url, seconds) {
+  for (let i = 0; i < seconds * 2; i++) {
+    try {
+      return await fetch(url, { signal: AbortSignal.timeout(120_000) });
+    } catch {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  return null;
+}
+
+/** `npm run dev` works: next dev (Turbopack) on a fresh embedded database serves the sign-in page. */
+async function devServer() {
+  console.log("\n=== dev: next dev, then GET /sign-in");
+  const t = Date.now();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dev-"));
+  const port = String(3800 + Math.floor(Math.random() * 100));
+  const server = spawn(bin("next"), ["dev", "-p", port, "-H", "127.0.0.1"], {
+    env: { ...env, PGLITE_DIR: path.join(dir, "pglite"), SEED_DEMO_MEMBERS: "0", DATABASE_URL: "", NEXTAUTH_SECRET: "dev-secret" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let log = "";
+  server.stdout.on("data", (d) => (log += d));
+  server.stderr.on("data", (d) => (log += d));
+  const res = await waitFor(`http://127.0.0.1:${port}/sign-in`, 180);
+  const body = res ? await res.text() : "";
+  const ok = res?.status === 200 && body.includes("<form");
+  if (!ok) console.log(`status ${res?.status ?? "none"}\n${log.slice(-4000)}`);
+  else console.log(`sign-in page answered 200 in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+  results.push({ name: "dev", ok, s: ((Date.now() - t) / 1000).toFixed(0) });
+  try {
+    process.kill(-server.pid, "SIGTERM");
+  } catch {
+    /* already gone */
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
 
 async function smoke() {
   const spec = path.resolve(root, "..", "shared", "conformance", "api-smoke.mjs");
@@ -52,14 +93,7 @@ async function smoke() {
   const port = String(3300 + Math.floor(Math.random() * 500));
   const server = spawn(process.execPath, ["scripts/start.mjs"], { env: { ...env, ...dataEnv, PORT: port, HOSTNAME: "127.0.0.1", NEXTAUTH_SECRET: "smoke-secret" }, stdio: "ignore", detached: true });
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 120; i++) {
-    try {
-      if ((await fetch(`${base}/api/v1/openapi.json`)).ok) break;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  await waitFor(`${base}/api/v1/openapi.json`, 60);
   step("api-smoke", process.execPath, [spec], { BASE: base, KEY: key });
   try {
     process.kill(-server.pid, "SIGTERM");

@@ -22,7 +22,8 @@ export type EngineReply =
 export const ingestHere = (db: Db, r: Omit<EngineRequest, "id">) => (r.grouped ? ingestGrouped : ingestEvents)(db, r.merchantId, r.raws, r.pathPrefix);
 
 /** The bundled worker (scripts/build-worker.mjs, run by every build); ENGINE_WORKER_FILE names another (tests). */
-const workerFile = () => process.env.ENGINE_WORKER_FILE ?? path.join(process.cwd(), ".next", "engine-worker.mjs");
+// turbopackIgnore: next dev (Turbopack) would otherwise trace, and try to bundle, every file under the project.
+const workerFile = () => process.env.ENGINE_WORKER_FILE ?? path.join(/* turbopackIgnore: true */ process.cwd(), ".next", "engine-worker.mjs");
 
 /**
  * Messages between the threads go in lots: what is sent during one turn of the event loop is posted
