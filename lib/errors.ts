@@ -5,6 +5,9 @@ export type ErrorCode =
   | "validation_failed"
   | "conflict"
   | "insufficient_points"
+  | "insufficient_balance"
+  | "right_unavailable"
+  | "hold_closed"
   | "payload_too_large"
   | "rate_limited";
 
@@ -20,6 +23,9 @@ const statusOf: Record<ErrorCode, number> = {
   validation_failed: 400,
   conflict: 409,
   insufficient_points: 409,
+  insufficient_balance: 409,
+  right_unavailable: 409,
+  hold_closed: 409,
   payload_too_large: 413,
   rate_limited: 429,
 };

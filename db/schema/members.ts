@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { pgTable, text, timestamp, integer, bigint, date, primaryKey, index, smallint, jsonb, bigserial, unique } from "drizzle-orm/pg-core";
 
 const money = (name: string) => bigint(name, { mode: "number" });
@@ -223,9 +224,16 @@ export const rightInstances = pgTable(
     expiresAt: tz("expires_at"),
     redeemedAt: tz("redeemed_at"),
     redeemedDate: date("redeemed_date", { mode: "string" }),
+    /** The redemption code (核销码) a cashier scans or types: see right_code_seq in checkout.ts. */
+    code: text("code")
+      .notNull()
+      .default(sql`nextval('right_code_seq')::text || lpad((floor(random() * 1000000))::int::text, 6, '0')`),
+    /** Set when an operator voids the instance (with the audit row's reason); a void instance is never usable. */
+    voidedAt: tz("voided_at"),
   },
   (t) => [
     primaryKey({ columns: [t.merchantId, t.grantId] }),
+    unique("right_instances_code").on(t.merchantId, t.code),
     unique("right_instances_source").on(t.merchantId, t.source),
     index("right_instances_member").on(t.merchantId, t.memberId, t.issuedAt),
     index("right_instances_issued").on(t.merchantId, t.issuedDate),

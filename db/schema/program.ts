@@ -21,6 +21,8 @@ export const programVersions = pgTable(
     growthRules: jsonb("growth_rules").notNull(),
     lifecycle: jsonb("lifecycle").notNull(),
     costs: jsonb("costs").notNull(),
+    /** Stored value rules (`{ enabled, topUpBonuses }`); null in versions written before stored value: disabled. */
+    wallet: jsonb("wallet"),
     createdBy: text("created_by"),
     note: text("note"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -60,6 +62,8 @@ export const rights = pgTable(
     unitCost: bigint("unit_cost", { mode: "number" }).notNull(),
     faceValue: bigint("face_value", { mode: "number" }),
     validityDays: integer("validity_days"),
+    /** What a coupon takes off at checkout (`{ type: "amount" | "percent" | "shipping", … }`); null: not usable at checkout. */
+    coupon: jsonb("coupon"),
   },
   (t) => [primaryKey({ columns: [t.merchantId, t.version, t.code] })],
 );

@@ -15,16 +15,16 @@ export const demoProgram: ProgramInput = {
   trial: null,
   rights: [
     { code: "member_discount", name: { zh: "会员折扣", en: "Member discount" }, kind: "discount", cadence: "always", group: "base", unitCost: 0 },
-    { code: "birthday_coupon", name: { zh: "生日券", en: "Birthday coupon" }, kind: "coupon", cadence: "birthday", group: "tier", unitCost: 0, validityDays: 30 },
-    { code: "coupon_90", name: { zh: "9折券", en: "10%-off coupon" }, kind: "coupon", cadence: "monthly", group: "tier", unitCost: 1500, validityDays: 30 },
-    { code: "coupon_85", name: { zh: "8.5折券", en: "15%-off coupon" }, kind: "coupon", cadence: "monthly", group: "exclusive", unitCost: 2200, validityDays: 30 },
-    { code: "free_shipping", name: { zh: "免邮券", en: "Free shipping" }, kind: "free_shipping", cadence: "monthly", group: "tier", unitCost: 800, validityDays: 30 },
+    { code: "birthday_coupon", name: { zh: "生日券", en: "Birthday coupon" }, kind: "coupon", cadence: "birthday", group: "tier", unitCost: 0, validityDays: 30, coupon: { type: "amount", amount: null, minSpend: 0 } },
+    { code: "coupon_90", name: { zh: "9折券", en: "10%-off coupon" }, kind: "coupon", cadence: "monthly", group: "tier", unitCost: 1500, validityDays: 30, coupon: { type: "percent", percent: 10, maxDiscount: 5000 } },
+    { code: "coupon_85", name: { zh: "8.5折券", en: "15%-off coupon" }, kind: "coupon", cadence: "monthly", group: "exclusive", unitCost: 2200, validityDays: 30, coupon: { type: "percent", percent: 15, maxDiscount: 10000 } },
+    { code: "free_shipping", name: { zh: "免邮券", en: "Free shipping" }, kind: "free_shipping", cadence: "monthly", group: "tier", unitCost: 800, validityDays: 30, coupon: { type: "shipping" } },
     { code: "tasting", name: { zh: "新品试吃", en: "New product tasting" }, kind: "early_access", cadence: "monthly", group: "tier", unitCost: 1000, validityDays: 30 },
     { code: "birthday_cake", name: { zh: "定制甜品/蛋糕", en: "Custom dessert/cake" }, kind: "gift", cadence: "birthday", group: "tier", unitCost: 3000, validityDays: 30 },
     { code: "reserved_seat", name: { zh: "专属座位/包间", en: "Reserved seat / private room" }, kind: "service", cadence: "always", group: "exclusive", unitCost: 0 },
     { code: "manager_reception", name: { zh: "店长接待", en: "Store manager reception" }, kind: "service", cadence: "always", group: "exclusive", unitCost: 0 },
-    { code: "coupon_10", name: { zh: "¥10无门槛券", en: "¥10 no-threshold coupon" }, kind: "coupon", cadence: "once", group: "base", unitCost: 1000, faceValue: 1000, validityDays: 30 },
-    { code: "winback_20", name: { zh: "¥20回归礼券", en: "¥20 welcome-back coupon" }, kind: "coupon", cadence: "once", group: "base", unitCost: 2000, faceValue: 2000, validityDays: 30 },
+    { code: "coupon_10", name: { zh: "¥10无门槛券", en: "¥10 no-threshold coupon" }, kind: "coupon", cadence: "once", group: "base", unitCost: 1000, faceValue: 1000, validityDays: 30, coupon: { type: "amount", amount: 1000, minSpend: 0 } },
+    { code: "winback_20", name: { zh: "¥20回归礼券", en: "¥20 welcome-back coupon" }, kind: "coupon", cadence: "once", group: "base", unitCost: 2000, faceValue: 2000, validityDays: 30, coupon: { type: "amount", amount: 2000, minSpend: 10000 } },
   ],
   matrix: [
     ...["basic", "silver", "gold", "diamond"].map((tierCode) => ({ tierCode, rightCode: "member_discount", value: "9.5折", quantity: 1 })),
@@ -59,6 +59,7 @@ export const demoProgram: ProgramInput = {
     expiry: { kind: "rollingMonths", months: 12 },
     pointValueCentiFen: 100,
     allowPointsPlusCash: true,
+    pointsAsCash: { enabled: true, maxShare: 0.5, minPoints: 100, step: 100 },
   },
   growth: { perYuan: 1, checkIn: 0, review: 0, share: 0, profileCompleted: 0, referral: 0 },
   campaigns: [
@@ -74,4 +75,11 @@ export const demoProgram: ProgramInput = {
   ],
   lifecycle: { newDays: 30, dormantDays: 60, lostDays: 90 },
   costs: { toolFen: 200000, labourFen: 1500000, otherFen: 0 },
+  wallet: {
+    enabled: true,
+    topUpBonuses: [
+      { minAmount: 50000, bonus: 5000 },
+      { minAmount: 100000, bonus: 12000 },
+    ],
+  },
 };

@@ -1,7 +1,7 @@
 import { and, desc, eq, lte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { programVersions, tiers, rights, matrixCells, campaigns, automations } from "@/db/schema";
-import { programInput, retention as retentionRule, type Program, type ProgramInput, type Retention } from "@/lib/schemas/program";
+import { couponEffect, pointsRules, programInput, retention as retentionRule, walletDisabled, walletRules, type Program, type ProgramInput, type Retention } from "@/lib/schemas/program";
 import { AppError, validationError } from "@/lib/errors";
 
 /** The beginning of time for version 1, so history from any date can be loaded under it. */
@@ -74,6 +74,7 @@ export async function saveProgram(
       growthRules: p.growth,
       lifecycle: p.lifecycle,
       costs: p.costs,
+      wallet: p.wallet,
       createdBy: opts.createdBy ?? null,
       note: opts.note ?? null,
     });
@@ -105,6 +106,7 @@ export async function saveProgram(
           unitCost: r.unitCost,
           faceValue: r.faceValue,
           validityDays: r.validityDays,
+          coupon: r.coupon,
         })),
       );
     if (p.matrix.length)
@@ -179,10 +181,12 @@ export async function loadProgramVersion(db: Db, merchantId: string, version: nu
     effectiveFrom: head.effectiveFrom,
     timeZone: head.timeZone,
     trial: head.trial as Program["trial"],
-    points: head.pointsRules as Program["points"],
+    // Parsed, so rules added since a version was written read back with their defaults.
+    points: pointsRules.parse(head.pointsRules),
     growth: head.growthRules as Program["growth"],
     lifecycle: head.lifecycle as Program["lifecycle"],
     costs: head.costs as Program["costs"],
+    wallet: head.wallet == null ? walletDisabled : walletRules.parse(head.wallet),
     tiers: ts.map((t, i) => ({
       code: t.code,
       name: { zh: t.nameZh, en: t.nameEn },
@@ -201,6 +205,7 @@ export async function loadProgramVersion(db: Db, merchantId: string, version: nu
       unitCost: r.unitCost,
       faceValue: r.faceValue,
       validityDays: r.validityDays,
+      coupon: r.coupon == null ? null : couponEffect.parse(r.coupon),
     })),
     matrix: ms
       .map((c) => ({ tierCode: c.tierCode, rightCode: c.rightCode, value: c.value, quantity: c.quantity, unitCost: c.unitCost }))

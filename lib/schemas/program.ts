@@ -59,6 +59,17 @@ export type TierInput = z.infer<typeof tierInput>;
 export const rightKinds = ["discount", "coupon", "free_shipping", "birthday_gift", "service", "early_access", "event_seat", "gift"] as const;
 export const cadences = ["always", "upgrade", "monthly", "birthday", "once"] as const;
 
+/** What a coupon right takes off at checkout (api.md, Checkout). */
+export const couponEffect = z.discriminatedUnion("type", [
+  /** 满减: `amount` fen off orders from `minSpend` (0: 无门槛); null amount: the instance's face value (its unit cost for its tier). */
+  z.object({ type: z.literal("amount"), amount: fen.positive("must be greater than 0").nullable(), minSpend: fen }),
+  /** 折扣券: `percent` off (9折 = 10), at most `maxDiscount` fen when set. */
+  z.object({ type: z.literal("percent"), percent: z.number().int().min(1).max(99), maxDiscount: fen.positive("must be greater than 0").nullable().default(null) }),
+  /** 免邮券: the shop waives shipping; nothing comes off the goods. */
+  z.object({ type: z.literal("shipping") }),
+]);
+export type CouponEffect = z.infer<typeof couponEffect>;
+
 export const rightInput = z.object({
   code,
   name: names,
@@ -69,6 +80,8 @@ export const rightInput = z.object({
   unitCost: fen,
   faceValue: fen.nullable().default(null),
   validityDays: z.number().int().positive().max(3660).nullable().default(null),
+  /** What it takes off at checkout; null: not usable at checkout (a service, a gift). */
+  coupon: couponEffect.nullable().default(null),
 });
 export type RightInput = z.infer<typeof rightInput>;
 
@@ -81,6 +94,25 @@ export const matrixCell = z.object({
   unitCost: fen.nullable().default(null),
 });
 export type MatrixCell = z.infer<typeof matrixCell>;
+
+export const pointsAsCash = z.object({
+  enabled: z.boolean(),
+  /** The largest share of an order's amount points may pay, 0–1 (0.5: half). */
+  maxShare: z.number().min(0).max(1),
+  /** Fewer usable points than this: none may be used. */
+  minPoints: z.number().int().min(0).max(10_000_000),
+  /** Points are used in multiples of this. */
+  step: z.number().int().min(1).max(1_000_000),
+});
+export type PointsAsCash = z.infer<typeof pointsAsCash>;
+
+/** Stored value (储值): top-up bonuses, the largest rule whose minAmount ≤ the top-up applies. */
+export const walletRules = z.object({
+  enabled: z.boolean(),
+  topUpBonuses: z.array(z.object({ minAmount: fen.positive("must be greater than 0"), bonus: fen })).max(20),
+});
+export type WalletRules = z.infer<typeof walletRules>;
+export const walletDisabled: WalletRules = { enabled: false, topUpBonuses: [] };
 
 export const pointsRules = z.object({
   perYuan: z.number().int().min(0).max(1000),
@@ -103,6 +135,8 @@ export const pointsRules = z.object({
   /** Value of one point in fen, in hundredths: 1 point = 1 fen is 100. */
   pointValueCentiFen: z.number().int().positive(),
   allowPointsPlusCash: z.boolean(),
+  /** Points as cash at checkout (积分抵现). Programs saved before it read back as disabled. */
+  pointsAsCash: pointsAsCash.default({ enabled: false, maxShare: 0.5, minPoints: 100, step: 100 }),
 });
 export type PointsRules = z.infer<typeof pointsRules>;
 
@@ -190,6 +224,8 @@ export const programFields = z.object({
       lostDays: z.number().int().min(1).max(1095),
     }),
     costs: z.object({ toolFen: fen, labourFen: fen, otherFen: fen }),
+    /** Programs saved before stored value read back with it disabled. */
+    wallet: walletRules.default(walletDisabled),
   });
 
 export const programInput = programFields
@@ -252,6 +288,11 @@ export const programInput = programFields
         if (act.kind === "grantRight" && !rightCodes.has(act.rightCode))
           ctx.addIssue({ code: "custom", path: ["automations", i, "actions", j, "rightCode"], message: `unknown right "${act.rightCode}"` });
       });
+    });
+    const bonusFloors = new Set<number>();
+    p.wallet.topUpBonuses.forEach((b, i) => {
+      if (bonusFloors.has(b.minAmount)) ctx.addIssue({ code: "custom", path: ["wallet", "topUpBonuses", i, "minAmount"], message: `two rules start at ${b.minAmount} fen` });
+      bonusFloors.add(b.minAmount);
     });
     if (!(p.lifecycle.dormantDays < p.lifecycle.lostDays))
       ctx.addIssue({ code: "custom", path: ["lifecycle", "lostDays"], message: "must be greater than the dormant day count" });

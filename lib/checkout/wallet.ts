@@ -1,0 +1,88 @@
+import { and, desc, eq, lt, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { wallets, walletLedger, walletTopUps } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import type { WalletRules } from "@/lib/schemas/program";
+import { topUpBonus } from "./math";
+import { heldTotals } from "./holds";
+
+type LedgerType = (typeof walletLedger.$inferInsert)["type"];
+
+/** Adds signed principal and bonus changes to the member's wallet and appends the ledger row (the caller holds the member's lock). */
+async function postWallet(tx: Db, merchantId: string, memberId: string, row: { type: LedgerType; source: string; principal: number; bonus: number; at: Date; date: string }) {
+  const [w] = await tx
+    .insert(wallets)
+    .values({ merchantId, memberId, principal: row.principal, bonus: row.bonus })
+    .onConflictDoUpdate({ target: [wallets.merchantId, wallets.memberId], set: { principal: sql`${wallets.principal} + ${row.principal}`, bonus: sql`${wallets.bonus} + ${row.bonus}` } })
+    .returning();
+  await tx.insert(walletLedger).values({
+    merchantId,
+    memberId,
+    type: row.type,
+    source: row.source,
+    principal: row.principal,
+    bonus: row.bonus,
+    principalAfter: w.principal,
+    bonusAfter: w.bonus,
+    at: row.at,
+    businessDate: row.date,
+  });
+  return w;
+}
+
+/**
+ * A top-up (储值): `amount` fen of principal and the bonus of the rule in force. Replaying the same
+ * top-up id changes nothing (its ledger source is unique); the same id for another member or
+ * amount is a conflict.
+ */
+export async function topUpWallet(tx: Db, merchantId: string, memberId: string, input: { topUpId: string; amount: number }, rules: WalletRules, at: Date, date: string) {
+  if (!rules.enabled) throw new AppError("validation_failed", "stored value is not enabled in this program", [{ path: "data.amount", message: "stored value is off (Settings → program)" }]);
+  const [prior] = await tx.select().from(walletTopUps).where(and(eq(walletTopUps.merchantId, merchantId), eq(walletTopUps.topUpId, input.topUpId)));
+  if (prior) {
+    if (prior.memberId !== memberId || prior.principal !== input.amount) throw new AppError("conflict", `top-up ${input.topUpId} was already made with a different body`, [{ path: "data.topUpId", message: "already used" }]);
+    return { principal: prior.principal, bonus: prior.bonus, duplicate: true };
+  }
+  const bonus = topUpBonus(rules.topUpBonuses, input.amount);
+  await tx.insert(walletTopUps).values({ merchantId, topUpId: input.topUpId, memberId, principal: input.amount, bonus, principalLeft: input.amount, bonusLeft: bonus, toppedUpAt: at });
+  await postWallet(tx, merchantId, memberId, { type: "top_up", source: `topup:${input.topUpId}`, principal: input.amount, bonus, at, date });
+  return { principal: input.amount, bonus, duplicate: false };
+}
+
+/**
+ * Refunds `amount` fen of a top-up's principal (at most what of it is unspent): the principal goes
+ * back and the bonus with it pro rata to what is left of that top-up (rounded down, all of it when
+ * the last principal goes). Stored value held by an open checkout cannot be refunded.
+ */
+export async function refundTopUp(tx: Db, merchantId: string, memberId: string, input: { topUpId: string; amount: number }, source: string, at: Date, date: string) {
+  const [t] = await tx.select().from(walletTopUps).where(and(eq(walletTopUps.merchantId, merchantId), eq(walletTopUps.topUpId, input.topUpId)));
+  if (!t || t.memberId !== memberId) throw new AppError("not_found", `top-up ${input.topUpId} not found for this member`, [{ path: "data.topUpId", message: "no such top-up of this member" }]);
+  if (input.amount > t.principalLeft)
+    throw new AppError("insufficient_balance", `${input.amount} fen asked back, ${t.principalLeft} of top-up ${input.topUpId} unspent`, [{ path: "data.amount", message: `at most ${t.principalLeft} fen` }]);
+  const bonus = input.amount === t.principalLeft ? t.bonusLeft : Math.floor((input.amount * t.bonusLeft) / t.principalLeft);
+  const [w] = await tx.select().from(wallets).where(and(eq(wallets.merchantId, merchantId), eq(wallets.memberId, memberId)));
+  const held = await heldTotals(tx, merchantId, memberId, at);
+  const free = w.principal + w.bonus - held.wallet;
+  if (input.amount + bonus > free)
+    throw new AppError("insufficient_balance", `stored value held by an open checkout: ${free} fen free`, [{ path: "data.amount", message: `at most ${free} fen while a checkout holds stored value` }]);
+  await tx
+    .update(walletTopUps)
+    .set({ principalLeft: t.principalLeft - input.amount, bonusLeft: t.bonusLeft - bonus })
+    .where(and(eq(walletTopUps.merchantId, merchantId), eq(walletTopUps.topUpId, input.topUpId)));
+  await postWallet(tx, merchantId, memberId, { type: "top_up_refund", source, principal: -input.amount, bonus: -bonus, at, date });
+  return { principal: input.amount, bonus };
+}
+
+/** GET /api/v1/members/{memberId}/wallet-ledger: newest first; `cursor` is the id of the last entry of the previous page. */
+export async function walletLedgerPage(db: Db, merchantId: string, memberId: string, cursor: number | null, limit = 50) {
+  const rows = await db
+    .select()
+    .from(walletLedger)
+    .where(and(eq(walletLedger.merchantId, merchantId), eq(walletLedger.memberId, memberId), cursor ? lt(walletLedger.id, cursor) : undefined))
+    .orderBy(desc(walletLedger.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  return {
+    entries: page.map((r) => ({ id: r.id, at: r.at.toISOString(), type: r.type, source: r.source, principal: r.principal, bonus: r.bonus, principalAfter: r.principalAfter, bonusAfter: r.bonusAfter })),
+    nextCursor: rows.length > limit ? String(page[page.length - 1].id) : null,
+  };
+}

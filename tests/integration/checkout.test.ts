@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { and, eq, sql } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { members, pointsLedger, pointsLots, rightInstances, walletLedger } from "@/db/schema";
+import { createMerchant } from "@/lib/tenancy/merchants";
+import { ingestEvents } from "@/lib/engine/ingest";
+import { checkoutQuote, confirmHold, createHold, releaseHold, walletView } from "@/lib/checkout/holds";
+import { refundTopUp, topUpWallet, walletLedgerPage } from "@/lib/checkout/wallet";
+import { holdInput } from "@/lib/schemas/checkout";
+import { currentProgram } from "@/lib/program/store";
+import { AppError } from "@/lib/errors";
+import { testDatabases } from "../db";
+
+const hold = (o: Record<string, unknown>) => holdInput.parse(o);
+
+/** The error code a promise rejects with (and its first issue's path), or "ok". */
+async function codeOf(p: Promise<unknown>) {
+  try {
+    await p;
+    return "ok";
+  } catch (e) {
+    if (e instanceof AppError) return `${e.code}${e.issues[0] ? ` ${e.issues[0].path}` : ""}`;
+    throw e;
+  }
+}
+
+describe.each(testDatabases)("checkout on $name", ({ open }) => {
+  let database: Database;
+  let merchantId: string;
+  let coupon10: string;
+  const now = new Date("2026-12-01T04:00:00Z");
+
+  beforeAll(async () => {
+    database = await open();
+    merchantId = (await createMerchant(database.db, { slug: "co", name: "Checkout", demoProgram: true })).id;
+    const res = await ingestEvents(database.db, merchantId, [
+      // The demo's new-member pack: a ¥10 no-threshold coupon and 100 points.
+      { id: "r1", type: "member.registered", occurredAt: "2026-11-25T09:00:00+08:00", memberId: "M1", data: {} },
+      // ¥1,000 on November 26th: 1,000 points (a second lot, expiring a year later).
+      { id: "o1", type: "order.paid", occurredAt: "2026-11-26T10:00:00+08:00", memberId: "M1", data: { orderId: "O1", amount: 100000 } },
+      { id: "r2", type: "member.registered", occurredAt: "2026-11-25T09:00:00+08:00", memberId: "M2", data: {} },
+    ]);
+    expect(res.map((r) => r.status)).toEqual(["applied", "applied", "applied"]);
+    [{ grantId: coupon10 }] = await database.db
+      .select({ grantId: rightInstances.grantId })
+      .from(rightInstances)
+      .where(and(eq(rightInstances.merchantId, merchantId), eq(rightInstances.memberId, "M1"), eq(rightInstances.rightCode, "coupon_10")));
+  });
+  afterAll(() => database.close());
+
+  const balanceAndLots = async (memberId: string) => {
+    const db = database.db;
+    const [m] = await db.select().from(members).where(and(eq(members.merchantId, merchantId), eq(members.memberId, memberId)));
+    const [lots] = await db
+      .select({ n: sql<number>`coalesce(sum(${pointsLots.remaining}), 0)`.mapWith(Number) })
+      .from(pointsLots)
+      .where(and(eq(pointsLots.merchantId, merchantId), eq(pointsLots.memberId, memberId)));
+    const [ledger] = await db
+      .select({ n: sql<number>`coalesce(sum(${pointsLedger.delta}), 0)`.mapWith(Number) })
+      .from(pointsLedger)
+      .where(and(eq(pointsLedger.merchantId, merchantId), eq(pointsLedger.memberId, memberId)));
+    return { balance: m.pointsBalance, lots: lots.n, ledger: ledger.n };
+  };
+
+  it("quotes a ¥258 order: 1,100 points usable (under half of it), the ¥10 coupon takes ¥10, each instance has a code", async () => {
+    const q = await checkoutQuote(database.db, merchantId, "M1", 25_800, now);
+    expect(q.points).toEqual({ available: 1_100, maxUsable: 1_100, pointValue: 1 });
+    expect(q.coupons).toHaveLength(1);
+    expect(q.coupons[0]).toMatchObject({ grantId: coupon10, right: "coupon_10", discount: 1_000, usable: true });
+    expect(q.coupons[0].code).toMatch(/^\d{12,}$/);
+    expect(q.wallet).toEqual({ available: 0 });
+    // ¥1: half is 50 points, under the 100-point minimum.
+    expect((await checkoutQuote(database.db, merchantId, "M1", 100, now)).points.maxUsable).toBe(0);
+  });
+
+  it("refuses what the program or the balance does not allow, and changes nothing", async () => {
+    const db = database.db;
+    const base = { orderId: "X", amount: 25_800 };
+    expect(await codeOf(createHold(db, merchantId, "M1", hold({ id: "bad1", ...base, points: 1_200 }), now))).toBe("insufficient_points points");
+    expect(await codeOf(createHold(db, merchantId, "M1", hold({ id: "bad2", ...base, points: 150 }), now))).toBe("validation_failed points");
+    // ¥1.50: half is 75 points, so even 100 is above what may be used.
+    expect(await codeOf(createHold(db, merchantId, "M1", hold({ id: "bad3", orderId: "X", amount: 150, points: 100 }), now))).toBe("validation_failed points");
+    expect(await codeOf(createHold(db, merchantId, "M2", hold({ id: "bad4", ...base, grantIds: [coupon10] }), now))).toBe("right_unavailable grantIds.0");
+    expect(await codeOf(createHold(db, merchantId, "M1", hold({ id: "bad5", ...base, wallet: 1 }), now))).toBe("insufficient_balance wallet");
+    // ¥5 order: 100 points are within half of it (the share is of the amount before coupons), but the
+    // ¥10 coupon takes all ¥5, so they would make payable −¥1.
+    expect(await codeOf(createHold(db, merchantId, "M1", hold({ id: "bad6", orderId: "X", amount: 500, grantIds: [coupon10], points: 100 }), now))).toBe("validation_failed payable");
+    expect(await codeOf(createHold(db, merchantId, "M1", hold({ id: "bad7", ...base, grantIds: [coupon10, coupon10] }), now))).toBe("validation_failed grantIds.1");
+    expect(holdInput.safeParse({ id: "x", orderId: "X", amount: 100, ttlSeconds: 59 }).success).toBe(false);
+    expect(holdInput.safeParse({ id: "x", orderId: "X", amount: 10.5 }).success).toBe(false);
+    expect(holdInput.safeParse({ id: "x", orderId: "X", amount: 100, points: -100 }).success).toBe(false);
+    expect((await checkoutQuote(db, merchantId, "M1", 25_800, now)).points.available).toBe(1_100);
+  });
+
+  it("holds 1,000 points and the coupon, confirms once, and keeps balance = Σ ledger = Σ lots", async () => {
+    const db = database.db;
+    const input = hold({ id: "h1", orderId: "O2", amount: 25_800, points: 1_000, grantIds: [coupon10] });
+    const first = await createHold(db, merchantId, "M1", input, now);
+    expect(first.created).toBe(true);
+    // ¥258 − ¥10 of points − ¥10 coupon.
+    expect(first.hold).toMatchObject({ status: "held", points: 1_000, pointsValue: 1_000, grants: [{ grantId: coupon10, discount: 1_000 }], wallet: 0, payable: 23_800 });
+    expect(first.hold.expiresAt).toBe("2026-12-01T04:15:00.000Z");
+    // Held: 100 points left available, the coupon shown as held; the balance still includes them.
+    const q = await checkoutQuote(db, merchantId, "M1", 25_800, now);
+    expect(q.points.available).toBe(100);
+    expect(q.coupons[0]).toMatchObject({ usable: false, reason: "held" });
+    expect((await balanceAndLots("M1")).balance).toBe(1_100);
+    // The same request again: the same hold; another body under its id: a conflict.
+    expect((await createHold(db, merchantId, "M1", input, now)).created).toBe(false);
+    expect(await codeOf(createHold(db, merchantId, "M1", { ...input, points: 900 }, now))).toBe("conflict id");
+
+    const confirmed = await confirmHold(db, merchantId, "h1", now);
+    expect(confirmed.status).toBe("confirmed");
+    expect(await balanceAndLots("M1")).toEqual({ balance: 100, lots: 100, ledger: 100 });
+    expect((await confirmHold(db, merchantId, "h1", now)).status).toBe("confirmed");
+    expect(await balanceAndLots("M1")).toEqual({ balance: 100, lots: 100, ledger: 100 });
+    expect(await codeOf(releaseHold(db, merchantId, "h1", null, now))).toBe("hold_closed");
+    const [r] = await db.select().from(rightInstances).where(and(eq(rightInstances.merchantId, merchantId), eq(rightInstances.grantId, coupon10)));
+    expect(r.redeemedAt?.toISOString()).toBe(now.toISOString());
+  });
+
+  it("an expired hold releases by itself: its points are available again and it can no longer be confirmed", async () => {
+    const db = database.db;
+    await createHold(db, merchantId, "M1", hold({ id: "h2", orderId: "O3", amount: 25_800, points: 100, ttlSeconds: 60 }), now);
+    expect((await checkoutQuote(db, merchantId, "M1", 25_800, now)).points.available).toBe(0);
+    const later = new Date(now.getTime() + 60_000);
+    expect((await checkoutQuote(db, merchantId, "M1", 25_800, later)).points.available).toBe(100);
+    expect(await codeOf(confirmHold(db, merchantId, "h2", later))).toBe("hold_closed");
+    expect((await releaseHold(db, merchantId, "h2", null, later)).status).toBe("released");
+    expect(await balanceAndLots("M1")).toEqual({ balance: 100, lots: 100, ledger: 100 });
+  });
+
+  it("stored value: ¥1,000 tops up ¥120 of bonus; a ¥100 spend takes principal and bonus in proportion; a top-up refund takes the rest back", async () => {
+    const db = database.db;
+    const program = await currentProgram(db, merchantId);
+    const t = await db.transaction((tx) => topUpWallet(tx, merchantId, "M2", { topUpId: "T1", amount: 100_000 }, program.wallet, now, "2026-12-01"));
+    expect(t).toEqual({ principal: 100_000, bonus: 12_000, duplicate: false });
+    expect(await walletView(db, merchantId, "M2", now)).toEqual({ balance: 112_000, principal: 100_000, bonus: 12_000, held: 0, available: 112_000 });
+
+    await createHold(db, merchantId, "M2", hold({ id: "h3", orderId: "O4", amount: 20_000, wallet: 10_000 }), now);
+    expect((await walletView(db, merchantId, "M2", now)).available).toBe(102_000);
+    await confirmHold(db, merchantId, "h3", now);
+    // principal 10,000 × 100,000 / 112,000 = 8,928.57 → 8,928; bonus the other 1,072.
+    expect(await walletView(db, merchantId, "M2", now)).toEqual({ balance: 102_000, principal: 91_072, bonus: 10_928, held: 0, available: 102_000 });
+
+    expect(await codeOf(db.transaction((tx) => refundTopUp(tx, merchantId, "M2", { topUpId: "T1", amount: 91_073 }, "ref:1", now, "2026-12-01")))).toBe("insufficient_balance data.amount");
+    const back = await db.transaction((tx) => refundTopUp(tx, merchantId, "M2", { topUpId: "T1", amount: 91_072 }, "ref:2", now, "2026-12-01"));
+    expect(back).toEqual({ principal: 91_072, bonus: 10_928 });
+    expect((await walletView(db, merchantId, "M2", now)).balance).toBe(0);
+
+    const page = await walletLedgerPage(db, merchantId, "M2", null);
+    expect(page.entries.map((e) => [e.type, e.principal, e.bonus, e.principalAfter, e.bonusAfter])).toEqual([
+      ["top_up_refund", -91_072, -10_928, 0, 0],
+      ["spend", -8_928, -1_072, 91_072, 10_928],
+      ["top_up", 100_000, 12_000, 100_000, 12_000],
+    ]);
+    const [sum] = await db
+      .select({ p: sql<number>`sum(${walletLedger.principal})`.mapWith(Number), b: sql<number>`sum(${walletLedger.bonus})`.mapWith(Number) })
+      .from(walletLedger)
+      .where(and(eq(walletLedger.merchantId, merchantId), eq(walletLedger.memberId, "M2")));
+    expect(sum).toEqual({ p: 0, b: 0 });
+  });
+});
