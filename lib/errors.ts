@@ -30,6 +30,8 @@ const statusOf: Record<ErrorCode, number> = {
   rate_limited: 429,
 };
 
+export const errorCodes = Object.keys(statusOf) as ErrorCode[];
+
 /** A failure the caller can act on; domain functions throw it and routes turn it into the error shape. */
 export class AppError extends Error {
   constructor(

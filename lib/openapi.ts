@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { eventInput, eventsResponse, redemptionInput, periodJobInput, MAX_BATCH } from "@/lib/schemas/events";
 import { programInput } from "@/lib/schemas/program";
+import { checkoutAnswer, holdAnswer, holdInput } from "@/lib/schemas/checkout";
+import { errorCodes } from "@/lib/errors";
 
 // OpenAPI 3.1 schemas are JSON Schema 2020-12, which zod 4 emits itself: the document is built
 // from the very schemas the handlers parse with, so the two cannot drift.
@@ -17,7 +19,7 @@ const error = {
       type: "object",
       required: ["code", "message"],
       properties: {
-        code: { type: "string", enum: ["unauthorized", "forbidden", "not_found", "validation_failed", "conflict", "insufficient_points", "payload_too_large", "rate_limited"] },
+        code: { type: "string", enum: errorCodes },
         message: { type: "string" },
         issues: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } } },
       },
@@ -47,6 +49,9 @@ export function openApiDocument() {
         Redemption: schema(redemptionInput),
         PeriodJob: schema(periodJobInput),
         Program: schema(programInput),
+        CheckoutQuote: schema(checkoutAnswer, "output"),
+        HoldRequest: schema(holdInput),
+        Hold: schema(holdAnswer, "output"),
       },
     },
     paths: {
@@ -76,6 +81,42 @@ export function openApiDocument() {
           parameters: [memberIdParam],
           requestBody: { required: true, ...json("Redemption") },
           responses: { "201": { description: "Spent" }, "200": { description: "The same request again" }, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      "/api/v1/members/{memberId}/checkout": {
+        get: {
+          summary: "What the member may use on an order: points as cash (maxUsable), coupons with their discounts, stored value",
+          parameters: [memberIdParam, { name: "amount", in: "query", required: true, schema: { type: "integer", minimum: 1, maximum: 1_000_000_000 }, description: "The order amount in fen" }],
+          responses: { "200": { description: "The quote", ...json("CheckoutQuote") }, ...errors(400, 401, 404) },
+        },
+      },
+      "/api/v1/members/{memberId}/holds": {
+        post: {
+          summary: "Hold points, coupons and stored value for an order while the customer pays; id is an idempotency key",
+          parameters: [memberIdParam],
+          requestBody: { required: true, ...json("HoldRequest") },
+          responses: { "201": { description: "Held", ...json("Hold") }, "200": { description: "The same request again", ...json("Hold") }, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      "/api/v1/holds/{holdId}/confirm": {
+        post: {
+          summary: "Spend what the hold set aside (idempotent; a released or expired hold → 409 hold_closed)",
+          parameters: [{ name: "holdId", in: "path", required: true, schema: { type: "string" } }],
+          responses: { "200": { description: "Confirmed", ...json("Hold") }, ...errors(401, 403, 404, 409) },
+        },
+      },
+      "/api/v1/holds/{holdId}/release": {
+        post: {
+          summary: "Give back what the hold set aside (idempotent; a confirmed hold → 409 hold_closed)",
+          parameters: [{ name: "holdId", in: "path", required: true, schema: { type: "string" } }],
+          responses: { "200": { description: "Released", ...json("Hold") }, ...errors(401, 403, 404, 409) },
+        },
+      },
+      "/api/v1/members/{memberId}/wallet-ledger": {
+        get: {
+          summary: "Stored-value ledger, newest first: signed principal and bonus changes with the balances after",
+          parameters: [memberIdParam, { name: "cursor", in: "query", schema: { type: "string" } }, { name: "limit", in: "query", schema: { type: "integer", maximum: 200 } }],
+          responses: { "200": { description: "{ entries: [{ id, at, type, source, principal, bonus, principalAfter, bonusAfter }], nextCursor }" }, ...errors(400, 401, 404) },
         },
       },
       "/api/v1/program": {

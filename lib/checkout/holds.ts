@@ -41,7 +41,7 @@ export async function heldTotals(db: Db, merchantId: string, memberId: string, n
   return row;
 }
 
-/** The member's stored value as member reads show it. */
+/** The member's stored value as member reads show it, and the points their open holds set aside (`heldPoints`). */
 export async function walletView(db: Db, merchantId: string, memberId: string, now = new Date()) {
   const [[w], held] = await Promise.all([
     db.select().from(wallets).where(and(eq(wallets.merchantId, merchantId), eq(wallets.memberId, memberId))),
@@ -49,7 +49,7 @@ export async function walletView(db: Db, merchantId: string, memberId: string, n
   ]);
   const principal = w?.principal ?? 0;
   const bonus = w?.bonus ?? 0;
-  return { balance: principal + bonus, principal, bonus, held: held.wallet, available: principal + bonus - held.wallet };
+  return { balance: principal + bonus, principal, bonus, held: held.wallet, available: principal + bonus - held.wallet, heldPoints: held.points };
 }
 
 /** Grant ids among `grantIds` that an open hold uses. */

@@ -3,6 +3,7 @@ import type { Db } from "@/db/client";
 import { members, orders, pointsLedger, pointsLots, rightInstances } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import { currentProgram } from "@/lib/program/store";
+import { walletView } from "@/lib/checkout/holds";
 
 export async function getMemberRowOrThrow(db: Db, merchantId: string, memberId: string) {
   const [m] = await db.select().from(members).where(and(eq(members.merchantId, merchantId), eq(members.memberId, memberId)));
@@ -17,7 +18,7 @@ export async function memberView(db: Db, merchantId: string, memberId: string, n
   const tier = program.tiers.find((t) => t.code === m.tierCode);
   const in30 = new Date(now.getTime() + 30 * 86_400_000);
   const yearAgo = new Date(now.getTime() - 365 * 86_400_000);
-  const [[expiring], [spend12]] = await Promise.all([
+  const [[expiring], [spend12], wallet] = await Promise.all([
     db
       .select({ n: sql<number>`coalesce(sum(${pointsLots.remaining}), 0)`.mapWith(Number) })
       .from(pointsLots)
@@ -26,13 +27,16 @@ export async function memberView(db: Db, merchantId: string, memberId: string, n
       .select({ n: sql<number>`coalesce(sum(${orders.amount} - ${orders.refundedAmount}), 0)`.mapWith(Number) })
       .from(orders)
       .where(and(eq(orders.merchantId, merchantId), eq(orders.memberId, memberId), gt(orders.paidAt, yearAgo))),
+    // Open checkout holds set aside points and stored value: `held`, and `available` without them.
+    walletView(db, merchantId, memberId, now),
   ]);
   return {
     memberId: m.memberId,
     name: m.name,
     tier: { code: m.tierCode, name: tier?.name.zh ?? m.tierCode, nameEn: tier?.name.en ?? m.tierCode },
     growth: m.growth,
-    points: { balance: m.pointsBalance, expiringNext30Days: expiring.n, debt: m.pointsDebt },
+    points: { balance: m.pointsBalance, held: wallet.heldPoints, available: m.pointsBalance - wallet.heldPoints, expiringNext30Days: expiring.n, debt: m.pointsDebt },
+    wallet: { balance: wallet.balance, principal: wallet.principal, bonus: wallet.bonus, held: wallet.held, available: wallet.available },
     spend: { lifetime: m.lifetimeSpend, last12Months: spend12.n },
     orders: m.orderCount,
     lifecycle: m.lifecycle,

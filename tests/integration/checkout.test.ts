@@ -9,6 +9,7 @@ import { refundTopUp, topUpWallet, walletLedgerPage } from "@/lib/checkout/walle
 import { holdInput } from "@/lib/schemas/checkout";
 import { currentProgram } from "@/lib/program/store";
 import { AppError } from "@/lib/errors";
+import { memberView } from "@/lib/members/read-member";
 import { testDatabases } from "../db";
 
 const hold = (o: Record<string, unknown>) => holdInput.parse(o);
@@ -105,6 +106,7 @@ describe.each(testDatabases)("checkout on $name", ({ open }) => {
     expect(q.points.available).toBe(100);
     expect(q.coupons[0]).toMatchObject({ usable: false, reason: "held" });
     expect((await balanceAndLots("M1")).balance).toBe(1_100);
+    expect((await memberView(db, merchantId, "M1", now)).points).toMatchObject({ balance: 1_100, held: 1_000, available: 100 });
     // The same request again: the same hold; another body under its id: a conflict.
     expect((await createHold(db, merchantId, "M1", input, now)).created).toBe(false);
     expect(await codeOf(createHold(db, merchantId, "M1", { ...input, points: 900 }, now))).toBe("conflict id");
@@ -135,13 +137,13 @@ describe.each(testDatabases)("checkout on $name", ({ open }) => {
     const program = await currentProgram(db, merchantId);
     const t = await db.transaction((tx) => topUpWallet(tx, merchantId, "M2", { topUpId: "T1", amount: 100_000 }, program.wallet, now, "2026-12-01"));
     expect(t).toEqual({ principal: 100_000, bonus: 12_000, duplicate: false });
-    expect(await walletView(db, merchantId, "M2", now)).toEqual({ balance: 112_000, principal: 100_000, bonus: 12_000, held: 0, available: 112_000 });
+    expect(await walletView(db, merchantId, "M2", now)).toEqual({ balance: 112_000, principal: 100_000, bonus: 12_000, held: 0, available: 112_000, heldPoints: 0 });
 
     await createHold(db, merchantId, "M2", hold({ id: "h3", orderId: "O4", amount: 20_000, wallet: 10_000 }), now);
     expect((await walletView(db, merchantId, "M2", now)).available).toBe(102_000);
     await confirmHold(db, merchantId, "h3", now);
     // principal 10,000 × 100,000 / 112,000 = 8,928.57 → 8,928; bonus the other 1,072.
-    expect(await walletView(db, merchantId, "M2", now)).toEqual({ balance: 102_000, principal: 91_072, bonus: 10_928, held: 0, available: 102_000 });
+    expect(await walletView(db, merchantId, "M2", now)).toEqual({ balance: 102_000, principal: 91_072, bonus: 10_928, held: 0, available: 102_000, heldPoints: 0 });
 
     expect(await codeOf(db.transaction((tx) => refundTopUp(tx, merchantId, "M2", { topUpId: "T1", amount: 91_073 }, "ref:1", now, "2026-12-01")))).toBe("insufficient_balance data.amount");
     const back = await db.transaction((tx) => refundTopUp(tx, merchantId, "M2", { topUpId: "T1", amount: 91_072 }, "ref:2", now, "2026-12-01"));
