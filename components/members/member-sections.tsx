@@ -4,6 +4,7 @@ import type { MemberDetail } from "@/lib/members/member-detail";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { formatDateTime, formatInt, formatYuan, localName } from "./format";
+import { ReasonAction } from "./reason-action";
 
 function Table({ caption, head, children, empty, testId }: { caption: string; head: ReactNode[]; children: ReactNode[]; empty: string; testId?: string }) {
   if (!children.length) return <p className="px-5 py-6 text-sm text-gray-500">{empty}</p>;
@@ -29,11 +30,20 @@ function Table({ caption, head, children, empty, testId }: { caption: string; he
 const td = "px-4 py-2 text-gray-700 first:pl-5 align-top";
 const signed = (n: number, locale: string) => (n > 0 ? `+${formatInt(n, locale)}` : formatInt(n, locale));
 const directionTone = { initial: "gray", up: "green", down: "red", manual: "amber", trial: "accent" } as const;
-const rightTone = { held: "green", used: "gray", expired: "red" } as const;
+const rightTone = { held: "green", used: "gray", expired: "red", void: "gray" } as const;
 
 /** The member's history, section by section; each list is newest first and capped at 50 rows. */
-export async function MemberSections({ detail: d, timeZone: tz }: { detail: MemberDetail; timeZone: string }) {
+export async function MemberSections({ detail: d, timeZone: tz, canWrite }: { detail: MemberDetail; timeZone: string; canWrite: boolean }) {
   const t = await getTranslations("memberDetail");
+  const tc = await getTranslations("checkout.coupon");
+  const couponText = (c: MemberDetail["rights"][number]["coupon"]) => {
+    if (!c) return "—";
+    if (c.type === "shipping") return tc("shipping");
+    if (c.type === "amount") return c.minSpend ? tc("amount", { amount: formatYuan(c.amount!, locale), minSpend: formatYuan(c.minSpend, locale) }) : tc("amountNoThreshold", { amount: formatYuan(c.amount!, locale) });
+    // 折 in Chinese (10% off = 9折), percent off in English.
+    const value = locale === "en" ? String(c.percent) : String((100 - c.percent) / 10);
+    return c.maxDiscount ? tc("percentCapped", { value, max: formatYuan(c.maxDiscount, locale) }) : tc("percent", { value });
+  };
   const locale = await getLocale();
   const empty = t("empty");
   return (
@@ -101,18 +111,24 @@ export async function MemberSections({ detail: d, timeZone: tz }: { detail: Memb
 
       <Card aria-labelledby="rights-heading">
         <CardHeader id="rights-heading" title={t("rights.heading")} description={t("rights.counts", d.rightCounts)} />
-        <Table caption={t("rights.heading")} head={[t("rights.right"), t("rights.state"), t("rights.issued"), t("rights.expires")]} empty={empty} testId="member-rights">
+        <Table caption={t("rights.heading")} head={[t("rights.right"), t("rights.code"), t("rights.takesOff"), t("rights.state"), t("rights.issued"), t("rights.expires"), ""]} empty={empty} testId="member-rights">
           {d.rights.map((r) => (
             <tr key={r.grantId}>
               <td className={td}>
                 {localName(r.name, locale)}
                 {r.value ? <span className="ml-1 text-xs text-gray-500">{r.value}</span> : null}
               </td>
+              <td className={`${td} font-mono text-xs`} data-testid="redemption-code">
+                {r.redemptionCode}
+              </td>
+              <td className={`${td} text-xs`}>{couponText(r.coupon)}</td>
               <td className={td}>
                 <Badge tone={rightTone[r.state]}>{t(`rights.${r.state}`)}</Badge>
+                {r.heldBy ? <span className="ml-1 text-xs text-amber-700">{t("rights.heldBy")}</span> : null}
               </td>
               <td className={`${td} whitespace-nowrap`}>{formatDateTime(r.issuedAt, tz, false)}</td>
               <td className={`${td} whitespace-nowrap`}>{formatDateTime(r.expiresAt, tz, false)}</td>
+              <td className={td}>{canWrite && r.state === "held" && !r.heldBy ? <ReasonAction kind="void" memberId={d.member.memberId} grantId={r.grantId} /> : null}</td>
             </tr>
           ))}
         </Table>

@@ -5,6 +5,7 @@ import { useWatch } from "react-hook-form";
 import { explainOrderPoints } from "@/lib/engine/rules";
 import type { Program } from "@/lib/schemas/program";
 import { Card, CardHeader } from "@/components/ui/card";
+import { CheckoutRulesCard } from "./checkout-controls";
 import { inputClasses } from "@/components/ui/field";
 import { LabeledControl, NumberInput } from "./controls";
 import { useProgramForm } from "./program-form";
@@ -166,6 +167,7 @@ export function PointsEditor({ defaultDate }: { defaultDate: string }) {
           </Card>
         </div>
       </div>
+      <CheckoutRulesCard />
       <Card aria-labelledby="growth-heading">
         <CardHeader id="growth-heading" title={t("growth")} description={t("growthHelp")} />
         <div className="grid grid-cols-2 gap-3 px-5 py-4 sm:grid-cols-3 lg:grid-cols-6">

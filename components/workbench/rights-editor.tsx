@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { inputClasses } from "@/components/ui/field";
 import { NumberInput, SelectInput, TextInput, YuanInput, yuan } from "./controls";
+import { CouponEffectInput } from "./checkout-controls";
 import { ErrorText, useEditor, useProgramForm } from "./program-form";
 import { PreviewPanel } from "./preview-panel";
 
@@ -30,7 +31,7 @@ function Catalogue() {
             <Button
               variant="secondary"
               data-testid="add-right"
-              onClick={() => append({ code: `right${fields.length + 1}`, name: { zh: "", en: "" }, kind: "coupon", cadence: "monthly", group: "tier", unitCost: 0, faceValue: null, validityDays: 30 })}
+              onClick={() => append({ code: `right${fields.length + 1}`, name: { zh: "", en: "" }, kind: "coupon", cadence: "monthly", group: "tier", unitCost: 0, faceValue: null, validityDays: 30, coupon: null })}
             >
               + {t("add")}
             </Button>
@@ -38,10 +39,10 @@ function Catalogue() {
         }
       />
       <div className="overflow-x-auto">
-        <table className="w-full min-w-[1100px] text-sm">
+        <table className="w-full min-w-[1300px] text-sm">
           <thead>
             <tr className="border-b border-gray-200 text-left text-xs text-gray-500">
-              {["code", "nameZh", "nameEn", "kind", "cadence", "unitCost", "validity"].map((k) => (
+              {["code", "nameZh", "nameEn", "kind", "cadence", "unitCost", "validity", "takesOff"].map((k) => (
                 <th key={k} className="px-2 py-2 font-medium first:pl-5">
                   {t(k)}
                 </th>
@@ -88,6 +89,9 @@ function Catalogue() {
                 </td>
                 <td className="w-28 px-2 py-2">
                   <NumberInput name={`rights.${i}.validityDays`} id={`r${i}-validity`} nullable min={1} aria-label={t("validity")} />
+                </td>
+                <td className="w-56 px-2 py-2">
+                  <CouponEffectInput index={i} />
                 </td>
                 <td className="py-2 pr-5 text-right">
                   {readOnly ? null : (

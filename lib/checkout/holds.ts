@@ -377,9 +377,10 @@ async function debitWallet(tx: Db, merchantId: string, h: HoldRow, now: Date, da
  * hold releases too); a confirmed hold → 409 hold_closed. An operator's release names who and why
  * and is audited.
  */
-export async function releaseHold(db: Db, merchantId: string, holdId: string, by: { actor: Actor; reason: string } | null = null, now = new Date()): Promise<HoldAnswer> {
+export async function releaseHold(db: Db, merchantId: string, holdId: string, by: { actor: Actor; reason: string; memberId: string } | null = null, now = new Date()): Promise<HoldAnswer> {
   return db.transaction(async (tx) => {
     const h = await lockedHold(tx, merchantId, holdId);
+    if (by && h.memberId !== by.memberId) throw new AppError("not_found", `hold ${holdId} not found for member ${by.memberId}`);
     if (h.status === "confirmed") throw new AppError("hold_closed", `hold ${holdId} is already confirmed: a refund gives back what it spent`);
     if (h.status === "released") return holdAnswer(tx, h, now);
     const releasedBy = by ? { kind: by.actor.kind, id: by.actor.kind === "user" ? by.actor.email : by.actor.prefix, reason: by.reason } : null;

@@ -5,6 +5,8 @@ import { currentProgram } from "@/lib/program/store";
 import { addDays, businessDate, startOfBusinessDate } from "@/lib/util/dates";
 import { getMemberRowOrThrow } from "./read-member";
 import { maskPhone } from "./mask";
+import { openHoldsOf, walletView } from "@/lib/checkout/holds";
+import { walletLedgerPage } from "@/lib/checkout/wallet";
 
 const LIMIT = 50;
 
@@ -60,7 +62,10 @@ export async function memberDetail(db: Db, merchantId: string, memberId: string,
       .limit(20),
     nextTierProgress(db, merchantId, m, program, now),
   ]);
-  const rightState = (r: (typeof rights)[number]): "held" | "used" | "expired" => (r.redeemedAt ? "used" : r.expiresAt && r.expiresAt <= now ? "expired" : "held");
+  const [openHolds, wallet, walletEntries] = await Promise.all([openHoldsOf(db, merchantId, memberId, now), walletView(db, merchantId, memberId, now), walletLedgerPage(db, merchantId, memberId, null, 20)]);
+  const heldGrants = new Map(openHolds.flatMap((h) => h.grants.map((g) => [g.grantId, h.id] as const)));
+  const rightState = (r: (typeof rights)[number]): "held" | "used" | "expired" | "void" =>
+    r.redeemedAt ? "used" : r.voidedAt ? "void" : r.expiresAt && r.expiresAt <= now ? "expired" : "held";
   const tierName = (code: string | null) => (code ? (program.tiers.find((t) => t.code === code)?.name ?? { zh: code, en: code }) : null);
   const rightName = (code: string) => program.rights.find((r) => r.code === code)?.name ?? { zh: code, en: code };
   return {
@@ -89,12 +94,28 @@ export async function memberDetail(db: Db, merchantId: string, memberId: string,
     lots: lots.map((l) => ({ id: l.id, source: l.source, earnedAt: l.earnedAt.toISOString(), expiresAt: l.expiresAt.toISOString(), amount: l.amount, remaining: l.remaining })),
     points: points.map((p) => ({ id: p.id, delta: p.delta, debtDelta: p.debtDelta, kind: p.kind, source: p.source, rule: p.rule, reason: p.reason, occurredAt: p.occurredAt.toISOString() })),
     growth: growth.map((g) => ({ id: g.id, delta: g.delta, kind: g.kind, source: g.source, rule: g.rule, reason: g.reason, occurredAt: g.occurredAt.toISOString() })),
-    rights: rights.map((r) => ({ grantId: r.grantId, code: r.rightCode, name: rightName(r.rightCode), value: r.value, source: r.source, issuedAt: r.issuedAt.toISOString(), expiresAt: r.expiresAt?.toISOString() ?? null, redeemedAt: r.redeemedAt?.toISOString() ?? null, state: rightState(r) })),
+    rights: rights.map((r) => ({
+      grantId: r.grantId,
+      code: r.rightCode,
+      redemptionCode: r.code,
+      name: rightName(r.rightCode),
+      value: r.value,
+      // What it takes off at checkout; a fixed amount of null is the instance's own face value.
+      coupon: ((c) => (c?.type === "amount" ? { ...c, amount: c.amount ?? r.unitCost } : c))(program.rights.find((x) => x.code === r.rightCode)?.coupon ?? null),
+      heldBy: heldGrants.get(r.grantId) ?? null,
+      source: r.source,
+      issuedAt: r.issuedAt.toISOString(),
+      expiresAt: r.expiresAt?.toISOString() ?? null,
+      redeemedAt: r.redeemedAt?.toISOString() ?? null,
+      state: rightState(r),
+    })),
     rightCounts: { held: rights.filter((r) => rightState(r) === "held").length, used: rights.filter((r) => rightState(r) === "used").length, expired: rights.filter((r) => rightState(r) === "expired").length },
     orders: orderRows.map((o) => ({ orderId: o.orderId, paidAt: o.paidAt.toISOString(), amount: o.amount, refundedAmount: o.refundedAmount, pointsEarned: o.pointsEarned, growthEarned: o.growthEarned, tierAtOrder: o.tierAtOrder })),
     refunds: refundRows.map((r) => ({ eventId: r.eventId, orderId: r.orderId, refundedAt: r.refundedAt.toISOString(), amount: r.amount })),
     firings: firings.map((f) => ({ code: f.automationCode, name: program.automations.find((a) => a.code === f.automationCode)?.name ?? { zh: f.automationCode, en: f.automationCode }, occasion: f.occasion, firedAt: f.firedAt.toISOString() })),
     audit: audit.map((a) => ({ id: a.id, action: a.action, actor: a.actorLabel, at: a.at.toISOString(), after: a.after })),
+    checkout: { heldPoints: wallet.heldPoints, availablePoints: m.pointsBalance - wallet.heldPoints, holds: openHolds },
+    wallet: { balance: wallet.balance, principal: wallet.principal, bonus: wallet.bonus, held: wallet.held, available: wallet.available, entries: walletEntries.entries },
     options: { tiers: program.tiers.map((t) => ({ code: t.code, name: t.name })), rights: program.rights.map((r) => ({ code: r.code, name: r.name })) },
   };
 }

@@ -53,5 +53,7 @@ export const checkoutAnswer = z.object({
 });
 export type CheckoutAnswer = z.infer<typeof checkoutAnswer>;
 
-/** An operator's release of a hold, or void of a coupon, from the member page: a reason is required. */
-export const operatorReasonInput = z.object({ reason: safeText().trim().min(1, "a reason is required").max(200) });
+/** Member page: an operator releases a member's open hold, with a reason (audited). */
+export const releaseHoldInput = z.object({ memberId: id, holdId: id, reason: safeText().trim().min(2, "a reason is required").max(200) });
+/** Member page: an operator voids an unused coupon, with a reason (audited). */
+export const voidRightInput = z.object({ memberId: id, grantId: id, reason: safeText().trim().min(2, "a reason is required").max(200) });

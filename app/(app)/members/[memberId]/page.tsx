@@ -11,6 +11,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { MemberActions } from "@/components/members/member-actions";
 import { MemberSections } from "@/components/members/member-sections";
+import { CheckoutSections } from "@/components/members/checkout-sections";
 import { formatDateTime, formatInt, formatYuan, localName } from "@/components/members/format";
 
 type Params = { params: Promise<{ memberId: string }> };
@@ -106,6 +107,11 @@ export default async function MemberPage({ params }: Params) {
           <p className="mt-1 text-xl font-semibold text-gray-900 tabular-nums" data-testid="points-balance">
             {formatInt(m.pointsBalance, locale)}
           </p>
+          {d.checkout.heldPoints > 0 ? (
+            <p className="mt-1 text-xs text-amber-700" data-testid="points-held">
+              {t("points.held", { n: formatInt(d.checkout.heldPoints, locale), available: formatInt(d.checkout.availablePoints, locale) })}
+            </p>
+          ) : null}
           {m.pointsDebt > 0 ? <p className="mt-1 text-xs text-red-600">{t("points.debt", { n: formatInt(m.pointsDebt, locale) })}</p> : null}
           <p className="mt-1 text-xs text-gray-500">{t("points.growth", { n: formatInt(m.growth, locale) })}</p>
           <ul className="mt-3 space-y-1 text-xs text-gray-600">
@@ -138,7 +144,9 @@ export default async function MemberPage({ params }: Params) {
         </Card>
       ) : null}
 
-      <MemberSections detail={d} timeZone={tz} />
+      <CheckoutSections detail={d} timeZone={tz} canWrite={can(actor, "members.write")} />
+
+      <MemberSections detail={d} timeZone={tz} canWrite={can(actor, "members.write")} />
     </div>
   );
 }
