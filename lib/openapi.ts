@@ -31,7 +31,7 @@ const errors = (...codes: number[]) =>
 const json = (ref: string) => ({ content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
 const memberIdParam = { name: "memberId", in: "path", required: true, schema: { type: "string" } };
 
-export const metricNames = ["tier-distribution", "tier-changes", "rights-usage", "rights-cost", "member-roi", "repurchase", "arpu", "revenue-share", "lifecycle", "points", "retention", "rfm"];
+export const metricNames = ["tier-distribution", "tier-changes", "rights-usage", "rights-cost", "member-roi", "repurchase", "arpu", "revenue-share", "lifecycle", "points", "retention", "rfm", "wallet"];
 
 export function openApiDocument() {
   return {

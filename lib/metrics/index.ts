@@ -11,6 +11,7 @@ import { lifecycle } from "./lifecycle";
 import { points } from "./points";
 import { retention } from "./retention";
 import { rfm } from "./rfm";
+import { wallet } from "./wallet";
 
 /**
  * The KPIs of metrics.md by their API name. Each is computed straight from the raw tables (the
@@ -29,6 +30,7 @@ export const metrics = {
   points,
   retention,
   rfm,
+  wallet,
 } satisfies Record<string, Metric>;
 
 export type MetricName = keyof typeof metrics;

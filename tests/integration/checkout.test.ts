@@ -10,6 +10,7 @@ import { holdInput } from "@/lib/schemas/checkout";
 import { currentProgram } from "@/lib/program/store";
 import { AppError } from "@/lib/errors";
 import { memberView } from "@/lib/members/read-member";
+import { metrics } from "@/lib/metrics";
 import { testDatabases } from "../db";
 
 const hold = (o: Record<string, unknown>) => holdInput.parse(o);
@@ -161,5 +162,35 @@ describe.each(testDatabases)("checkout on $name", ({ open }) => {
       .from(walletLedger)
       .where(and(eq(walletLedger.merchantId, merchantId), eq(walletLedger.memberId, "M2")));
     expect(sum).toEqual({ p: 0, b: 0 });
+  });
+});
+
+describe.each(testDatabases)("the wallet KPI on $name", ({ open }) => {
+  it("counts top-ups, bonus, spends and refunds by business date, and the balance at each period's end", async () => {
+    const database = await open();
+    try {
+      const db = database.db;
+      const merchantId = (await createMerchant(db, { slug: "wk", name: "Wallet KPI", demoProgram: true })).id;
+      await ingestEvents(db, merchantId, [{ id: "r", type: "member.registered", occurredAt: "2026-10-01T09:00:00+08:00", memberId: "A", data: {} }]);
+      const program = await currentProgram(db, merchantId);
+      // Oct 5 (Shanghai): ¥500 → +¥50 bonus. Nov 3: ¥1,000 → +¥120. Nov 4: a ¥110 spend. Nov 20: ¥100 of the first top-up refunded.
+      const at = (d: string) => new Date(`${d}T04:00:00Z`);
+      await db.transaction((tx) => topUpWallet(tx, merchantId, "A", { topUpId: "T1", amount: 50_000 }, program.wallet, at("2026-10-05"), "2026-10-05"));
+      await db.transaction((tx) => topUpWallet(tx, merchantId, "A", { topUpId: "T2", amount: 100_000 }, program.wallet, at("2026-11-03"), "2026-11-03"));
+      await createHold(db, merchantId, "A", holdInput.parse({ id: "h", orderId: "O", amount: 11_000, wallet: 11_000 }), at("2026-11-04"));
+      await confirmHold(db, merchantId, "h", at("2026-11-04"));
+      await db.transaction((tx) => refundTopUp(tx, merchantId, "A", { topUpId: "T1", amount: 10_000 }, "ref:T1", at("2026-11-20"), "2026-11-20"));
+      const r = await metrics.wallet(db, { merchantId, from: "2026-10-01", to: "2026-11-30", granularity: "month" });
+      // Balance after Oct: 55,000. Nov: +112,000 − 11,000 spent − (10,000 principal + its bonus).
+      // The spend split 11,000 × 150,000 / 167,000 = 9,880.2 → 9,880 principal, 1,120 bonus, taken from T1 first:
+      // T1 left 40,120 principal and 3,880 bonus; refunding 10,000 of it takes 10,000 × 3,880 / 40,120 = 967.1 → 967 bonus.
+      expect(r.series).toEqual([
+        { period: "2026-10-01", toppedUp: 50_000, bonusIssued: 5_000, spent: 0, refunded: 0, balance: 55_000 },
+        { period: "2026-11-01", toppedUp: 100_000, bonusIssued: 12_000, spent: 11_000, refunded: 10_000, balance: 55_000 + 112_000 - 11_000 - 10_000 - 967 },
+      ]);
+      expect(r.total).toEqual({ toppedUp: 150_000, bonusIssued: 17_000, spent: 11_000, refunded: 10_000, balance: 145_033 });
+    } finally {
+      await database.close();
+    }
   });
 });
