@@ -7,7 +7,7 @@ import { AppError } from "@/lib/errors";
 import { createMerchant, findMerchantBySlugOrThrow } from "@/lib/tenancy/merchants";
 import { createUser } from "@/lib/tenancy/users";
 import { createApiKey } from "@/lib/tenancy/api-keys";
-import { runPeriodJob } from "@/lib/engine/period";
+import { assertMerchantAsOfAllowed, runPeriodJob } from "@/lib/engine/period";
 import { randomToken } from "@/lib/util/ids";
 import { metricDistinctState, metricRollupState, roles } from "@/db/schema";
 import { eq } from "drizzle-orm";
@@ -79,7 +79,11 @@ program
   .action(async (o: { merchant: string; asOf: string }) => {
     const parsed = periodJobInput.safeParse({ asOf: o.asOf });
     if (!parsed.success) throw new AppError("validation_failed", `--as-of: ${parsed.error.issues[0].message}`);
-    const r = await withDb(async ({ db }) => runPeriodJob(db, (await findMerchantBySlugOrThrow(db, o.merchant)).id, parsed.data.asOf));
+    const r = await withDb(async ({ db }) => {
+      const merchantId = (await findMerchantBySlugOrThrow(db, o.merchant)).id;
+      await assertMerchantAsOfAllowed(db, merchantId, parsed.data.asOf);
+      return runPeriodJob(db, merchantId, parsed.data.asOf);
+    });
     console.log(r.daysRun.length ? `ran ${r.daysRun.length} day(s): ${r.daysRun[0]} … ${r.daysRun.at(-1)}` : "nothing to run: every day up to that date has run");
   });
 

@@ -1,4 +1,4 @@
-import type { EventInput } from "@/lib/schemas/events";
+import { MAX_GROWTH_PER_EVENT, MAX_POINTS_PER_EVENT, type EventInput } from "@/lib/schemas/events";
 import type { LoadedProgram } from "@/lib/program/store";
 import { AppError } from "@/lib/errors";
 import { addDays } from "@/lib/util/dates";
@@ -101,6 +101,10 @@ function orderPaid(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "
     const campaignPct = campaignMultiplierPct(campaigns);
     points = orderPoints(e.data.amount, p.points.perYuan, tier.pointsMultiplierPct, campaignPct);
     growth = orderGrowth(e.data.amount, p.growth.perYuan);
+    const bonus = campaigns.reduce((sum, c) => sum + (c.effect.kind === "bonusPoints" ? c.effect.points : 0), 0);
+    if (points + bonus > MAX_POINTS_PER_EVENT)
+      throw reject(`this order would earn ${points + bonus} points; one event may earn at most ${MAX_POINTS_PER_EVENT}`, "data.amount");
+    if (growth > MAX_GROWTH_PER_EVENT) throw reject(`this order would earn ${growth} growth; one event may earn at most ${MAX_GROWTH_PER_EVENT}`, "data.amount");
     const yuan = (e.data.amount / 100).toFixed(2);
     b.earnPoints(m, p, points, {
       kind: "earn",

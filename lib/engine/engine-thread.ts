@@ -28,9 +28,11 @@ const workerFile = () => process.env.ENGINE_WORKER_FILE ?? path.join(/* turbopac
 /**
  * Messages between the threads go in lots: what is sent during one turn of the event loop is posted
  * once, at its end (each postMessage wakes the other thread; with one per request and one per reply,
- * posting was 7% of the main thread's time with single events at ~300/s).
+ * posting was 7% of the main thread's time with single events at ~300/s). When a lot cannot be
+ * posted (one item cannot be copied: too deeply nested, or not cloneable), its items are posted one
+ * by one, so the others still go, and `failed` answers each item that still cannot.
  */
-export function coalesced<T>(post: (items: T[]) => void): (item: T) => void {
+export function coalesced<T>(post: (items: T[]) => void, failed: (item: T, error: unknown) => void): (item: T) => void {
   let lot: T[] | null = null;
   return (item) => {
     if (lot) return void lot.push(item);
@@ -38,7 +40,17 @@ export function coalesced<T>(post: (items: T[]) => void): (item: T) => void {
     setImmediate(() => {
       const items = lot!;
       lot = null;
-      post(items);
+      try {
+        post(items);
+      } catch {
+        for (const one of items) {
+          try {
+            post([one]);
+          } catch (e) {
+            failed(one, e);
+          }
+        }
+      }
     });
   };
 }
@@ -46,7 +58,7 @@ export function coalesced<T>(post: (items: T[]) => void): (item: T) => void {
 interface Thread {
   send: (r: EngineRequest) => void;
   worker: Worker;
-  pending: Map<number, { resolve: (r: EventResult[]) => void; reject: (e: unknown) => void }>;
+  pending: Map<number, { resolve: (r: EventResult[]) => void; reject: (e: unknown) => void; here: () => Promise<EventResult[]> }>;
   next: number;
 }
 // On globalThis: a production build may evaluate this module several times, and one thread is enough.
@@ -72,7 +84,15 @@ function thread(): Thread | null {
     return (holder.__engineThread = null);
   }
   const worker = new Worker(file, { workerData: { url } });
-  const t: Thread = { worker, send: coalesced((lot) => worker.postMessage(lot)), pending: new Map(), next: 1 };
+  // A request that cannot be copied to the thread is applied here instead (its validation answers it: a
+  // too deeply nested event is rejected), so it is answered and the others of its lot still go.
+  const notPosted = (r: EngineRequest) => {
+    const p = t.pending.get(r.id);
+    if (!p) return;
+    t.pending.delete(r.id);
+    p.here().then(p.resolve, p.reject);
+  };
+  const t: Thread = { worker, send: coalesced((lot) => worker.postMessage(lot), notPosted), pending: new Map(), next: 1 };
   worker.unref();
   worker.on("message", (replies: EngineReply[]) => {
     for (const m of replies) {
@@ -114,7 +134,7 @@ export function ingest(db: Db, merchantId: string, raws: unknown[], pathPrefix: 
   if (!t) return ingestHere(db, { merchantId, raws, pathPrefix, grouped });
   const id = t.next++;
   return new Promise((resolve, reject) => {
-    t.pending.set(id, { resolve, reject });
+    t.pending.set(id, { resolve, reject, here: () => ingestHere(db, { merchantId, raws, pathPrefix, grouped }) });
     t.send({ id, merchantId, raws, pathPrefix, grouped });
   });
 }

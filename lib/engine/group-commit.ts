@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import { AppError } from "@/lib/errors";
 import type { EventResult } from "@/lib/schemas/events";
 import { applyEvents, parseEvents, type Candidate } from "./ingest";
 
@@ -82,6 +83,20 @@ async function run(db: Db, merchantId: string, group: Waiting[]) {
       at += w.candidates.length;
     }
   } catch (e) {
-    for (const w of group) w.reject(e);
+    // A refusal for the whole merchant (no program) is every request's answer. Any other failure may
+    // come from one request's events (something validation let through that the database refuses):
+    // apply the requests again one by one, in order, so only that request fails and its neighbours
+    // are applied. The failed transaction kept nothing, so nothing is applied twice.
+    if (group.length === 1 || e instanceof AppError) {
+      for (const w of group) w.reject(e);
+      return;
+    }
+    for (const w of group) {
+      try {
+        w.resolve(await applyEvents(db, merchantId, w.candidates));
+      } catch (one) {
+        w.reject(one);
+      }
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { eventInput, type EventInput, type EventResult } from "@/lib/schemas/events";
+import { eventInput, eventJson, type EventInput, type EventResult } from "@/lib/schemas/events";
 import { pipelinedTransaction, type Db, type Pipeline, type Stmt } from "@/db/client";
 import type { events } from "@/db/schema";
 import { AppError, issuesOf } from "@/lib/errors";
@@ -38,14 +38,16 @@ export function parseEvents(raws: unknown[], pathPrefix: (string | number)[] = [
   const candidates: Candidate[] = [];
   raws.forEach((raw, index) => {
     const rawId = typeof (raw as { id?: unknown })?.id === "string" ? (raw as { id: string }).id : "";
-    const parsed = eventInput.safeParse(raw);
+    // The whole event first (depth, text the database would refuse anywhere, unknown keys too: it is stored as sent), then its fields.
+    const json = eventJson.safeParse(raw);
+    const parsed = json.success ? eventInput.safeParse(raw) : json;
     if (!parsed.success) {
       const prefix = pathPrefix.length ? [...pathPrefix, index] : [];
       const issues = issuesOf(parsed.error, prefix);
       results[index] = { id: rawId, status: "rejected", error: { code: "validation_failed", message: issues.map((i) => `${i.path || "event"}: ${i.message}`).join("; "), issues } };
       return;
     }
-    candidates.push({ index, event: parsed.data, raw, hash: sha256(canonicalJson(raw)), at: new Date(parsed.data.occurredAt) });
+    candidates.push({ index, event: parsed.data as EventInput, raw, hash: sha256(canonicalJson(raw)), at: new Date(parsed.data.occurredAt) });
   });
   return { results, candidates };
 }

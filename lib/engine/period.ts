@@ -2,8 +2,9 @@ import { and, eq, min, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { queryRows } from "@/db/client";
 import { events, periodRuns } from "@/db/schema";
-import { programAt, type LoadedProgram } from "@/lib/program/store";
-import { addDays, addMonths, businessDate, daysInMonth, startOfBusinessDate } from "@/lib/util/dates";
+import { currentProgram, programAt, type LoadedProgram } from "@/lib/program/store";
+import { AppError } from "@/lib/errors";
+import { addDays, addMonths, businessDate, daysInMonth, lastEndedBusinessDay, startOfBusinessDate } from "@/lib/util/dates";
 import { Batch } from "./batch";
 import { loadMembers, loadWindowed, lockKeys, lockMerchant } from "./load";
 import { describeThresholds, qualifyingRank, windowsUsed } from "./rules";
@@ -14,6 +15,34 @@ import { extendAggregates, openDayAfter } from "@/lib/metrics/aggregates";
 export interface PeriodRunResult {
   asOf: string;
   daysRun: string[];
+}
+
+/**
+ * Refuses (400 `validation_failed` naming `asOf`) a period-job date later than the last business
+ * day that has ended in `timeZone` at `now`: running a day not over yet would expire points early
+ * and mark the day done for good.
+ */
+export function assertAsOfAllowed(asOf: string, timeZone: string, now: Date = new Date()): void {
+  const last = lastEndedBusinessDay(timeZone, now);
+  if (asOf > last) {
+    const message = `must not be after ${last}, the last business day that has ended (${timeZone})`;
+    throw new AppError("validation_failed", `asOf: ${message}`, [{ path: "asOf", message }]);
+  }
+}
+
+/**
+ * The check every caller that names a date runs before `runPeriodJob` (the API route, the CLI): the
+ * merchant's time zone is its current program's. A merchant without a program has nothing to run.
+ */
+export async function assertMerchantAsOfAllowed(db: Db, merchantId: string, asOf: string, now: Date = new Date()): Promise<void> {
+  let timeZone: string;
+  try {
+    timeZone = (await currentProgram(db, merchantId)).timeZone;
+  } catch (e) {
+    if (e instanceof AppError && e.code === "not_found") return;
+    throw e;
+  }
+  assertAsOfAllowed(asOf, timeZone, now);
 }
 
 /**

@@ -9,7 +9,11 @@ import { coalesced, ingestHere, type EngineReply, type EngineRequest } from "./e
 
 const opened = openDatabase({ url: (workerData as { url: string }).url, migrate: false });
 
-const reply = coalesced<EngineReply>((lot) => parentPort!.postMessage(lot));
+// A reply that cannot be posted (its results cannot be copied) is answered by an error of its own.
+const reply = coalesced<EngineReply>(
+  (lot) => parentPort!.postMessage(lot),
+  (r, e) => parentPort!.postMessage([{ id: r.id, ok: false, error: { message: `the answer could not be posted: ${e instanceof Error ? e.message : String(e)}` } }]),
+);
 
 parentPort!.on("message", (lot: EngineRequest[]) => {
   for (const m of lot) void apply(m);

@@ -4,7 +4,10 @@ import { addMonths } from "@/lib/util/dates";
 /** The longest range a metric query may span. */
 export const MAX_RANGE_MONTHS = 36;
 
-const businessDate = z.iso.date({ error: "a date as YYYY-MM-DD" });
+/** Metric dates are business dates from 2000 to 2100 (the database refuses some years, and none before 2000 holds events). */
+const businessDate = z.iso
+  .date({ error: "a date as YYYY-MM-DD" })
+  .refine((d) => d >= "2000-01-01" && d <= "2100-12-31", "must be a date from 2000-01-01 to 2100-12-31");
 /** An empty query parameter (`tier=`) means "not given". */
 const blankAsUndefined = (v: unknown) => (v === "" ? undefined : v);
 

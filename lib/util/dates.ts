@@ -73,3 +73,8 @@ export function isoWeekday(date: string): number {
 export function daysInMonth(date: string): number {
   return new Date(Date.UTC(+date.slice(0, 4), +date.slice(5, 7), 0)).getUTCDate();
 }
+
+/** The last business day that has ended in a time zone at `now`: the day before today there. */
+export function lastEndedBusinessDay(timeZone: string, now: Date = new Date()): string {
+  return addDays(businessDate(now, timeZone), -1);
+}

@@ -71,6 +71,24 @@ describe.each(testDatabases)("engine thread on $name", ({ name, open }) => {
     expect((err as AppError).code).toBe("not_found");
   });
 
+  it("a request that cannot be copied to the thread is still answered, and the rest of its lot is applied", async () => {
+    const db = database.db;
+    // 5,000 nested arrays overflow the stack of postMessage's copy (they parse fine from JSON).
+    let deep: unknown = 1;
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    const reg = (id: string, data: unknown = {}) => ({ id, type: "member.registered", occurredAt: "2026-03-01T09:00:00+08:00", memberId: id.toUpperCase(), data });
+    // Sent in one turn: one lot for the thread.
+    const sent = [reg("t-l1"), reg("t-l2"), reg("t-deep", { a: deep }), reg("t-l3"), reg("t-l4")];
+    const results = (await Promise.all(sent.map((e) => ingest(db, merchantId, [e], [], true)))).map(([r]) => r);
+    expect(results.map((r) => [r.id, r.status, r.error?.code])).toEqual([
+      ["t-l1", "applied", undefined],
+      ["t-l2", "applied", undefined],
+      ["t-deep", "rejected", "validation_failed"],
+      ["t-l3", "applied", undefined],
+      ["t-l4", "applied", undefined],
+    ]);
+  });
+
   it("a stopped thread fails what it held, and the next request starts a new one", async () => {
     const db = database.db;
     const reg = (id: string) => ({ id, type: "member.registered", occurredAt: "2026-03-01T09:00:00+08:00", memberId: id.toUpperCase(), data: {} });

@@ -2,11 +2,12 @@
 import { withMerchant, readJson } from "@/lib/api/handler";
 import { validationError } from "@/lib/errors";
 import { periodJobInput } from "@/lib/schemas/events";
-import { runPeriodJob } from "@/lib/engine/period";
+import { assertMerchantAsOfAllowed, runPeriodJob } from "@/lib/engine/period";
 
 export const POST = withMerchant("jobs.run", async ({ request, db, merchantId }) => {
   const parsed = periodJobInput.safeParse(await readJson(request));
   if (!parsed.success) throw validationError(parsed.error);
+  await assertMerchantAsOfAllowed(db, merchantId, parsed.data.asOf);
   const r = await runPeriodJob(db, merchantId, parsed.data.asOf);
   return { asOf: r.asOf, daysRun: r.daysRun.length, firstDay: r.daysRun[0] ?? null, lastDay: r.daysRun.at(-1) ?? null };
 });
