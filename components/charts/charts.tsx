@@ -23,6 +23,7 @@ import type { Arpu } from "@/lib/metrics/arpu";
 import type { Lifecycle } from "@/lib/metrics/lifecycle";
 import type { MemberRoi } from "@/lib/metrics/member-roi";
 import type { Points } from "@/lib/metrics/points";
+import type { Wallet } from "@/lib/metrics/wallet";
 import type { Repurchase } from "@/lib/metrics/repurchase";
 import type { RetentionCohort, RetentionTotal } from "@/lib/metrics/retention";
 import type { RevenueShare } from "@/lib/metrics/revenue-share";
@@ -707,6 +708,51 @@ export function PointsChart({ q }: ChartProps) {
           <Bar yAxisId="pts" dataKey="redeemedNeg" name={t("points.redeemed")} stackId="p" fill="#10b981" />
           <Bar yAxisId="pts" dataKey="expiredNeg" name={t("points.expired")} stackId="p" fill="#f59e0b" />
           <Line yAxisId="money" dataKey="liability" name={t("points.liability")} stroke="#f43f5e" strokeWidth={2} dot={false} />
+        </ComposedChart>
+      </ResponsiveContainer>
+    </ChartCard>
+  );
+}
+
+/** Stored value (储值): top-ups, bonus, spend and refunds per period, and the prepaid liability (balance) at each period's end. */
+export function WalletChart({ q }: ChartProps) {
+  const t = useTranslations("dashboards.charts");
+  const f = useFormat();
+  const m = useMetric<Wallet>("wallet", q);
+  const rows = (m.data?.series ?? []).map((r) => ({ ...r, spentNeg: -r.spent, refundedNeg: -r.refunded }));
+  const hasData = rows.some((r) => r.toppedUp || r.spent || r.refunded || r.balance);
+  return (
+    <ChartCard
+      id="wallet"
+      title={t("wallet.title")}
+      description={t("wallet.description", { balance: f.money(m.data?.total.balance) })}
+      state={stateOf(m, hasData)}
+      height={300}
+      csv={{
+        filename: csvName("wallet", q),
+        columns: [
+          { key: "period", label: t("period") },
+          { key: "toppedUpYuan", label: t("wallet.toppedUp") },
+          { key: "bonusYuan", label: t("wallet.bonusIssued") },
+          { key: "spentYuan", label: t("wallet.spent") },
+          { key: "refundedYuan", label: t("wallet.refunded") },
+          { key: "balanceYuan", label: t("wallet.balance") },
+        ],
+        rows: rows.map((r) => ({ ...r, toppedUpYuan: yuan(r.toppedUp), bonusYuan: yuan(r.bonusIssued), spentYuan: yuan(r.spent), refundedYuan: yuan(r.refunded), balanceYuan: yuan(r.balance) })),
+      }}
+    >
+      <ResponsiveContainer width="100%" height={300}>
+        <ComposedChart data={rows} stackOffset="sign">
+          {grid}
+          <XPeriod f={f} granularity={q.granularity} />
+          <YAxis {...axisProps} tickFormatter={f.moneyAxis} width={64} />
+          <Tooltip formatter={tooltipFormatter({ spentNeg: (v) => f.money(-v), refundedNeg: (v) => f.money(-v) }, f.money)} />
+          {legend}
+          <Bar dataKey="toppedUp" name={t("wallet.toppedUp")} stackId="w" fill="#818cf8" />
+          <Bar dataKey="bonusIssued" name={t("wallet.bonusIssued")} stackId="w" fill="#c7d2fe" />
+          <Bar dataKey="spentNeg" name={t("wallet.spent")} stackId="w" fill="#10b981" />
+          <Bar dataKey="refundedNeg" name={t("wallet.refunded")} stackId="w" fill="#f59e0b" />
+          <Line dataKey="balance" name={t("wallet.balance")} stroke="#f43f5e" strokeWidth={2} dot={false} />
         </ComposedChart>
       </ResponsiveContainer>
     </ChartCard>

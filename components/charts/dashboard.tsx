@@ -3,6 +3,7 @@ import {
   LifecycleChart,
   MemberRoiChart,
   PointsChart,
+  WalletChart,
   RepurchaseArpuChart,
   RetentionChart,
   RevenueShareChart,
@@ -76,9 +77,14 @@ export function Dashboard({ today, tiers, rights, view }: Props) {
               </div>
             </>
           ) : (
-            <div className="lg:col-span-2">
-              <PointsChart {...props} />
-            </div>
+            <>
+              <div className="lg:col-span-2">
+                <PointsChart {...props} />
+              </div>
+              <div className="lg:col-span-2">
+                <WalletChart {...props} />
+              </div>
+            </>
           )}
         </div>
       )}
