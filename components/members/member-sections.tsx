@@ -5,6 +5,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { formatDateTime, formatInt, formatYuan, localName } from "./format";
 import { ReasonAction } from "./reason-action";
+import { WalletCard } from "./checkout-sections";
 
 function Table({ caption, head, children, empty, testId }: { caption: string; head: ReactNode[]; children: ReactNode[]; empty: string; testId?: string }) {
   if (!children.length) return <p className="px-5 py-6 text-sm text-gray-500">{empty}</p>;
@@ -96,20 +97,7 @@ export async function MemberSections({ detail: d, timeZone: tz, canWrite }: { de
         </Table>
       </Card>
 
-      <Card aria-labelledby="growth-ledger-heading">
-        <CardHeader id="growth-ledger-heading" title={t("ledger.growth")} />
-        <Table caption={t("ledger.growth")} head={[t("ledger.when"), t("ledger.delta"), t("ledger.reason")]} empty={empty}>
-          {d.growth.map((g) => (
-            <tr key={g.id}>
-              <td className={`${td} whitespace-nowrap`}>{formatDateTime(g.occurredAt, tz)}</td>
-              <td className={`${td} tabular-nums font-medium`}>{signed(g.delta, locale)}</td>
-              <td className={`${td} break-words`}>{g.reason}</td>
-            </tr>
-          ))}
-        </Table>
-      </Card>
-
-      <Card aria-labelledby="rights-heading">
+      <Card aria-labelledby="rights-heading" className="xl:col-span-2">
         <CardHeader id="rights-heading" title={t("rights.heading")} description={t("rights.counts", d.rightCounts)} />
         <Table caption={t("rights.heading")} head={[t("rights.right"), t("rights.code"), t("rights.takesOff"), t("rights.state"), t("rights.issued"), t("rights.expires"), ""]} empty={empty} testId="member-rights">
           {d.rights.map((r) => (
@@ -133,6 +121,21 @@ export async function MemberSections({ detail: d, timeZone: tz, canWrite }: { de
           ))}
         </Table>
       </Card>
+
+      <Card aria-labelledby="growth-ledger-heading">
+        <CardHeader id="growth-ledger-heading" title={t("ledger.growth")} />
+        <Table caption={t("ledger.growth")} head={[t("ledger.when"), t("ledger.delta"), t("ledger.reason")]} empty={empty}>
+          {d.growth.map((g) => (
+            <tr key={g.id}>
+              <td className={`${td} whitespace-nowrap`}>{formatDateTime(g.occurredAt, tz)}</td>
+              <td className={`${td} tabular-nums font-medium`}>{signed(g.delta, locale)}</td>
+              <td className={`${td} break-words`}>{g.reason}</td>
+            </tr>
+          ))}
+        </Table>
+      </Card>
+
+      <WalletCard detail={d} timeZone={tz} />
 
       <Card aria-labelledby="orders-heading">
         <CardHeader id="orders-heading" title={t("orders.heading")} />

@@ -11,7 +11,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { MemberActions } from "@/components/members/member-actions";
 import { MemberSections } from "@/components/members/member-sections";
-import { CheckoutSections } from "@/components/members/checkout-sections";
+import { HoldsCard } from "@/components/members/checkout-sections";
 import { formatDateTime, formatInt, formatYuan, localName } from "@/components/members/format";
 
 type Params = { params: Promise<{ memberId: string }> };
@@ -144,7 +144,7 @@ export default async function MemberPage({ params }: Params) {
         </Card>
       ) : null}
 
-      <CheckoutSections detail={d} timeZone={tz} canWrite={can(actor, "members.write")} />
+      <HoldsCard detail={d} timeZone={tz} canWrite={can(actor, "members.write")} />
 
       <MemberSections detail={d} timeZone={tz} canWrite={can(actor, "members.write")} />
     </div>
