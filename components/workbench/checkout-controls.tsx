@@ -1,4 +1,5 @@
 "use client";
+import type { ReactNode } from "react";
 import { useTranslations } from "next-intl";
 import { useFieldArray, useWatch } from "react-hook-form";
 import { inputClasses } from "@/components/ui/field";
@@ -22,11 +23,13 @@ export function CouponEffectInput({ index }: { index: number }) {
   const effect = useWatch({ control, name }) as CouponEffect | null | undefined;
   const type = effect?.type ?? "";
   return (
-    <div className="space-y-1.5">
+    <div className="flex flex-wrap items-start gap-x-3 gap-y-1.5">
+      <label htmlFor={`r${index}-coupon`} className="mt-2 text-xs font-medium text-gray-600">
+        {t("type")}
+      </label>
       <select
         id={`r${index}-coupon`}
-        aria-label={t("type")}
-        className={inputClasses()}
+        className={`${inputClasses()} w-44`}
         value={type}
         onChange={(e) => setValue(name, e.target.value ? defaults[e.target.value as CouponEffect["type"]] : null, { shouldDirty: true, shouldValidate: true })}
       >
@@ -38,26 +41,41 @@ export function CouponEffectInput({ index }: { index: number }) {
         ))}
       </select>
       {effect?.type === "amount" ? (
-        <div className="grid grid-cols-2 gap-1.5">
-          <LabeledControl label={t("amount")} name={`${name}.amount`} htmlFor={`r${index}-coupon-amount`}>
-            <YuanInput name={`${name}.amount`} id={`r${index}-coupon-amount`} nullable />
-          </LabeledControl>
-          <LabeledControl label={t("minSpend")} name={`${name}.minSpend`} htmlFor={`r${index}-coupon-min`}>
-            <YuanInput name={`${name}.minSpend`} id={`r${index}-coupon-min`} />
-          </LabeledControl>
-          <p className="col-span-2 text-xs text-gray-500">{t("amountHelp")}</p>
-        </div>
+        <>
+          <Inline label={t("amount")} name={`${name}.amount`} id={`r${index}-coupon-amount`}>
+            <YuanInput name={`${name}.amount`} id={`r${index}-coupon-amount`} nullable className="w-28" />
+          </Inline>
+          <Inline label={t("minSpend")} name={`${name}.minSpend`} id={`r${index}-coupon-min`}>
+            <YuanInput name={`${name}.minSpend`} id={`r${index}-coupon-min`} className="w-28" />
+          </Inline>
+          <p className="mt-2 text-xs text-gray-500">{t("amountHelp")}</p>
+        </>
       ) : effect?.type === "percent" ? (
-        <div className="grid grid-cols-2 gap-1.5">
-          <LabeledControl label={t("percent")} name={`${name}.percent`} htmlFor={`r${index}-coupon-pct`}>
-            <NumberInput name={`${name}.percent`} id={`r${index}-coupon-pct`} min={1} max={99} />
-          </LabeledControl>
-          <LabeledControl label={t("maxDiscount")} name={`${name}.maxDiscount`} htmlFor={`r${index}-coupon-max`}>
-            <YuanInput name={`${name}.maxDiscount`} id={`r${index}-coupon-max`} nullable />
-          </LabeledControl>
-        </div>
+        <>
+          <Inline label={t("percent")} name={`${name}.percent`} id={`r${index}-coupon-pct`}>
+            <NumberInput name={`${name}.percent`} id={`r${index}-coupon-pct`} min={1} max={99} className="w-20" />
+          </Inline>
+          <Inline label={t("maxDiscount")} name={`${name}.maxDiscount`} id={`r${index}-coupon-max`}>
+            <YuanInput name={`${name}.maxDiscount`} id={`r${index}-coupon-max`} nullable className="w-28" />
+          </Inline>
+        </>
       ) : null}
       <ErrorText name={name} />
+    </div>
+  );
+}
+
+/** A label beside its control, with the control's error under it. */
+function Inline({ label, name, id, children }: { label: string; name: string; id: string; children: ReactNode }) {
+  return (
+    <div className="flex items-start gap-2">
+      <label htmlFor={id} className="mt-2 text-xs text-gray-600">
+        {label}
+      </label>
+      <div>
+        {children}
+        <ErrorText name={name} />
+      </div>
     </div>
   );
 }

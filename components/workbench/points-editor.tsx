@@ -149,10 +149,6 @@ export function PointsEditor({ defaultDate }: { defaultDate: string }) {
                 <NumberInput name="points.pointValueCentiFen" id="point-value" min={1} />
                 <span className="text-xs text-gray-500">{t("pointValueHelp")}</span>
               </LabeledControl>
-              <label className="flex items-center gap-2 self-center text-sm text-gray-700">
-                <input type="checkbox" {...useProgramForm().register("points.allowPointsPlusCash")} />
-                {t("pointsPlusCash")}
-              </label>
             </div>
           </Card>
           <Card aria-labelledby="multipliers-heading">

@@ -39,10 +39,10 @@ function Catalogue() {
         }
       />
       <div className="overflow-x-auto">
-        <table className="w-full min-w-[1300px] text-sm">
+        <table className="w-full min-w-[1100px] text-sm">
           <thead>
             <tr className="border-b border-gray-200 text-left text-xs text-gray-500">
-              {["code", "nameZh", "nameEn", "kind", "cadence", "unitCost", "validity", "takesOff"].map((k) => (
+              {["code", "nameZh", "nameEn", "kind", "cadence", "unitCost", "validity"].map((k) => (
                 <th key={k} className="px-2 py-2 font-medium first:pl-5">
                   {t(k)}
                 </th>
@@ -51,8 +51,8 @@ function Catalogue() {
             </tr>
           </thead>
           <tbody>
-            {fields.map((f, i) => (
-              <tr key={f.id} className="border-b border-gray-100 align-top" data-testid={`right-row-${i}`}>
+            {fields.map((f, i) => [
+              <tr key={f.id} className="align-top" data-testid={`right-row-${i}`}>
                 <td className="py-2 pr-2 pl-5">
                   <TextInput name={`rights.${i}.code`} id={`r${i}-code`} aria-label={t("code")} className="font-mono" />
                   <ErrorText name={`rights.${i}.code`} />
@@ -90,9 +90,6 @@ function Catalogue() {
                 <td className="w-28 px-2 py-2">
                   <NumberInput name={`rights.${i}.validityDays`} id={`r${i}-validity`} nullable min={1} aria-label={t("validity")} />
                 </td>
-                <td className="w-56 px-2 py-2">
-                  <CouponEffectInput index={i} />
-                </td>
                 <td className="py-2 pr-5 text-right">
                   {readOnly ? null : (
                     <Button variant="ghost" size="sm" onClick={() => remove(i)} aria-label={t("remove")}>
@@ -100,8 +97,13 @@ function Catalogue() {
                     </Button>
                   )}
                 </td>
-              </tr>
-            ))}
+              </tr>,
+              <tr key={`${f.id}-coupon`} className="border-b border-gray-100" data-testid={`right-coupon-${i}`}>
+                <td colSpan={8} className="pt-0 pr-5 pb-2 pl-5">
+                  <CouponEffectInput index={i} />
+                </td>
+              </tr>,
+            ])}
           </tbody>
         </table>
       </div>
