@@ -6,6 +6,8 @@ export type ErrorCode =
   | "conflict"
   | "insufficient_points"
   | "payload_too_large"
+  | "unsupported_media_type"
+  | "method_not_allowed"
   | "rate_limited";
 
 export interface Issue {
@@ -21,6 +23,8 @@ const statusOf: Record<ErrorCode, number> = {
   conflict: 409,
   insufficient_points: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
+  method_not_allowed: 405,
   rate_limited: 429,
 };
 
