@@ -42,6 +42,20 @@ export function errorResponse(err: unknown) {
   return jsonResponse(body, { status });
 }
 
+/**
+ * Handlers answering a JSON 405 (Next's own has no body), for a route to export under every method
+ * it does not answer: `export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");`
+ */
+export function methodsNotAllowed(...allowed: string[]) {
+  const allow = allowed.join(", ");
+  const answer = async () => {
+    const res = errorResponse(new AppError("method_not_allowed", `this route answers ${allow} only`));
+    res.headers.set("allow", allow);
+    return res;
+  };
+  return { GET: answer, POST: answer, PUT: answer, PATCH: answer, DELETE: answer };
+}
+
 const tooLarge = () => new AppError("payload_too_large", "the body is over 1 MiB");
 
 function parseJsonBody(text: string): unknown {
@@ -157,7 +171,7 @@ export function withMerchantNode(method: string, permission: Permission, handler
       const session = () => getServerSession(req as NextApiRequest, readOnlyResponse, authOptions);
       const { headers } = req;
       const host = headers["x-forwarded-host"] ?? headers.host;
-      const caller = { authorization: headers.authorization ?? null, session, method: method, origin: headers.origin, host: Array.isArray(host) ? host[0] : host };
+      const caller = { authorization: headers.authorization ?? null, session, method: method, origin: headers.origin, fetchSite: headers["sec-fetch-site"] as string | undefined, host: Array.isArray(host) ? host[0] : host };
       const { actor, db } = await guardCaller(caller, permission);
       answer = await handler({ body: () => readNodeJson(req), actor, merchantId: actor.merchantId, db });
     } catch (err) {

@@ -37,13 +37,14 @@ export function assertCan(actor: Actor | null, permission: Permission): asserts 
 
 /**
  * Who sent a request: its Authorization header, how to read its session cookie (absent: as an App
- * Router handler reads it), and what the cross-site check needs (method, Origin, Host).
+ * Router handler reads it), and what the cross-site check needs (method, Origin, Sec-Fetch-Site, Host).
  */
 export interface Caller {
   authorization: string | null;
   session?: () => Promise<unknown>;
   method: string;
   origin: string | null | undefined;
+  fetchSite?: string | null | undefined;
   /** `X-Forwarded-Host` if sent (Next sets it to Host otherwise), else Host. */
   host: string | null | undefined;
 }
@@ -54,16 +55,17 @@ const extraOrigin = process.env.NEXTAUTH_URL ? new URL(process.env.NEXTAUTH_URL)
 /**
  * Whether a cookie-authenticated request may change anything: a safe method, or an `Origin` naming
  * this site. A browser sends the cookie with a form posted from any page of the same site (another
- * port, another subdomain) and lets no page forge `Origin`; it sends `Origin` on every unsafe request.
- * Two string comparisons: this runs on the events hot path.
+ * port, another subdomain), sends `Origin` (and `Sec-Fetch-Site`) on every unsafe request, and lets
+ * no page forge either. A request with neither is not a browser's (a script holding the cookie,
+ * which needs no forgery): it passes. Two string comparisons: this runs on the events hot path.
  */
-export function sameOriginOrSafe(caller: Pick<Caller, "method" | "origin" | "host">): boolean {
+export function sameOriginOrSafe(caller: Pick<Caller, "method" | "origin" | "fetchSite" | "host">): boolean {
   if (SAFE_METHODS.has(caller.method)) return true;
   const { origin, host } = caller;
-  if (!origin || !host) return false;
+  if (!origin) return !caller.fetchSite || caller.fetchSite === "same-origin";
   if (origin === extraOrigin) return true;
   const at = origin.indexOf("://");
-  return at > 0 && origin.slice(at + 3) === host.split(",")[0].trim();
+  return !!host && at > 0 && origin.slice(at + 3) === host.split(",")[0].trim();
 }
 
 /**
@@ -88,6 +90,7 @@ export const guardRequest = (request: Request, permission: Permission) =>
       authorization: request.headers.get("authorization"),
       method: request.method,
       origin: request.headers.get("origin"),
+      fetchSite: request.headers.get("sec-fetch-site"),
       host: request.headers.get("x-forwarded-host") ?? request.headers.get("host"),
     },
     permission,
