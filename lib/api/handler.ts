@@ -71,6 +71,7 @@ function parseJsonBody(text: string): unknown {
  * page on another site can send without asking (CORS lets it through without a preflight).
  */
 function assertJsonContentType(contentType: string | null | undefined) {
+  if (contentType === "application/json") return; // what nearly every API client sends: one comparison
   const type = contentType ? contentType.split(";")[0].trim().toLowerCase() : "";
   if (type !== "application/json" && !(type.startsWith("application/") && type.endsWith("+json")))
     throw new AppError("unsupported_media_type", "send the body as application/json", [{ path: "content-type", message: "must be application/json" }]);
