@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import bcrypt from "bcryptjs";
 import { count, eq } from "drizzle-orm";
 import { openDatabase, type Database, type Db } from "@/db/client";
-import { merchants, signInThrottle, users } from "@/db/schema";
+import { apiKeys, merchants, signInThrottle, users } from "@/db/schema";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { actorFromSession } from "@/lib/auth/guard";
 import { endSession } from "@/lib/auth/sessions";
@@ -203,6 +203,24 @@ describe.each(testDatabases)("sign-in, passwords, sessions and keys on $name", (
       expect(await routeCopy.unsafeResolveApiKey(db, key.key)).toMatchObject({ keyId: key.id, merchantId: A });
       await actionCopy.revokeApiKey(db, A, key.id, null);
       expect(await routeCopy.unsafeResolveApiKey(db, key.key)).toBeNull();
+    });
+
+    it("bites on another server (which only sees the database) within KEY_CACHE_MS = 5 s", async () => {
+      const { unsafeResolveApiKey, KEY_CACHE_MS } = await import("@/lib/tenancy/api-keys");
+      expect(KEY_CACHE_MS).toBe(5000);
+      const key = await createApiKey(db, A, { name: "revoked elsewhere" });
+      const now = vi.spyOn(Date, "now").mockReturnValue(T0.getTime());
+      try {
+        expect(await unsafeResolveApiKey(db, key.key)).toMatchObject({ keyId: key.id });
+        // Revoked by another server: this one's cache is not told.
+        await db.update(apiKeys).set({ revokedAt: T0 }).where(eq(apiKeys.id, key.id));
+        now.mockReturnValue(T0.getTime() + 4999);
+        expect(await unsafeResolveApiKey(db, key.key)).not.toBeNull();
+        now.mockReturnValue(T0.getTime() + 5000);
+        expect(await unsafeResolveApiKey(db, key.key)).toBeNull();
+      } finally {
+        now.mockRestore();
+      }
     });
   });
 });
