@@ -1,8 +1,8 @@
 // Node.js-only start-up work, loaded by instrumentation.ts (kept apart so no other runtime bundles it):
-// open (lock, migrate) the database, seed the demo merchant on an empty one, print the demo logins.
+// open (lock, migrate) the database, seed the demo merchant on an empty one (embedded database, or DEMO=1) and print
+// its logins, or say how to create the first owner.
 import { getDatabase } from "./db/client";
-import { seedDemoIfEmpty, demoLoginsText } from "./lib/bootstrap";
-import { findMerchantBySlug } from "./lib/tenancy/merchants";
+import { seedDemoIfEmpty, demoLoginsText, demoLoginsExist, firstOwnerText } from "./lib/bootstrap";
 
 export async function startNode() {
   const { db, kind } = await getDatabase();
@@ -10,12 +10,14 @@ export async function startNode() {
   // does not wait for it to load, and a thread that cannot start says so at boot.
   if (kind === "postgres") (await import("./lib/engine/engine-thread")).engineThreadInUse();
   const seeded = await seedDemoIfEmpty(db, {
+    kind,
     onSeeded: async (merchantId) => {
       if (process.env.SEED_DEMO_MEMBERS === "0") return;
       const { seedDemoHistory } = await import("./lib/seed/demo-history");
       await seedDemoHistory(db, merchantId);
     },
   });
-  if (seeded) console.log("Seeded the demo merchant.");
-  if (await findMerchantBySlug(db, "demo")) console.log(demoLoginsText());
+  if (seeded === "seeded") console.log("Seeded the demo merchant.");
+  if (seeded === "no_demo") console.log(firstOwnerText());
+  else if (await demoLoginsExist(db)) console.log(demoLoginsText());
 }

@@ -5,12 +5,12 @@ import { configuredOptions, openDatabase, type Database } from "@/db/client";
 import { DataDirLockedError } from "@/db/lock";
 import { AppError } from "@/lib/errors";
 import { createMerchant, findMerchantBySlugOrThrow } from "@/lib/tenancy/merchants";
-import { createUser } from "@/lib/tenancy/users";
+import { changePassword, createUser } from "@/lib/tenancy/users";
 import { createApiKey } from "@/lib/tenancy/api-keys";
 import { assertMerchantAsOfAllowed, runPeriodJob } from "@/lib/engine/period";
 import { randomToken } from "@/lib/util/ids";
-import { metricDistinctState, metricRollupState, roles } from "@/db/schema";
-import { eq } from "drizzle-orm";
+import { metricDistinctState, metricRollupState, roles, users } from "@/db/schema";
+import { and, eq } from "drizzle-orm";
 import { periodJobInput } from "@/lib/schemas/events";
 import { seedMerchantHistory } from "@/lib/seed/generate";
 import { refreshAggregates } from "@/lib/metrics/aggregates";
@@ -39,22 +39,39 @@ merchant
     if (!o.demoProgram) console.log("note: it has no program yet; PUT one to /api/v1/program or create it with --demo-program");
   });
 
-program
-  .command("user")
-  .description("users")
+const user = program.command("user").description("users");
+user
   .command("create")
   .requiredOption("--merchant <slug>")
   .requiredOption("--email <email>")
   .requiredOption("--role <role>", roles.join(" | "))
   .option("--name <name>")
-  .option("--password <password>", "at least 8 characters; generated and printed when omitted")
+  .option("--password <password>", "at least 10 characters, not a common password; generated and printed when omitted")
   .action(async (o: { merchant: string; email: string; role: string; name?: string; password?: string }) => {
-    const password = o.password ?? randomToken(9);
+    const password = o.password ?? randomToken(12);
     const u = await withDb(async ({ db }) => {
       const m = await findMerchantBySlugOrThrow(db, o.merchant);
       return createUser(db, m.id, { email: o.email, role: o.role as (typeof roles)[number], name: o.name ?? o.email.split("@")[0], password });
     });
     console.log(`created ${u.role} ${u.email} in ${o.merchant}`);
+    if (!o.password) console.log(`password: ${password}`);
+  });
+
+user
+  .command("password")
+  .description("set a user's password (and end all the user's sessions)")
+  .requiredOption("--merchant <slug>")
+  .requiredOption("--email <email>")
+  .option("--password <password>", "at least 10 characters, not a common password; generated and printed when omitted")
+  .action(async (o: { merchant: string; email: string; password?: string }) => {
+    const password = o.password ?? randomToken(12);
+    await withDb(async ({ db }) => {
+      const m = await findMerchantBySlugOrThrow(db, o.merchant);
+      const [u] = await db.select({ id: users.id }).from(users).where(and(eq(users.merchantId, m.id), eq(users.email, o.email.trim().toLowerCase())));
+      if (!u) throw new AppError("not_found", `no user ${o.email} in ${o.merchant}`);
+      await changePassword(db, m.id, u.id, password, null);
+    });
+    console.log(`set the password of ${o.email}; its sessions are ended`);
     if (!o.password) console.log(`password: ${password}`);
   });
 

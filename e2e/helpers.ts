@@ -1,7 +1,7 @@
 import { expect, type Page } from "@playwright/test";
 
 // The demo logins seeded on a fresh database (lib/bootstrap.ts); the e2e server sets no DEMO_PASSWORD.
-export const DEMO_PASSWORD = "demo-2026";
+export const DEMO_PASSWORD = "demo-2026-console";
 export const demo = {
   owner: { email: "owner@demo.local", name: "王店长", roleZh: "管理员", roleEn: "Owner" },
   operator: { email: "operator@demo.local", name: "李运营", roleZh: "运营", roleEn: "Operator" },

@@ -39,7 +39,7 @@ test("too many wrong attempts show the rate-limit message", async ({ page }) => 
     await expect(page.getByTestId("sign-in-error")).toHaveText("邮箱或密码不正确。");
   }
   await submitSignIn(page, email, "wrong-again");
-  await expect(page.getByTestId("sign-in-error")).toHaveText("尝试次数过多，请 15 分钟后再试。");
+  await expect(page.getByTestId("sign-in-error")).toHaveText("尝试次数过多，请稍后再试。");
 });
 
 test("the sign-in error is translated in English too", async ({ page }) => {

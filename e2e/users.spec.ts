@@ -12,7 +12,7 @@ test("the owner adds a user, who can then sign in with that role", async ({ page
   await form.getByLabel("邮箱").fill(email.toUpperCase());
   await form.getByLabel("姓名").fill(name);
   await form.getByLabel("角色").selectOption("analyst");
-  await form.getByLabel("初始密码").fill("passw0rd-e2e");
+  await form.getByLabel("初始密码").fill("copper-kettle-e2e-58");
   await form.getByRole("button", { name: "添加成员" }).click();
 
   await expect(form.getByRole("status")).toHaveText(`已添加 ${name}（${email}）。`);
@@ -22,7 +22,7 @@ test("the owner adds a user, who can then sign in with that role", async ({ page
   await expect(form.getByLabel("邮箱")).toHaveValue("");
 
   const other = await browser.newPage();
-  await signInAs(other, email, "passw0rd-e2e");
+  await signInAs(other, email, "copper-kettle-e2e-58");
   await expect(other.getByTestId("user-role")).toHaveText("分析");
   await other.close();
 });
@@ -36,7 +36,7 @@ test("the create-user form shows field errors next to the fields", async ({ page
   await form.getByRole("button", { name: "添加成员" }).click();
   await expect(form.getByText("请输入有效的邮箱地址。")).toBeVisible();
   await expect(form.getByText("请填写名称。")).toBeVisible();
-  await expect(form.getByText("密码至少 8 个字符。")).toBeVisible();
+  await expect(form.getByText("密码至少 10 个字符。")).toBeVisible();
   await expect(form.getByLabel("邮箱")).toHaveAttribute("aria-invalid", "true");
 
   // A taken email is refused by the server, and the error lands on the email field.
@@ -45,6 +45,12 @@ test("the create-user form shows field errors next to the fields", async ({ page
   await form.getByLabel("初始密码").fill("long-enough-1");
   await form.getByRole("button", { name: "添加成员" }).click();
   await expect(form.getByText("该邮箱已被使用。")).toBeVisible();
+
+  // Long enough, but a common password: refused by the server's policy, on the password field.
+  await form.getByLabel("邮箱").fill(`weak-${unique()}@e2e.local`);
+  await form.getByLabel("初始密码").fill("password123456");
+  await form.getByRole("button", { name: "添加成员" }).click();
+  await expect(form.getByText("密码太容易被猜到：请换一个更长、不常见的密码。")).toBeVisible();
 });
 
 test("the owner changes a user's role and disables them, which stops their sign-in", async ({ page, browser }) => {
@@ -56,7 +62,7 @@ test("the owner changes a user's role and disables them, which stops their sign-
   const form = page.getByTestId("create-user-form");
   await form.getByLabel("邮箱").fill(email);
   await form.getByLabel("姓名").fill(name);
-  await form.getByLabel("初始密码").fill("passw0rd-e2e");
+  await form.getByLabel("初始密码").fill("copper-kettle-e2e-58");
   await form.getByRole("button", { name: "添加成员" }).click();
 
   const row = page.getByTestId(`user-row-${email}`);
@@ -70,7 +76,7 @@ test("the owner changes a user's role and disables them, which stops their sign-
   await expect(row.getByRole("button", { name: `启用 ${name}` })).toBeVisible();
 
   const other = await browser.newPage();
-  await submitSignIn(other, email, "passw0rd-e2e");
+  await submitSignIn(other, email, "copper-kettle-e2e-58");
   await expect(other.getByTestId("sign-in-error")).toHaveText("邮箱或密码不正确。");
   await other.close();
 

@@ -9,6 +9,8 @@ export type ErrorCode =
   | "right_unavailable"
   | "hold_closed"
   | "payload_too_large"
+  | "unsupported_media_type"
+  | "method_not_allowed"
   | "rate_limited";
 
 export interface Issue {
@@ -27,6 +29,8 @@ const statusOf: Record<ErrorCode, number> = {
   right_unavailable: 409,
   hold_closed: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
+  method_not_allowed: 405,
   rate_limited: 429,
 };
 

@@ -9,7 +9,7 @@ const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
 page.on("pageerror", (e) => console.log("pageerror:", e.message.slice(0, 300)));
 await page.goto(base + "/sign-in", { timeout: 240000 });
 await page.getByLabel("邮箱").fill("owner@demo.local");
-await page.getByLabel("密码").fill("demo-2026");
+await page.getByLabel("密码").fill("demo-2026-console");
 await page.getByRole("button", { name: "登录", exact: true }).click();
 await page.waitForURL(base + "/", { timeout: 120000 });
 page.on("dialog", (d) => d.accept());

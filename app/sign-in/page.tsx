@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { currentActor } from "@/lib/auth/guard";
-import { DEMO_PASSWORD, demoUsers } from "@/lib/bootstrap";
+import { DEMO_PASSWORD, demoLoginsExist, demoUsers } from "@/lib/bootstrap";
 import { SignInForm } from "@/components/auth/sign-in-form";
 import { LocaleSwitch } from "@/components/shell/locale-switch";
 import { icons } from "@/components/ui/icons";
@@ -12,12 +12,13 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string | string[] }> }) {
-  const { actor } = await currentActor();
+  const { actor, db } = await currentActor();
   if (actor) redirect("/");
   const t = await getTranslations();
   const { error } = await searchParams;
+  // Advertised only where the demo users exist (a first start on PostgreSQL makes none).
   const demo =
-    process.env.SHOW_DEMO_LOGINS !== "0" ? { logins: demoUsers.map(({ email, role }) => ({ email, role })), password: DEMO_PASSWORD } : undefined;
+    process.env.SHOW_DEMO_LOGINS !== "0" && (await demoLoginsExist(db)) ? { logins: demoUsers.map(({ email, role }) => ({ email, role })), password: DEMO_PASSWORD } : undefined;
 
   return (
     <div className="flex min-h-screen">

@@ -42,6 +42,20 @@ export function errorResponse(err: unknown) {
   return jsonResponse(body, { status });
 }
 
+/**
+ * Handlers answering a JSON 405 (Next's own has no body), for a route to export under every method
+ * it does not answer: `export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");`
+ */
+export function methodsNotAllowed(...allowed: string[]) {
+  const allow = allowed.join(", ");
+  const answer = async () => {
+    const res = errorResponse(new AppError("method_not_allowed", `this route answers ${allow} only`));
+    res.headers.set("allow", allow);
+    return res;
+  };
+  return { GET: answer, POST: answer, PUT: answer, PATCH: answer, DELETE: answer };
+}
+
 const tooLarge = () => new AppError("payload_too_large", "the body is over 1 MiB");
 
 function parseJsonBody(text: string): unknown {
@@ -52,8 +66,20 @@ function parseJsonBody(text: string): unknown {
   }
 }
 
-/** Reads a JSON body: over 1 MiB → 413, not JSON → 400 validation_failed. */
+/**
+ * JSON endpoints take `application/json` (or `…+json`) only: a form or `text/plain` body is what a
+ * page on another site can send without asking (CORS lets it through without a preflight).
+ */
+function assertJsonContentType(contentType: string | null | undefined) {
+  if (contentType === "application/json") return; // what nearly every API client sends: one comparison
+  const type = contentType ? contentType.split(";")[0].trim().toLowerCase() : "";
+  if (type !== "application/json" && !(type.startsWith("application/") && type.endsWith("+json")))
+    throw new AppError("unsupported_media_type", "send the body as application/json", [{ path: "content-type", message: "must be application/json" }]);
+}
+
+/** Reads a JSON body: not application/json → 415, over 1 MiB → 413, not JSON → 400 validation_failed. */
 export async function readJson(request: Request): Promise<unknown> {
+  assertJsonContentType(request.headers.get("content-type"));
   if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
   const buf = await request.arrayBuffer();
   if (buf.byteLength > MAX_BODY_BYTES) throw tooLarge();
@@ -67,6 +93,7 @@ export async function readJson(request: Request): Promise<unknown> {
  * out on a connection that stays usable.
  */
 export async function readNodeJson(req: IncomingMessage): Promise<unknown> {
+  assertJsonContentType(req.headers["content-type"]);
   if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) throw tooLarge();
   const text = await new Promise<string>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -137,19 +164,28 @@ export interface NodeHandlerContext {
 export function withMerchantNode(method: string, permission: Permission, handler: (ctx: NodeHandlerContext) => Promise<JsonAnswer>) {
   return async (req: IncomingMessage, res: ServerResponse) => {
     // As an App Router route answers a method it does not export.
-    if (req.method !== method) return void res.writeHead(405, { allow: method }).end();
+    if (req.method !== method) return methodNotAllowed(res, method);
     let answer: JsonAnswer;
     try {
       // Next's API resolver has parsed req.cookies, which next-auth reads. As in an App Router handler,
       // the session is only read: next-auth's Set-Cookie headers (csrf, callback URL) are dropped.
       const session = () => getServerSession(req as NextApiRequest, readOnlyResponse, authOptions);
-      const { actor, db } = await guardCaller({ authorization: req.headers.authorization ?? null, session }, permission);
+      const { headers } = req;
+      const host = headers["x-forwarded-host"] ?? headers.host;
+      const caller = { authorization: headers.authorization ?? null, session, method: method, origin: headers.origin, fetchSite: headers["sec-fetch-site"] as string | undefined, host: Array.isArray(host) ? host[0] : host };
+      const { actor, db } = await guardCaller(caller, permission);
       answer = await handler({ body: () => readNodeJson(req), actor, merchantId: actor.merchantId, db });
     } catch (err) {
       answer = errorAnswer(err);
     }
     sendJson(res, answer.status, answer.body);
   };
+}
+
+/** Every non-2xx under /api/v1 is JSON, a wrong method too. */
+export function methodNotAllowed(res: ServerResponse, allow: string) {
+  const text = JSON.stringify({ error: { code: "method_not_allowed", message: `this route answers ${allow} only` } });
+  res.writeHead(405, { ...jsonHeaders(text), allow, "content-length": Buffer.byteLength(text) }).end(text);
 }
 
 /** jsonResponse for a Node response (Pages API routes): the same headers. */

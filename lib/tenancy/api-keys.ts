@@ -12,6 +12,7 @@ import type { Actor } from "@/lib/auth/actor";
 export { apiKeyInput } from "@/lib/schemas/api-keys";
 
 const KEY_PREFIX = "mk_";
+const CACHE = Symbol.for("member-console.api-key-cache");
 
 /** Creates a key and returns it in full, the only time it is ever shown; only its hash is kept. */
 export async function createApiKey(db: Db, merchantId: string, input: z.input<typeof apiKeyInput>, actor: Actor | null = null) {
@@ -48,9 +49,18 @@ export async function revokeApiKey(db: Db, merchantId: string, keyId: string, ac
   forgetCachedKeys();
 }
 
-// Key lookups happen on every API call; remember hits briefly so a burst costs one query.
-const keyCache = new Map<string, { value: { keyId: string; merchantId: string; prefix: string } | null; at: number }>();
-const KEY_CACHE_MS = 5_000;
+type CachedKey = { value: { keyId: string; merchantId: string; prefix: string } | null; at: number };
+
+/**
+ * Key lookups happen on every API call; hits are remembered briefly so a burst costs one query.
+ * The cache is one per process, on globalThis: Next bundles this module more than once (route
+ * handlers, server actions, the Pages API route), and a revocation made through one copy used to
+ * clear that copy's cache only, so the route's copy kept accepting the key for up to 5 s.
+ * Another server process on the same PostgreSQL sees a revocation when its entry expires:
+ * within KEY_CACHE_MS.
+ */
+const keyCache: Map<string, CachedKey> = ((globalThis as { [K in typeof CACHE]?: Map<string, CachedKey> })[CACHE] ??= new Map());
+export const KEY_CACHE_MS = 5_000;
 
 /** The key's merchant, or null when it is unknown or revoked. Unscoped by design: the key names its merchant. */
 export async function unsafeResolveApiKey(db: Db, key: string) {
@@ -67,7 +77,7 @@ export async function unsafeResolveApiKey(db: Db, key: string) {
   return value;
 }
 
-/** Revocation must take effect at once in this process. */
+/** Revocation takes effect at once in this process (every bundled copy of this module shares the cache). */
 export function forgetCachedKeys() {
   keyCache.clear();
 }

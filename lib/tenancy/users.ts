@@ -2,10 +2,12 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db/client";
 import { users } from "@/db/schema";
-import { userInput, userUpdate, type UserInput } from "@/lib/schemas/users";
+import { passwordInput, userInput, userUpdate, type UserInput } from "@/lib/schemas/users";
 import { newId } from "@/lib/util/ids";
 import { AppError, validationError } from "@/lib/errors";
 import { hashPassword } from "@/lib/auth/passwords";
+import { assertStrongPasswordOrThrow } from "@/lib/auth/password-policy";
+import { endAllSessions } from "@/lib/auth/sessions";
 import { writeAudit } from "@/lib/audit";
 import type { Actor } from "@/lib/auth/actor";
 
@@ -16,8 +18,12 @@ export async function createUser(db: Db, merchantId: string, input: UserInput, a
   const parsed = userInput.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error);
   const { email, name, role, password } = parsed.data;
-  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
-  if (existing) throw new AppError("conflict", `a user with email ${email} exists`, [{ path: "email", message: "already in use" }]);
+  assertStrongPasswordOrThrow(password, { email, name });
+  const [existing] = await db.select({ merchantId: users.merchantId }).from(users).where(eq(users.email, email));
+  // Emails are unique across the deployment (sign-in is by email alone), but whose user an email is
+  // is none of another merchant's business: only the caller's own users are named as such.
+  if (existing?.merchantId === merchantId) throw new AppError("conflict", `${email} is already a user of this merchant`, [{ path: "email", message: "already in use" }]);
+  if (existing) throw new AppError("conflict", `${email} cannot be used; choose another address`, [{ path: "email", message: "cannot be used" }]);
   const id = newId();
   await db.transaction(async (tx) => {
     await tx.insert(users).values({ id, merchantId, email, name, role, passwordHash: await hashPassword(password) });
@@ -54,5 +60,20 @@ export async function updateUser(db: Db, merchantId: string, userId: string, inp
       before: { role: before.role, disabled: !!before.disabledAt },
       after: { role: patch.role ?? before.role, disabled: parsed.data.disabled ?? !!before.disabledAt },
     });
+  });
+}
+
+/** Sets a user's password (the policy applies) and ends every session the user has. */
+export async function changePassword(db: Db, merchantId: string, userId: string, password: string, actor: Actor | null) {
+  const parsed = passwordInput.safeParse(password);
+  if (!parsed.success) throw validationError(parsed.error, ["password"]);
+  const [user] = await db.select().from(users).where(and(eq(users.merchantId, merchantId), eq(users.id, userId)));
+  if (!user) throw new AppError("not_found", "user not found");
+  assertStrongPasswordOrThrow(parsed.data, { email: user.email, name: user.name });
+  const passwordHash = await hashPassword(parsed.data);
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(and(eq(users.merchantId, merchantId), eq(users.id, userId)));
+    await endAllSessions(tx, userId);
+    await writeAudit(tx, actor, { merchantId, action: "user.password", entity: "user", entityId: userId });
   });
 }

@@ -8,14 +8,17 @@ import { createMerchant } from "@/lib/tenancy/merchants";
 import { createApiKey, revokeApiKey } from "@/lib/tenancy/api-keys";
 import { createUser, updateUser } from "@/lib/tenancy/users";
 import { ingestEvents } from "@/lib/engine/ingest";
+import { createSession } from "@/lib/auth/sessions";
 import { testDatabases } from "../db";
 
+const PASSWORD = "tenancy-test-passphrase";
+
 // Route handlers read the process-wide database and the next-auth session: point both at the test.
-const current = vi.hoisted(() => ({ db: null as unknown, uid: null as string | null }));
+const current = vi.hoisted(() => ({ db: null as unknown, uid: null as string | null, sids: {} as Record<string, string> }));
 vi.mock("@/db/client", async (importOriginal) => ({ ...(await importOriginal<typeof import("@/db/client")>()), getDb: async () => current.db }));
 vi.mock("next-auth", async (importOriginal) => ({
   ...(await importOriginal<typeof import("next-auth")>()),
-  getServerSession: async () => (current.uid ? { uid: current.uid } : null),
+  getServerSession: async () => (current.uid ? { uid: current.uid, sid: current.sids[current.uid] } : null),
 }));
 
 const eventsRoute = (await import("@/pages/api/v1/events")).default;
@@ -67,9 +70,10 @@ describe.each(testDatabases)("tenancy and bad input over the API on $name", ({ o
     const r = await createApiKey(db, A, { name: "soon revoked" });
     revokedKeyA = r.key;
     await revokeApiKey(db, A, r.id, null);
-    analystA = (await createUser(db, A, { email: "an@a.test", name: "an", role: "analyst", password: "password1" })).id;
-    operatorA = (await createUser(db, A, { email: "op@a.test", name: "op", role: "operator", password: "password1" })).id;
-    userB = (await createUser(db, B, { email: "ow@b.test", name: "ow", role: "owner", password: "password1" })).id;
+    analystA = (await createUser(db, A, { email: "an@a.test", name: "an", role: "analyst", password: PASSWORD })).id;
+    operatorA = (await createUser(db, A, { email: "op@a.test", name: "op", role: "operator", password: PASSWORD })).id;
+    userB = (await createUser(db, B, { email: "ow@b.test", name: "ow", role: "owner", password: PASSWORD })).id;
+    for (const uid of [analystA, operatorA, userB]) current.sids[uid] = await createSession(db, uid);
     await ingestEvents(db, B, [
       { id: "b-reg", type: "member.registered", occurredAt: "2026-03-01T10:00:00+08:00", memberId: "MB", data: {} },
       { id: "b-o", type: "order.paid", occurredAt: "2026-03-02T10:00:00+08:00", memberId: "MB", data: { orderId: "OB", amount: 10000 } },

@@ -61,7 +61,7 @@ describe("merchantAction", () => {
       error: {
         code: "validation_failed",
         message: "请检查标出的字段。",
-        fieldErrors: { email: "请输入有效的邮箱地址。", name: "请填写名称。", password: "密码至少 8 个字符。" },
+        fieldErrors: { email: "请输入有效的邮箱地址。", name: "请填写名称。", password: "密码至少 10 个字符。" },
       },
     });
     expect(handler).not.toHaveBeenCalled();

@@ -1,4 +1,4 @@
-import { withMerchant } from "@/lib/api/handler";
+import { withMerchant, methodsNotAllowed } from "@/lib/api/handler";
 import { AppError, validationError } from "@/lib/errors";
 import { isMetricName } from "@/lib/metrics";
 import { fastMetrics } from "@/lib/metrics/fast";
@@ -12,3 +12,5 @@ export const GET = withMerchant<{ name: string }>("metrics.read", async ({ reque
   const { name, from, to, series, total } = await fastMetrics[params.name](db, { merchantId, ...parsed.data });
   return { name, from, to, series, total };
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

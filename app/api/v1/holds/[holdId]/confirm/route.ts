@@ -1,5 +1,7 @@
 // POST /api/v1/holds/{holdId}/confirm — spends what the hold set aside (idempotent).
-import { withMerchant } from "@/lib/api/handler";
+import { withMerchant, methodsNotAllowed } from "@/lib/api/handler";
 import { confirmHold } from "@/lib/checkout/holds";
 
 export const POST = withMerchant<{ holdId: string }>("members.write", async ({ db, merchantId, params }) => confirmHold(db, merchantId, decodeURIComponent(params.holdId)));
+
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

@@ -1,5 +1,5 @@
 // GET /api/v1/members/{memberId}/checkout?amount= — what the member may use on an order of `amount` fen.
-import { withMerchant } from "@/lib/api/handler";
+import { withMerchant, methodsNotAllowed } from "@/lib/api/handler";
 import { validationError } from "@/lib/errors";
 import { checkoutQuery } from "@/lib/schemas/checkout";
 import { checkoutQuote } from "@/lib/checkout/holds";
@@ -9,3 +9,5 @@ export const GET = withMerchant<{ memberId: string }>("members.read", async ({ r
   if (!parsed.success) throw validationError(parsed.error);
   return checkoutQuote(db, merchantId, decodeURIComponent(params.memberId), parsed.data.amount);
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

@@ -1,5 +1,5 @@
 // POST /api/v1/members/{memberId}/holds — holds points, coupons and stored value for an order; `id` is the idempotency key.
-import { withMerchant, readJson, jsonResponse } from "@/lib/api/handler";
+import { withMerchant, readJson, jsonResponse, methodsNotAllowed } from "@/lib/api/handler";
 import { validationError } from "@/lib/errors";
 import { holdInput } from "@/lib/schemas/checkout";
 import { createHold } from "@/lib/checkout/holds";
@@ -10,3 +10,5 @@ export const POST = withMerchant<{ memberId: string }>("members.write", async ({
   const { hold, created } = await createHold(db, merchantId, decodeURIComponent(params.memberId), parsed.data);
   return jsonResponse(hold, { status: created ? 201 : 200 });
 });
+
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

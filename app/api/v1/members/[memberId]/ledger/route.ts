@@ -1,6 +1,6 @@
 // GET /api/v1/members/{memberId}/ledger?cursor= — points ledger entries, newest first, 50 a page.
 import { z } from "zod";
-import { withMerchant } from "@/lib/api/handler";
+import { withMerchant, methodsNotAllowed } from "@/lib/api/handler";
 import { validationError } from "@/lib/errors";
 import { memberLedger } from "@/lib/members/read-member";
 
@@ -11,3 +11,5 @@ export const GET = withMerchant<{ memberId: string }>("members.read", async ({ r
   if (!parsed.success) throw validationError(parsed.error);
   return memberLedger(db, merchantId, decodeURIComponent(params.memberId), parsed.data.cursor ?? null, parsed.data.limit);
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

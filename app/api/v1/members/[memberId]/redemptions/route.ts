@@ -1,5 +1,5 @@
 // POST /api/v1/members/{memberId}/redemptions — spends points oldest first; `id` is the idempotency key.
-import { withMerchant, readJson, jsonResponse } from "@/lib/api/handler";
+import { withMerchant, readJson, jsonResponse, methodsNotAllowed } from "@/lib/api/handler";
 import { validationError } from "@/lib/errors";
 import { redemptionInput } from "@/lib/schemas/events";
 import { redeemPoints } from "@/lib/members/points-ops";
@@ -10,3 +10,5 @@ export const POST = withMerchant<{ memberId: string }>("members.write", async ({
   const r = await redeemPoints(db, merchantId, decodeURIComponent(params.memberId), parsed.data);
   return jsonResponse({ id: r.id, points: r.points, balance: r.balance }, { status: r.duplicate ? 200 : 201 });
 });
+
+export const { GET, PUT, PATCH, DELETE } = methodsNotAllowed("POST");

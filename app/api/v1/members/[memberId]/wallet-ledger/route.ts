@@ -1,6 +1,6 @@
 // GET /api/v1/members/{memberId}/wallet-ledger?cursor= — stored-value ledger entries, newest first.
 import { z } from "zod";
-import { withMerchant } from "@/lib/api/handler";
+import { withMerchant, methodsNotAllowed } from "@/lib/api/handler";
 import { validationError } from "@/lib/errors";
 import { getMemberRowOrThrow } from "@/lib/members/read-member";
 import { walletLedgerPage } from "@/lib/checkout/wallet";
@@ -14,3 +14,5 @@ export const GET = withMerchant<{ memberId: string }>("members.read", async ({ r
   await getMemberRowOrThrow(db, merchantId, memberId);
   return walletLedgerPage(db, merchantId, memberId, parsed.data.cursor ?? null, parsed.data.limit);
 });
+
+export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");
