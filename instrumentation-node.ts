@@ -5,7 +5,8 @@ import { seedDemoIfEmpty, demoLoginsText } from "./lib/bootstrap";
 import { findMerchantBySlug } from "./lib/tenancy/merchants";
 
 export async function startNode() {
-  const { db, kind } = await getDatabase();
+  const database = await getDatabase();
+  const { db, kind } = database;
   // On PostgreSQL, start the engine thread now (migrations are done): the first events request
   // does not wait for it to load, and a thread that cannot start says so at boot.
   if (kind === "postgres") (await import("./lib/engine/engine-thread")).engineThreadInUse();
@@ -17,5 +18,7 @@ export async function startNode() {
     },
   });
   if (seeded) console.log("Seeded the demo merchant.");
+  // Background work (the daily period job, …) runs in this process; on the embedded database it is the only one.
+  (await import("./lib/jobs/background")).startBackgroundWork(database);
   if (await findMerchantBySlug(db, "demo")) console.log(demoLoginsText());
 }

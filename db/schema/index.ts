@@ -4,3 +4,4 @@ export * from "./members";
 export * from "./member-workspace";
 export * from "./dashboards";
 export * from "./metric-aggregates";
+export * from "./jobs";

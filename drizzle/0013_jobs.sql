@@ -1,0 +1,36 @@
+CREATE TABLE "jobs" (
+	"id" bigserial NOT NULL,
+	"merchant_id" text NOT NULL,
+	"kind" text NOT NULL,
+	"key" text NOT NULL,
+	"payload" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"state" text DEFAULT 'queued' NOT NULL,
+	"run_at" timestamp with time zone NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"max_attempts" integer DEFAULT 5 NOT NULL,
+	"locked_by" text,
+	"locked_until" timestamp with time zone,
+	"last_error" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"finished_at" timestamp with time zone,
+	CONSTRAINT "jobs_merchant_id_id_pk" PRIMARY KEY("merchant_id","id"),
+	CONSTRAINT "jobs_key" UNIQUE("merchant_id","key")
+);
+--> statement-breakpoint
+CREATE TABLE "period_day_reports" (
+	"merchant_id" text NOT NULL,
+	"business_date" date NOT NULL,
+	"trigger" text NOT NULL,
+	"started_at" timestamp with time zone NOT NULL,
+	"duration_ms" integer NOT NULL,
+	"expired_points" bigint NOT NULL,
+	"downgrades" integer NOT NULL,
+	"rights_issued" integer NOT NULL,
+	"messages" integer NOT NULL,
+	CONSTRAINT "period_day_reports_merchant_id_business_date_pk" PRIMARY KEY("merchant_id","business_date")
+);
+--> statement-breakpoint
+ALTER TABLE "merchants" ADD COLUMN "go_live_date" date;--> statement-breakpoint
+ALTER TABLE "jobs" ADD CONSTRAINT "jobs_merchant_id_merchants_id_fk" FOREIGN KEY ("merchant_id") REFERENCES "public"."merchants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "period_day_reports" ADD CONSTRAINT "period_day_reports_merchant_id_merchants_id_fk" FOREIGN KEY ("merchant_id") REFERENCES "public"."merchants"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "jobs_due" ON "jobs" USING btree ("state","run_at");

@@ -1,0 +1,45 @@
+import type { Database } from "@/db/client";
+import { PERIOD_SCHEDULE_KIND } from "./period-days";
+import { ensurePeriodSchedules, PERIOD_MANUAL_KIND, periodManualHandler, periodScheduleHandler } from "./period-schedule";
+import { JobRunner, type JobHandler } from "./runner";
+
+/** Every kind of background work and its handler. */
+export const jobHandlers: Record<string, JobHandler> = {
+  [PERIOD_SCHEDULE_KIND]: periodScheduleHandler,
+  [PERIOD_MANUAL_KIND]: periodManualHandler,
+};
+
+const holder = globalThis as unknown as { __memberConsoleJobs?: JobRunner };
+
+/** The server's runner, when it has started (server actions wake it after queueing work). */
+export const backgroundRunner = () => holder.__memberConsoleJobs ?? null;
+
+/**
+ * Starts the job runner of this server process (once, however often the module is evaluated) and
+ * stops it on SIGTERM/SIGINT: running work reaches a safe point, the database is closed, and the
+ * process exits within 10 s.
+ */
+export function startBackgroundWork(database: Database) {
+  if (holder.__memberConsoleJobs) return holder.__memberConsoleJobs;
+  const runner = new JobRunner({ db: database.db, handlers: jobHandlers, concurrency: Number(process.env.JOB_CONCURRENCY ?? 2), log: (m) => console.error(m) });
+  holder.__memberConsoleJobs = runner;
+  const ensure = () => ensurePeriodSchedules(database.db, new Date()).catch((e) => console.error(`jobs: scheduling failed: ${(e as Error).message}`));
+  void ensure().then(() => runner.start());
+  const every = setInterval(ensure, 60_000);
+  every.unref();
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(every);
+    setTimeout(() => process.exit(signal === "SIGINT" ? 130 : 143), 9_500).unref();
+    void runner
+      .stop(8_000)
+      .then(() => database.close())
+      .catch((e) => console.error(e))
+      .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  return runner;
+}
