@@ -7,6 +7,8 @@ import membersZh from "./areas/members.zh-CN.json";
 import membersEn from "./areas/members.en.json";
 import dashboardsZh from "./areas/dashboards.zh-CN.json";
 import dashboardsEn from "./areas/dashboards.en.json";
+import backgroundZh from "./areas/background.zh-CN.json";
+import backgroundEn from "./areas/background.en.json";
 
 /**
  * Messages per locale: the core file plus one pair of files per product area
@@ -19,6 +21,7 @@ const areas: [Messages, Messages][] = [
   [workbenchZh, workbenchEn],
   [membersZh, membersEn],
   [dashboardsZh, dashboardsEn],
+  [backgroundZh, backgroundEn],
 ];
 
 function merge(core: Messages, extra: Messages[]): Messages {

@@ -1,10 +1,12 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
-import { merchants, periodDayReports } from "@/db/schema";
+import { jobs, merchants, periodDayReports } from "@/db/schema";
 import { analyzeEngineTables, runPeriodJob } from "@/lib/engine/period";
 import { programAt } from "@/lib/program/store";
 import { AppError } from "@/lib/errors";
 import { getMerchant } from "@/lib/tenancy/merchants";
+import { writeAudit } from "@/lib/audit";
+import type { Actor } from "@/lib/auth/actor";
 import { addDays, businessDate, startOfBusinessDate } from "@/lib/util/dates";
 
 /** Where a merchant stands in its own time zone at `now`. */
@@ -95,11 +97,44 @@ export async function recentPeriodDays(db: Db, merchantId: string, limit = 7): P
 }
 
 /** Sets the first day the period job runs by itself, and has the scheduler look again now. */
-export async function setGoLiveDate(db: Db, merchantId: string, goLiveDate: string, now = new Date()) {
-  await db.update(merchants).set({ goLiveDate }).where(eq(merchants.id, merchantId));
-  await db.execute(sql`update jobs set run_at = ${now.toISOString()}::timestamptz
-    where merchant_id = ${merchantId} and key = ${PERIOD_SCHEDULE_KEY} and state = 'queued' and run_at > ${now.toISOString()}::timestamptz`);
+export async function setGoLiveDate(db: Db, merchantId: string, goLiveDate: string, o: { actor?: Actor | null; now?: Date } = {}) {
+  const now = (o.now ?? new Date()).toISOString();
+  await db.transaction(async (tx) => {
+    const [before] = await tx.select({ goLiveDate: merchants.goLiveDate }).from(merchants).where(eq(merchants.id, merchantId));
+    await tx.update(merchants).set({ goLiveDate }).where(eq(merchants.id, merchantId));
+    await tx.execute(sql`update jobs set run_at = ${now}::timestamptz
+      where merchant_id = ${merchantId} and key = ${PERIOD_SCHEDULE_KEY} and state = 'queued' and run_at > ${now}::timestamptz`);
+    await writeAudit(tx, o.actor ?? null, { merchantId, action: "period.go_live", entity: "merchant", entityId: merchantId, before, after: { goLiveDate } });
+  });
 }
 
 export const PERIOD_SCHEDULE_KIND = "period.schedule";
 export const PERIOD_SCHEDULE_KEY = "period:schedule";
+
+export interface PeriodJobStatus {
+  clock: MerchantClock | null;
+  recent: PeriodDayReport[];
+  /** When the schedule looks next, and why its last attempt failed (if it did). */
+  nextRunAt: Date | null;
+  scheduleError: string | null;
+  /** Runs asked for from Settings that have not finished, or that failed. */
+  requested: { asOf: string; state: string; lastError: string | null }[];
+}
+
+/** What Settings → program shows of the period job. */
+export async function periodJobStatus(db: Db, merchantId: string, now = new Date()): Promise<PeriodJobStatus> {
+  const rows = await db
+    .select({ kind: jobs.kind, state: jobs.state, runAt: jobs.runAt, lastError: jobs.lastError, payload: jobs.payload })
+    .from(jobs)
+    .where(and(eq(jobs.merchantId, merchantId), inArray(jobs.kind, [PERIOD_SCHEDULE_KIND, "period.manual"]), inArray(jobs.state, ["queued", "running", "parked"])))
+    .orderBy(desc(jobs.createdAt))
+    .limit(20);
+  const schedule = rows.find((r) => r.kind === PERIOD_SCHEDULE_KIND);
+  return {
+    clock: await merchantClock(db, merchantId, now),
+    recent: await recentPeriodDays(db, merchantId),
+    nextRunAt: schedule?.state === "queued" ? schedule.runAt : null,
+    scheduleError: schedule?.lastError ?? null,
+    requested: rows.filter((r) => r.kind !== PERIOD_SCHEDULE_KIND).map((r) => ({ asOf: String((r.payload as { asOf?: string }).asOf), state: r.state, lastError: r.lastError })),
+  };
+}

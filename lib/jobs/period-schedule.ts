@@ -2,6 +2,8 @@ import { sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { AppError } from "@/lib/errors";
 import { addDays, startOfBusinessDate } from "@/lib/util/dates";
+import { writeAudit } from "@/lib/audit";
+import type { Actor } from "@/lib/auth/actor";
 import { enqueueJob } from "./queue";
 import type { JobHandler } from "./runner";
 import { merchantClock, PERIOD_SCHEDULE_KEY, PERIOD_SCHEDULE_KIND, runPeriodDays } from "./period-days";
@@ -48,11 +50,14 @@ export async function ensurePeriodSchedules(db: Db, now: Date) {
 }
 
 /** Queues a run up to `asOf`; refused (validation_failed on asOf) when that day has not ended. */
-export async function requestPeriodRun(db: Db, merchantId: string, asOf: string, now = new Date()) {
+export async function requestPeriodRun(db: Db, merchantId: string, asOf: string, now = new Date(), actor: Actor | null = null) {
   const clock = await merchantClock(db, merchantId, now);
   if (!clock) throw new AppError("not_found", "this merchant has no program yet");
   if (asOf > clock.lastEnded)
     throw new AppError("validation_failed", `${asOf} has not ended yet`, [{ path: "asOf", message: `must be ${clock.lastEnded} or earlier (the last ended business day)` }]);
-  await enqueueJob(db, { merchantId, kind: PERIOD_MANUAL_KIND, key: `period:manual:${asOf}:${now.getTime()}`, payload: { asOf }, maxAttempts: 3 }, now);
+  await db.transaction(async (tx) => {
+    await enqueueJob(tx, { merchantId, kind: PERIOD_MANUAL_KIND, key: `period:manual:${asOf}:${now.getTime()}`, payload: { asOf }, maxAttempts: 3 }, now);
+    await writeAudit(tx, actor, { merchantId, action: "period.run", entity: "period_job", entityId: asOf, after: { asOf } });
+  });
   return { asOf };
 }
