@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { eventInput, eventsResponse, redemptionInput, periodJobInput, MAX_BATCH } from "@/lib/schemas/events";
 import { programInput } from "@/lib/schemas/program";
+import { outboxPage, outboxQuery } from "@/lib/schemas/outbox";
 
 // OpenAPI 3.1 schemas are JSON Schema 2020-12, which zod 4 emits itself: the document is built
 // from the very schemas the handlers parse with, so the two cannot drift.
@@ -27,6 +28,11 @@ const error = {
 const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [String(c), { description: String(c), content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }]));
 const json = (ref: string) => ({ content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
+/** Query parameters from a query's zod object: one per property, with its JSON Schema. */
+const queryParameters = (s: z.ZodObject) => {
+  const js = schema(s) as { properties: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(js.properties).map(([name, p]) => ({ name, in: "query", required: js.required?.includes(name) ?? false, schema: p }));
+};
 const memberIdParam = { name: "memberId", in: "path", required: true, schema: { type: "string" } };
 
 export const metricNames = ["tier-distribution", "tier-changes", "rights-usage", "rights-cost", "member-roi", "repurchase", "arpu", "revenue-share", "lifecycle", "points", "retention", "rfm"];
@@ -47,6 +53,7 @@ export function openApiDocument() {
         Redemption: schema(redemptionInput),
         PeriodJob: schema(periodJobInput),
         Program: schema(programInput),
+        OutboxPage: schema(outboxPage, "output"),
       },
     },
     paths: {
@@ -84,6 +91,13 @@ export function openApiDocument() {
       },
       "/api/v1/jobs/period": {
         post: { summary: "Run the period job up to asOf", requestBody: { required: true, ...json("PeriodJob") }, responses: { "200": { description: "Days run" }, ...errors(400, 401, 403) } },
+      },
+      "/api/v1/outbox": {
+        get: {
+          summary: "Automation messages in the order committed; reading removes nothing (poll from nextCursor)",
+          parameters: queryParameters(outboxQuery),
+          responses: { "200": { description: "A page of messages and the cursor to read after", ...json("OutboxPage") }, ...errors(400, 401, 403) },
+        },
       },
       "/api/v1/metrics/{name}": {
         get: {
