@@ -2,6 +2,7 @@ import { z } from "zod";
 import { eventInput, eventsResponse, redemptionInput, periodJobInput, MAX_BATCH } from "@/lib/schemas/events";
 import { programInput } from "@/lib/schemas/program";
 import { outboxPage, outboxQuery } from "@/lib/schemas/outbox";
+import { webhookCreatedOut, webhookInput, webhookListOut } from "@/lib/schemas/webhooks";
 
 // OpenAPI 3.1 schemas are JSON Schema 2020-12, which zod 4 emits itself: the document is built
 // from the very schemas the handlers parse with, so the two cannot drift.
@@ -54,6 +55,9 @@ export function openApiDocument() {
         PeriodJob: schema(periodJobInput),
         Program: schema(programInput),
         OutboxPage: schema(outboxPage, "output"),
+        WebhookEndpoint: schema(webhookInput),
+        WebhookCreated: schema(webhookCreatedOut, "output"),
+        WebhookList: schema(webhookListOut, "output"),
       },
     },
     paths: {
@@ -97,6 +101,21 @@ export function openApiDocument() {
           summary: "Automation messages in the order committed; reading removes nothing (poll from nextCursor)",
           parameters: queryParameters(outboxQuery),
           responses: { "200": { description: "A page of messages and the cursor to read after", ...json("OutboxPage") }, ...errors(400, 401, 403) },
+        },
+      },
+      "/api/v1/webhooks": {
+        post: {
+          summary: "Register a webhook endpoint (owners); deliveries are signed per Standard Webhooks with the secret answered here, and only here",
+          requestBody: { required: true, ...json("WebhookEndpoint") },
+          responses: { "201": { description: "The endpoint and its secret (whsec_…)", ...json("WebhookCreated") }, ...errors(400, 401, 403) },
+        },
+        get: { summary: "The webhook endpoints (without their secrets)", responses: { "200": { description: "Endpoints", ...json("WebhookList") }, ...errors(401, 403) } },
+      },
+      "/api/v1/webhooks/{id}": {
+        delete: {
+          summary: "Remove a webhook endpoint; its delivery log is kept",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: { "200": { description: "{ id }" }, ...errors(401, 403, 404) },
         },
       },
       "/api/v1/metrics/{name}": {

@@ -5,3 +5,4 @@ export * from "./member-workspace";
 export * from "./dashboards";
 export * from "./metric-aggregates";
 export * from "./jobs";
+export * from "./webhooks";

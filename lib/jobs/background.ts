@@ -2,11 +2,15 @@ import type { Database } from "@/db/client";
 import { PERIOD_SCHEDULE_KIND } from "./period-days";
 import { ensurePeriodSchedules, PERIOD_MANUAL_KIND, periodManualHandler, periodScheduleHandler } from "./period-schedule";
 import { JobRunner, type JobHandler } from "./runner";
+import { DELIVER_KIND, deliverHandler } from "@/lib/webhooks/deliveries";
+import { FANOUT_KIND, fanoutHandler } from "@/lib/webhooks/fanout";
 
 /** Every kind of background work and its handler. */
 export const jobHandlers: Record<string, JobHandler> = {
   [PERIOD_SCHEDULE_KIND]: periodScheduleHandler,
   [PERIOD_MANUAL_KIND]: periodManualHandler,
+  [FANOUT_KIND]: fanoutHandler,
+  [DELIVER_KIND]: deliverHandler,
 };
 
 const holder = globalThis as unknown as { __memberConsoleJobs?: JobRunner };
@@ -21,7 +25,7 @@ export const backgroundRunner = () => holder.__memberConsoleJobs ?? null;
  */
 export function startBackgroundWork(database: Database) {
   if (holder.__memberConsoleJobs) return holder.__memberConsoleJobs;
-  const runner = new JobRunner({ db: database.db, handlers: jobHandlers, concurrency: Number(process.env.JOB_CONCURRENCY ?? 2), log: (m) => console.error(m) });
+  const runner = new JobRunner({ db: database.db, handlers: jobHandlers, concurrency: Number(process.env.JOB_CONCURRENCY ?? 4), log: (m) => console.error(m) });
   holder.__memberConsoleJobs = runner;
   const ensure = () => ensurePeriodSchedules(database.db, new Date()).catch((e) => console.error(`jobs: scheduling failed: ${(e as Error).message}`));
   void ensure().then(() => runner.start());
