@@ -2,6 +2,7 @@ import type { Database } from "@/db/client";
 import { PERIOD_SCHEDULE_KIND } from "./period-days";
 import { ensurePeriodSchedules, PERIOD_MANUAL_KIND, periodManualHandler, periodScheduleHandler } from "./period-schedule";
 import { JobRunner, type JobHandler } from "./runner";
+import { pruneFinishedJobs } from "./queue";
 import { DELIVER_KIND, deliverHandler } from "@/lib/webhooks/deliveries";
 import { FANOUT_KIND, fanoutHandler } from "@/lib/webhooks/fanout";
 
@@ -27,7 +28,10 @@ export function startBackgroundWork(database: Database) {
   if (holder.__memberConsoleJobs) return holder.__memberConsoleJobs;
   const runner = new JobRunner({ db: database.db, handlers: jobHandlers, concurrency: Number(process.env.JOB_CONCURRENCY ?? 4), log: (m) => console.error(m) });
   holder.__memberConsoleJobs = runner;
-  const ensure = () => ensurePeriodSchedules(database.db, new Date()).catch((e) => console.error(`jobs: scheduling failed: ${(e as Error).message}`));
+  const ensure = () =>
+    ensurePeriodSchedules(database.db, new Date())
+      .then(() => pruneFinishedJobs(database.db, new Date()))
+      .catch((e) => console.error(`jobs: scheduling failed: ${(e as Error).message}`));
   void ensure().then(() => runner.start());
   const every = setInterval(ensure, 60_000);
   every.unref();

@@ -129,3 +129,9 @@ export async function requeueJob(db: Db, merchantId: string, key: string, now = 
   );
   return rows.length > 0;
 }
+
+/** Deletes jobs finished (done) more than `keepMs` ago; parked ones stay until someone looks at them. */
+export async function pruneFinishedJobs(db: Db, now: Date, keepMs = 7 * 86_400_000): Promise<number> {
+  const rows = await queryRows(db, sql`delete from jobs where state = 'done' and finished_at < ${new Date(now.getTime() - keepMs).toISOString()}::timestamptz returning id`);
+  return rows.length;
+}

@@ -6,7 +6,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { openDatabase, queryRows, type Database } from "@/db/client";
 import { jobs } from "@/db/schema";
 import { createMerchant } from "@/lib/tenancy/merchants";
-import { claimJobs, completeJob, enqueueJob } from "@/lib/jobs/queue";
+import { claimJobs, completeJob, enqueueJob, pruneFinishedJobs } from "@/lib/jobs/queue";
 import { JobRunner } from "@/lib/jobs/runner";
 import { testDatabases } from "../db";
 
@@ -119,6 +119,24 @@ describe.each(testDatabases)("job queue on $name", ({ name, open }) => {
     expect(Date.now() - t).toBeLessThan(2_000);
     expect(stoppedAtSafePoint).toBe(true);
     expect((await jobRow("long")).state).toBe("done");
+  });
+
+  it("prunes jobs done more than 7 days ago and keeps parked ones", async () => {
+    const db = database.db;
+    const day = 86_400_000;
+    let now = T0;
+    const runner = new JobRunner({ db, now: () => new Date(now), handlers: { prune: { run: async (job) => { if (job.key === "prune-parked") throw new Error("no"); } } } });
+    await enqueueJob(db, { merchantId, kind: "prune", key: "prune-old" }, new Date(now));
+    await enqueueJob(db, { merchantId, kind: "prune", key: "prune-parked", maxAttempts: 1 }, new Date(now));
+    await runner.drain();
+    now = T0 + 2 * day;
+    await enqueueJob(db, { merchantId, kind: "prune", key: "prune-recent" }, new Date(now));
+    await runner.drain();
+    // 7 days and 1 ms after the first finished: only it goes.
+    expect(await pruneFinishedJobs(db, new Date(T0 + 7 * day + 1))).toBeGreaterThanOrEqual(1);
+    expect(await jobRow("prune-old")).toBeUndefined();
+    expect((await jobRow("prune-recent")).state).toBe("done");
+    expect((await jobRow("prune-parked")).state).toBe("parked");
   });
 
   it("keeps queued jobs across a restart", async () => {

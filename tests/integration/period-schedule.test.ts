@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, asc, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { jobs, periodDayReports, periodRuns } from "@/db/schema";
+import { auditLog, jobs, periodDayReports, periodRuns } from "@/db/schema";
 import { createMerchant } from "@/lib/tenancy/merchants";
 import { saveProgram } from "@/lib/program/store";
 import { demoProgram } from "@/lib/program/demo-program";
@@ -86,6 +86,23 @@ describe.each(testDatabases)("the period job's schedule on $name", ({ open }) =>
     expect(reports.map((r) => r.businessDate)).toEqual(week);
     // Los Angeles's 9 March ends at 07:00 UTC on the 10th (PDT, UTC−7).
     expect(await scheduleAt(losAngeles)).toBe("2026-03-10T07:01:00.000Z");
+  });
+
+  it("looks again at once when an owner moves the go-live date, and audits the change", async () => {
+    const db = database.db;
+    expect(await scheduleAt(losAngeles)).toBe("2026-03-10T07:01:00.000Z");
+    await setGoLiveDate(db, losAngeles, "2026-02-25", { now: new Date(now) });
+    expect(await scheduleAt(losAngeles)).toBe("2026-03-09T12:00:00.000Z");
+    expect(await runner.drain()).toBe(1);
+    // 25–28 February now run too; the member's history from the 20th to the 24th stays unrun.
+    const days = await ran(losAngeles);
+    expect(days.slice(0, 5)).toEqual(["2026-02-25", "2026-02-26", "2026-02-27", "2026-02-28", "2026-03-01"]);
+    expect(days).toHaveLength(4 + 8);
+    const audit = await db.select().from(auditLog).where(and(eq(auditLog.merchantId, losAngeles), eq(auditLog.action, "period.go_live"))).orderBy(asc(auditLog.at));
+    expect(audit.map((a) => [a.before, a.after])).toEqual([
+      [JSON.stringify({ goLiveDate: null }), JSON.stringify({ goLiveDate: "2026-03-01" })],
+      [JSON.stringify({ goLiveDate: "2026-03-01" }), JSON.stringify({ goLiveDate: "2026-02-25" })],
+    ]);
   });
 
   it("runs history before go-live only when asked, and refuses a day that has not ended", async () => {
