@@ -28,6 +28,8 @@ CREATE TABLE "webhook_endpoints" (
 	"outbox_cursor" bigint DEFAULT 0 NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"deleted_at" timestamp with time zone,
+	"failing_since" timestamp with time zone,
+	"disabled_reason" text,
 	CONSTRAINT "webhook_endpoints_merchant_id_id_pk" PRIMARY KEY("merchant_id","id")
 );
 --> statement-breakpoint

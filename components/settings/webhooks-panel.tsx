@@ -21,6 +21,7 @@ export interface EndpointRow {
   description: string | null;
   enabled: boolean;
   createdAt: string;
+  disabledReason: string | null;
 }
 
 export interface DeliveryRow {
@@ -53,8 +54,16 @@ export function WebhooksPanel({ endpoints, selected, deliveries }: { endpoints: 
       router.refresh();
     });
 
+  const autoDisabled = endpoints.filter((e) => !e.enabled && e.disabledReason);
   return (
     <>
+      {autoDisabled.length ? (
+        <div role="alert" className="border-b border-amber-200 bg-amber-50 px-5 py-3 text-sm text-amber-900" data-testid="webhook-disabled-banner">
+          {autoDisabled.map((e) => (
+            <p key={e.id}>{t("autoDisabled", { url: e.url })}</p>
+          ))}
+        </div>
+      ) : null}
       <div className="border-b border-gray-100 px-5 py-4">
         {created ? (
           <div className="space-y-2" data-testid="webhook-secret">

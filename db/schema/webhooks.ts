@@ -19,6 +19,10 @@ export const webhookEndpoints = pgTable(
     outboxCursor: bigint("outbox_cursor", { mode: "number" }).notNull().default(0),
     createdAt: tz("created_at").notNull().defaultNow(),
     deletedAt: tz("deleted_at"),
+    /** Since when every attempt has failed (none since a delivery went through). */
+    failingSince: tz("failing_since"),
+    /** Set when the app disabled the endpoint itself (it failed for days); shown as a banner. */
+    disabledReason: text("disabled_reason"),
   },
   (t) => [primaryKey({ columns: [t.merchantId, t.id] })],
 );

@@ -38,6 +38,7 @@ export const webhookEndpointOut = z.object({
   description: z.string().nullable(),
   enabled: z.boolean(),
   createdAt: z.string(),
+  disabledReason: z.string().nullable().describe("Set when the app disabled the endpoint because every delivery failed for 5 days"),
 });
 
 /** The answer to POST: the only time the secret is shown. */

@@ -1,8 +1,9 @@
-import { and, desc, eq, sql } from "drizzle-orm";
+import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import { Webhook } from "standardwebhooks";
 import { queryRows, type Db } from "@/db/client";
 import { webhookDeliveries, webhookEndpoints } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { writeAudit } from "@/lib/audit";
 import { randomToken } from "@/lib/util/ids";
 import { enqueueJob } from "@/lib/jobs/queue";
 import type { JobHandler } from "@/lib/jobs/runner";
@@ -59,7 +60,7 @@ export async function listDeliveries(db: Db, merchantId: string, endpointId: str
 /** Sends one delivery: signed per Standard Webhooks; a non-2xx answer or none in 10 s throws (the queue retries). */
 export const deliverHandler: JobHandler = {
   backoffMs: (attempt) => retryDelaysMs[Math.min(attempt, retryDelaysMs.length) - 1],
-  async run(job, { db }) {
+  async run(job, { db, now }) {
     const deliveryId = String(job.payload.deliveryId);
     const where = and(eq(webhookDeliveries.merchantId, job.merchantId), eq(webhookDeliveries.id, deliveryId));
     const [d] = await db.select().from(webhookDeliveries).where(where);
@@ -110,6 +111,31 @@ export const deliverHandler: JobHandler = {
     }
     const ok = status !== null && status >= 200 && status < 300;
     await record({ status, response, ms: Date.now() - started, ok });
+    await trackHealth(db, ep, ok, last, now());
     if (!ok) throw new Error(status === null ? response : `answered ${status}`);
   },
 };
+
+/** An endpoint whose every attempt has failed for this long is disabled when a delivery fails for good. */
+export const DISABLE_AFTER_MS = 5 * 86_400_000;
+
+/**
+ * Keeps when an endpoint started failing; when a delivery to it fails for good and it has failed
+ * for 5 days, disables it (with an audit row and a reason the webhooks page shows as a banner).
+ */
+async function trackHealth(db: Db, ep: typeof webhookEndpoints.$inferSelect, ok: boolean, last: boolean, now: Date) {
+  const at = and(eq(webhookEndpoints.merchantId, ep.merchantId), eq(webhookEndpoints.id, ep.id));
+  if (ok) {
+    if (ep.failingSince) await db.update(webhookEndpoints).set({ failingSince: null }).where(at);
+    return;
+  }
+  const since = ep.failingSince ?? now;
+  if (!ep.failingSince) await db.update(webhookEndpoints).set({ failingSince: now }).where(and(at, isNull(webhookEndpoints.failingSince)));
+  if (!last || now.getTime() - since.getTime() < DISABLE_AFTER_MS) return;
+  const reason = `every delivery has failed since ${since.toISOString()}`;
+  await db.transaction(async (tx) => {
+    const [changed] = await tx.update(webhookEndpoints).set({ enabled: false, disabledReason: reason }).where(and(at, eq(webhookEndpoints.enabled, true))).returning({ id: webhookEndpoints.id });
+    if (changed)
+      await writeAudit(tx, null, { merchantId: ep.merchantId, action: "webhook.auto_disable", entity: "webhook_endpoint", entityId: ep.id, before: { enabled: true }, after: { enabled: false, reason } });
+  });
+}

@@ -33,7 +33,7 @@ export async function createWebhookEndpoint(db: Db, merchantId: string, input: W
   return { id, url, types: [...types], secret };
 }
 
-export type WebhookEndpointView = { id: string; url: string; types: string[]; description: string | null; enabled: boolean; createdAt: string };
+export type WebhookEndpointView = { id: string; url: string; types: string[]; description: string | null; enabled: boolean; createdAt: string; disabledReason: string | null };
 
 export async function listWebhookEndpoints(db: Db, merchantId: string): Promise<WebhookEndpointView[]> {
   const rows = await db
@@ -41,7 +41,7 @@ export async function listWebhookEndpoints(db: Db, merchantId: string): Promise<
     .from(webhookEndpoints)
     .where(and(eq(webhookEndpoints.merchantId, merchantId), isNull(webhookEndpoints.deletedAt)))
     .orderBy(asc(webhookEndpoints.createdAt), asc(webhookEndpoints.id));
-  return rows.map((r) => ({ id: r.id, url: r.url, types: r.types, description: r.description, enabled: r.enabled, createdAt: r.createdAt.toISOString() }));
+  return rows.map((r) => ({ id: r.id, url: r.url, types: r.types, description: r.description, enabled: r.enabled, createdAt: r.createdAt.toISOString(), disabledReason: r.disabledReason }));
 }
 
 async function liveEndpointOrThrow(db: Db, merchantId: string, id: string) {
@@ -67,7 +67,11 @@ export async function deleteWebhookEndpoint(db: Db, merchantId: string, id: stri
 export async function setWebhookEndpointEnabled(db: Db, merchantId: string, id: string, enabled: boolean, actor: Actor | null, now = new Date()) {
   await db.transaction(async (tx) => {
     const ep = await liveEndpointOrThrow(tx, merchantId, id);
-    await tx.update(webhookEndpoints).set({ enabled }).where(and(eq(webhookEndpoints.merchantId, merchantId), eq(webhookEndpoints.id, id)));
+    // Enabled again by an owner: a fresh start, nothing failing yet.
+    await tx
+      .update(webhookEndpoints)
+      .set(enabled ? { enabled, disabledReason: null, failingSince: null } : { enabled })
+      .where(and(eq(webhookEndpoints.merchantId, merchantId), eq(webhookEndpoints.id, id)));
     await writeAudit(tx, actor, { merchantId, action: enabled ? "webhook.enable" : "webhook.disable", entity: "webhook_endpoint", entityId: id, before: { enabled: ep.enabled }, after: { enabled } });
     if (enabled) await ensureFanout(tx, merchantId, now);
   });

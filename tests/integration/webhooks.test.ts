@@ -180,4 +180,35 @@ describe.each(testDatabases)("webhooks on $name", ({ open }) => {
     const [job] = await db.select().from(jobs).where(eq(jobs.key, `webhook:${deliveryId}`));
     expect(job).toMatchObject({ state: "parked", attempts: 8 });
   });
+
+  it("disables an endpoint whose every delivery failed for 5 days, with an audit row, when a delivery fails for good", async () => {
+    vi.stubEnv("WEBHOOK_ALLOW_PRIVATE", "1");
+    const created = await call(webhooks$.POST as Handler, "POST", key, { url: receiverUrl, types: ["points.earned"] });
+    const endpointId = String(created.json.id);
+    const { auditLog, webhookEndpoints } = await import("@/db/schema");
+    await db.update(webhookEndpoints).set({ url: "http://127.0.0.1:9/closed" }).where(eq(webhookEndpoints.id, endpointId));
+    const endpoint = async () => (await db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, endpointId)))[0];
+    const hour = 3_600_000;
+    // A ping's 8 attempts, the clock moved 10 h before each retry (every retry is due by then: the longest wait is 10 h): 70 h.
+    const pingUntilFailed = async () => {
+      await sendTestPing(db, merchantId, endpointId, new Date(now));
+      await runner.drain();
+      for (let i = 0; i < 7; i++) {
+        now += 10 * hour;
+        await runner.drain();
+      }
+    };
+    const start = now;
+    await pingUntilFailed(); // first failure at `start`, failed for good at start + 70 h: failing < 5 days
+    expect((await endpoint()).failingSince?.getTime()).toBe(start);
+    expect((await endpoint()).enabled).toBe(true);
+    await pingUntilFailed(); // from start + 70 h, failed for good at start + 140 h: failing for 5 days and more
+    expect(now).toBe(start + 140 * hour);
+    const ep = await endpoint();
+    expect([ep.enabled, ep.disabledReason]).toEqual([false, `every delivery has failed since ${new Date(start).toISOString()}`]);
+    const audit = await db.select().from(auditLog).where(and(eq(auditLog.entityId, endpointId), eq(auditLog.action, "webhook.auto_disable")));
+    expect(audit).toHaveLength(1);
+    expect(audit[0].actorType).toBe("system");
+    expect((await call(webhooks$.GET as Handler, "GET", key)).json.endpoints).toContainEqual(expect.objectContaining({ id: endpointId, enabled: false, disabledReason: ep.disabledReason }));
+  });
 });
