@@ -60,7 +60,7 @@ export async function listDeliveries(db: Db, merchantId: string, endpointId: str
 /** Sends one delivery: signed per Standard Webhooks; a non-2xx answer or none in 10 s throws (the queue retries). */
 export const deliverHandler: JobHandler = {
   backoffMs: (attempt) => retryDelaysMs[Math.min(attempt, retryDelaysMs.length) - 1],
-  async run(job, { db, now }) {
+  async run(job, { db, now, signal }) {
     const deliveryId = String(job.payload.deliveryId);
     const where = and(eq(webhookDeliveries.merchantId, job.merchantId), eq(webhookDeliveries.id, deliveryId));
     const [d] = await db.select().from(webhookDeliveries).where(where);
@@ -94,7 +94,8 @@ export const deliverHandler: JobHandler = {
       const res = await fetch(url, {
         method: "POST",
         redirect: "manual",
-        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+        // Stopping the server ends the attempt at once (it is retried after its backoff, with the same webhook-id).
+        signal: AbortSignal.any([AbortSignal.timeout(DELIVERY_TIMEOUT_MS), signal]),
         headers: {
           "content-type": "application/json",
           "user-agent": "member-console-webhooks/1",
@@ -107,7 +108,8 @@ export const deliverHandler: JobHandler = {
       status = res.status;
       response = (await res.text().catch(() => "")).slice(0, 500);
     } catch (e) {
-      response = e instanceof AppError ? e.message : `no answer: ${(e as Error).name === "TimeoutError" ? "timed out after 10 s" : (e as Error).message}`;
+      const name = (e as Error).name;
+      response = e instanceof AppError ? e.message : `no answer: ${name === "TimeoutError" ? "timed out after 10 s" : name === "AbortError" ? "the server was stopping" : (e as Error).message}`;
     }
     const ok = status !== null && status >= 200 && status < 300;
     await record({ status, response, ms: Date.now() - started, ok });

@@ -211,4 +211,25 @@ describe.each(testDatabases)("webhooks on $name", ({ open }) => {
     expect(audit[0].actorType).toBe("system");
     expect((await call(webhooks$.GET as Handler, "GET", key)).json.endpoints).toContainEqual(expect.objectContaining({ id: endpointId, enabled: false, disabledReason: ep.disabledReason }));
   });
+
+  it("ends an attempt in flight when the server stops, to be retried with the same webhook-id", async () => {
+    vi.stubEnv("WEBHOOK_ALLOW_PRIVATE", "1");
+    const hanging = http.createServer(() => {}); // never answers
+    await new Promise<void>((r) => hanging.listen(0, "127.0.0.1", r));
+    const created = await call(webhooks$.POST as Handler, "POST", key, { url: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}/slow`, types: ["points.earned"] });
+    const { deliveryId } = await sendTestPing(db, merchantId, String(created.json.id), new Date(now));
+    const stopping = new JobRunner({ db, handlers: jobHandlers, now: () => new Date(now) });
+    const running = stopping.runDue();
+    await new Promise((r) => setTimeout(r, 300));
+    const t = Date.now();
+    await stopping.stop(8_000);
+    await running;
+    expect(Date.now() - t).toBeLessThan(2_000);
+    hanging.closeAllConnections();
+    await new Promise<void>((r) => hanging.close(() => r()));
+    const [d] = await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, String(deliveryId)));
+    expect(d).toMatchObject({ state: "pending", attempts: 1, lastStatus: null, lastResponse: "no answer: the server was stopping" });
+    const [job] = await db.select().from(jobs).where(eq(jobs.key, `webhook:${deliveryId}`));
+    expect(job).toMatchObject({ state: "queued", attempts: 1 });
+  });
 });
