@@ -9,7 +9,7 @@ import { ingestEvents } from "@/lib/engine/ingest";
 import { jobHandlers } from "@/lib/jobs/background";
 import { JobRunner } from "@/lib/jobs/runner";
 import { setGoLiveDate } from "@/lib/jobs/period-days";
-import { ensurePeriodSchedules, requestPeriodRun } from "@/lib/jobs/period-schedule";
+import { ensurePeriodSchedules, periodScheduleHandler, requestPeriodRun } from "@/lib/jobs/period-schedule";
 import { AppError } from "@/lib/errors";
 import { testDatabases } from "../db";
 
@@ -116,5 +116,16 @@ describe.each(testDatabases)("the period job's schedule on $name", ({ open }) =>
     expect(days).toHaveLength(6 + 8);
     const [manual] = await database.db.select().from(periodDayReports).where(and(eq(periodDayReports.merchantId, shanghai), eq(periodDayReports.businessDate, "2026-02-20")));
     expect(manual.trigger).toBe("manual");
+  });
+
+  it("stops a catch-up between two days when the server is stopping, and looks again at once", async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const clock = new Date("2026-03-12T12:00:00Z"); // Shanghai has 9–11 March to run
+    const job = { merchantId: shanghai, id: 0, kind: "period.schedule", key: "period:schedule", payload: {}, attempt: 1, maxAttempts: 1 };
+    const out = await periodScheduleHandler.run(job, { db: database.db, signal: stop.signal, now: () => clock });
+    // The day in progress finishes (each day is one transaction); the next waits for the next start.
+    expect((await ran(shanghai)).filter((d) => d >= "2026-03-09")).toEqual(["2026-03-09"]);
+    expect(out).toEqual({ again: clock });
   });
 });
