@@ -5,7 +5,8 @@ import { getDatabase } from "./db/client";
 import { seedDemoIfEmpty, demoLoginsText, demoLoginsExist, firstOwnerText } from "./lib/bootstrap";
 
 export async function startNode() {
-  const { db, kind } = await getDatabase();
+  const database = await getDatabase();
+  const { db, kind } = database;
   // On PostgreSQL, start the engine thread now (migrations are done): the first events request
   // does not wait for it to load, and a thread that cannot start says so at boot.
   if (kind === "postgres") (await import("./lib/engine/engine-thread")).engineThreadInUse();
@@ -18,6 +19,8 @@ export async function startNode() {
     },
   });
   if (seeded === "seeded") console.log("Seeded the demo merchant.");
+  // Background work (the daily period job, …) runs in this process; on the embedded database it is the only one.
+  (await import("./lib/jobs/background")).startBackgroundWork(database);
   if (seeded === "no_demo") console.log(firstOwnerText());
   else if (await demoLoginsExist(db)) console.log(demoLoginsText());
 }

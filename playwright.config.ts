@@ -49,6 +49,8 @@ export default defineConfig({
       SEED_DEMO_MEMBERS: "0",
       NEXTAUTH_SECRET: "e2e-test-secret-not-for-production-0123456789",
       NEXT_TELEMETRY_DISABLED: "1",
+      // e2e/webhooks.spec.ts receives deliveries on 127.0.0.1.
+      WEBHOOK_ALLOW_PRIVATE: "1",
     },
   },
 });

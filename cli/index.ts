@@ -16,6 +16,8 @@ import { seedMerchantHistory } from "@/lib/seed/generate";
 import { refreshAggregates } from "@/lib/metrics/aggregates";
 import { currentProgram } from "@/lib/program/store";
 import { addDays, businessDate } from "@/lib/util/dates";
+import { webhookEventTypes } from "@/lib/schemas/webhooks";
+import { createWebhookEndpoint, deleteWebhookEndpoint, listWebhookEndpoints } from "@/lib/webhooks/endpoints";
 
 async function withDb<T>(fn: (database: Database) => Promise<T>): Promise<T> {
   const database = await openDatabase(configuredOptions());
@@ -102,6 +104,37 @@ program
       return runPeriodJob(db, merchantId, parsed.data.asOf);
     });
     console.log(r.daysRun.length ? `ran ${r.daysRun.length} day(s): ${r.daysRun[0]} … ${r.daysRun.at(-1)}` : "nothing to run: every day up to that date has run");
+  });
+
+const webhooks = program.command("webhooks").description("webhook endpoints (signed deliveries of api.md's event types)");
+webhooks
+  .command("add")
+  .requiredOption("--merchant <slug>")
+  .requiredOption("--url <url>", "http(s); loopback and private addresses need WEBHOOK_ALLOW_PRIVATE=1")
+  .option("--types <types>", `comma-separated: ${webhookEventTypes.join(", ")}`, "message.queued")
+  .option("--description <text>")
+  .action(async (o: { merchant: string; url: string; types: string; description?: string }) => {
+    const ep = await withDb(async ({ db }) =>
+      createWebhookEndpoint(db, (await findMerchantBySlugOrThrow(db, o.merchant)).id, { url: o.url, types: o.types.split(",").map((t) => t.trim()), description: o.description }, null),
+    );
+    console.log(`added webhook endpoint ${ep.id} → ${ep.url} (${ep.types.join(", ")}); its signing secret is shown only now:`);
+    console.log(ep.secret);
+  });
+webhooks
+  .command("list")
+  .requiredOption("--merchant <slug>")
+  .action(async (o: { merchant: string }) => {
+    const eps = await withDb(async ({ db }) => listWebhookEndpoints(db, (await findMerchantBySlugOrThrow(db, o.merchant)).id));
+    if (!eps.length) console.log("no webhook endpoints");
+    for (const e of eps) console.log(`${e.id}  ${e.enabled ? "enabled " : "disabled"}  ${e.url}  ${e.types.join(",")}${e.description ? `  ${e.description}` : ""}`);
+  });
+webhooks
+  .command("remove")
+  .requiredOption("--merchant <slug>")
+  .requiredOption("--id <id>")
+  .action(async (o: { merchant: string; id: string }) => {
+    await withDb(async ({ db }) => deleteWebhookEndpoint(db, (await findMerchantBySlugOrThrow(db, o.merchant)).id, o.id, null));
+    console.log(`removed webhook endpoint ${o.id}`);
   });
 
 program

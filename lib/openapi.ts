@@ -3,6 +3,8 @@ import { eventInput, eventsResponse, redemptionInput, periodJobInput, MAX_BATCH 
 import { programInput } from "@/lib/schemas/program";
 import { checkoutAnswer, holdAnswer, holdInput } from "@/lib/schemas/checkout";
 import { errorCodes } from "@/lib/errors";
+import { outboxPage, outboxQuery } from "@/lib/schemas/outbox";
+import { webhookCreatedOut, webhookInput, webhookListOut } from "@/lib/schemas/webhooks";
 
 // OpenAPI 3.1 schemas are JSON Schema 2020-12, which zod 4 emits itself: the document is built
 // from the very schemas the handlers parse with, so the two cannot drift.
@@ -29,6 +31,11 @@ const error = {
 const errors = (...codes: number[]) =>
   Object.fromEntries(codes.map((c) => [String(c), { description: String(c), content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }]));
 const json = (ref: string) => ({ content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
+/** Query parameters from a query's zod object: one per property, with its JSON Schema. */
+const queryParameters = (s: z.ZodObject) => {
+  const js = schema(s) as { properties: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(js.properties).map(([name, p]) => ({ name, in: "query", required: js.required?.includes(name) ?? false, schema: p }));
+};
 const memberIdParam = { name: "memberId", in: "path", required: true, schema: { type: "string" } };
 
 export const metricNames = ["tier-distribution", "tier-changes", "rights-usage", "rights-cost", "member-roi", "repurchase", "arpu", "revenue-share", "lifecycle", "points", "retention", "rfm", "wallet"];
@@ -52,6 +59,10 @@ export function openApiDocument() {
         CheckoutQuote: schema(checkoutAnswer, "output"),
         HoldRequest: schema(holdInput),
         Hold: schema(holdAnswer, "output"),
+        OutboxPage: schema(outboxPage, "output"),
+        WebhookEndpoint: schema(webhookInput),
+        WebhookCreated: schema(webhookCreatedOut, "output"),
+        WebhookList: schema(webhookListOut, "output"),
       },
     },
     paths: {
@@ -125,6 +136,28 @@ export function openApiDocument() {
       },
       "/api/v1/jobs/period": {
         post: { summary: "Run the period job up to asOf", requestBody: { required: true, ...json("PeriodJob") }, responses: { "200": { description: "Days run" }, ...errors(400, 401, 403) } },
+      },
+      "/api/v1/outbox": {
+        get: {
+          summary: "Automation messages in the order committed; reading removes nothing (poll from nextCursor)",
+          parameters: queryParameters(outboxQuery),
+          responses: { "200": { description: "A page of messages and the cursor to read after", ...json("OutboxPage") }, ...errors(400, 401, 403) },
+        },
+      },
+      "/api/v1/webhooks": {
+        post: {
+          summary: "Register a webhook endpoint (owners); deliveries are signed per Standard Webhooks with the secret answered here, and only here",
+          requestBody: { required: true, ...json("WebhookEndpoint") },
+          responses: { "201": { description: "The endpoint and its secret (whsec_…)", ...json("WebhookCreated") }, ...errors(400, 401, 403) },
+        },
+        get: { summary: "The webhook endpoints (without their secrets)", responses: { "200": { description: "Endpoints", ...json("WebhookList") }, ...errors(401, 403) } },
+      },
+      "/api/v1/webhooks/{id}": {
+        delete: {
+          summary: "Remove a webhook endpoint; its delivery log is kept",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: { "200": { description: "{ id }" }, ...errors(401, 403, 404) },
+        },
       },
       "/api/v1/metrics/{name}": {
         get: {

@@ -9,6 +9,8 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..")
 process.chdir(root);
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", AUTH_TRUST_HOST: "true" };
 env.NODE_ENV = "production";
+// The server stops on SIGTERM itself (lib/jobs/background.ts): background work first reaches a safe point.
+env.NEXT_MANUAL_SIG_HANDLE = "1";
 
 if (!env.NEXTAUTH_SECRET) {
   const dir = env.PGLITE_DIR ? path.dirname(path.resolve(env.PGLITE_DIR)) : path.join(root, ".data");

@@ -9,6 +9,7 @@ const tabs = [
   { key: "users", href: "/settings/users" },
   { key: "apiKeys", href: "/settings/api-keys" },
   { key: "program", href: "/settings/program" },
+  { key: "webhooks", href: "/settings/webhooks" },
   { key: "audit", href: "/settings/audit" },
 ] as const;
 

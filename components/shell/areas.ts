@@ -7,6 +7,7 @@ export const areas = [
   { key: "points", href: "/points" },
   { key: "campaigns", href: "/campaigns" },
   { key: "automations", href: "/automations" },
+  { key: "outbox", href: "/outbox" },
   { key: "settings", href: "/settings" },
 ] as const;
 

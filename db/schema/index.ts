@@ -6,3 +6,5 @@ export * from "./dashboards";
 export * from "./metric-aggregates";
 export * from "./checkout";
 export * from "./auth";
+export * from "./jobs";
+export * from "./webhooks";

@@ -283,8 +283,21 @@ export const outbox = pgTable(
     payload: jsonb("payload").notNull(),
     source: text("source").notNull(),
     createdAt: tz("created_at").notNull(),
+    /**
+     * The message's place in the outbox feed, given once it is committed (lib/outbox/sequence.ts):
+     * readers page by it, so a message committed late never lands behind a reader's cursor.
+     */
+    seq: bigint("seq", { mode: "number" }),
+    /** When it was sequenced: the first moment it was visible as committed. */
+    committedAt: tz("committed_at"),
   },
-  (t) => [primaryKey({ columns: [t.merchantId, t.id] }), unique("outbox_source").on(t.merchantId, t.source)],
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.id] }),
+    unique("outbox_source").on(t.merchantId, t.source),
+    unique("outbox_seq").on(t.merchantId, t.seq),
+    index("outbox_unsequenced").on(t.merchantId, t.id).where(sql`seq is null`),
+    index("outbox_created").on(t.merchantId, t.createdAt),
+  ],
 );
 
 export const periodRuns = pgTable(

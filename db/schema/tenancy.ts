@@ -1,4 +1,4 @@
-import { pgTable, text, timestamp, unique, index } from "drizzle-orm/pg-core";
+import { pgTable, text, timestamp, unique, index, date } from "drizzle-orm/pg-core";
 
 /** A merchant is one tenant: every other table carries its id in a key. */
 export const merchants = pgTable("merchants", {
@@ -6,6 +6,8 @@ export const merchants = pgTable("merchants", {
   slug: text("slug").notNull().unique(),
   name: text("name").notNull(),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  /** The first business day the period job runs by itself; none set: the day the merchant was created. */
+  goLiveDate: date("go_live_date", { mode: "string" }),
 });
 
 export const roles = ["owner", "operator", "analyst"] as const;

@@ -16,7 +16,9 @@ export type Permission =
   | "users.manage"
   | "apikeys.manage"
   | "audit.read"
-  | "settings.write";
+  | "settings.write"
+  | "outbox.read"
+  | "webhooks.manage";
 
 type Principal = Role | "api_key";
 
@@ -33,6 +35,9 @@ const policy: Record<Permission, readonly Principal[]> = {
   "apikeys.manage": ["owner"],
   "audit.read": ["owner"],
   "settings.write": ["owner"],
+  "outbox.read": ["owner", "operator", "api_key"],
+  // API keys are made by owners: "owner keys and sessions only" (api.md).
+  "webhooks.manage": ["owner", "api_key"],
 };
 
 export function principalOf(actor: Actor): Principal {

@@ -54,12 +54,13 @@ export async function runPeriodJob(
   db: Db,
   merchantId: string,
   asOf: string,
-  opts: { onDay?: (date: string, i: number, n: number) => void; refreshProjections?: boolean; analyze?: boolean } = {},
+  opts: { onDay?: (date: string, i: number, n: number) => void; refreshProjections?: boolean; analyze?: boolean; from?: string } = {},
 ): Promise<PeriodRunResult> {
   const [{ first }] = await db.select({ first: min(events.occurredAt) }).from(events).where(eq(events.merchantId, merchantId));
   if (!first) return { asOf, daysRun: [] };
   const tz = (await programAt(db, merchantId, first)).timeZone;
-  const start = businessDate(first, tz);
+  // `from`: days before it are left alone (the scheduler starts at the merchant's go-live date).
+  const start = [businessDate(first, tz), opts.from ?? ""].sort()[1];
   const done = new Set(
     (await db.select({ d: periodRuns.businessDate }).from(periodRuns).where(eq(periodRuns.merchantId, merchantId))).map((r) => r.d),
   );

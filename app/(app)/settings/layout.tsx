@@ -15,6 +15,7 @@ export default async function SettingsLayout({ children }: { children: ReactNode
     ...(can(actor, "users.manage") ? (["users"] as const) : []),
     ...(can(actor, "apikeys.manage") ? (["apiKeys"] as const) : []),
     ...(can(actor, "program.read") ? (["program"] as const) : []),
+    ...(can(actor, "webhooks.manage") ? (["webhooks"] as const) : []),
     ...(can(actor, "audit.read") ? (["audit"] as const) : []),
   ];
   const showTabs = can(actor, "users.manage") || can(actor, "apikeys.manage");

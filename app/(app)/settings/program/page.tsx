@@ -5,6 +5,8 @@ import { getMerchant } from "@/lib/tenancy/merchants";
 import { loadEditor } from "@/lib/workbench/load";
 import { ImportExport } from "@/components/workbench/import-export";
 import { ProgramSettingsForm } from "@/components/workbench/program-settings-form";
+import { PeriodJobCard } from "@/components/settings/period-job-card";
+import { periodJobStatus } from "@/lib/jobs/period-days";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("workbench.settings"))("title") };
@@ -14,9 +16,21 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function ProgramSettingsPage() {
   const { actor, db, program } = await loadEditor();
   const merchant = await getMerchant(db, actor.merchantId);
+  const period = can(actor, "settings.write") ? await periodJobStatus(db, actor.merchantId) : null;
   return (
     <div className="space-y-6">
       <ProgramSettingsForm initial={{ timeZone: program.timeZone, lifecycle: program.lifecycle, costs: program.costs }} readOnly={!can(actor, "settings.write")} />
+      {period?.clock ? (
+        <PeriodJobCard
+          goLive={period.clock.goLive}
+          lastEnded={period.clock.lastEnded}
+          timeZone={period.clock.timeZone}
+          nextRunAt={period.nextRunAt?.toISOString() ?? null}
+          scheduleError={period.scheduleError}
+          recent={period.recent.map((d) => ({ ...d, startedAt: d.startedAt.toISOString() }))}
+          requested={period.requested}
+        />
+      ) : null}
       <ImportExport program={program} canImport={can(actor, "program.write")} slug={merchant.slug} />
     </div>
   );
