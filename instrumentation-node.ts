@@ -1,11 +1,25 @@
 // Node.js-only start-up work, loaded by instrumentation.ts (kept apart so no other runtime bundles it):
 // open (lock, migrate) the database, seed the demo merchant on an empty one, print the demo logins.
 import { getDatabase } from "./db/client";
+import { DataDirLockedError } from "./db/lock";
 import { seedDemoIfEmpty, demoLoginsText } from "./lib/bootstrap";
 import { findMerchantBySlug } from "./lib/tenancy/merchants";
 
+/**
+ * Opens the database or ends the process: a server without its database (another process holds the
+ * embedded one, PostgreSQL is unreachable, a migration fails) would only answer 500 to everything.
+ */
+async function databaseOrExit() {
+  try {
+    return await getDatabase();
+  } catch (e) {
+    console.error(`error: the server cannot open its database, so it stops. ${e instanceof DataDirLockedError ? e.message : String((e as Error)?.stack ?? e)}`);
+    process.exit(1);
+  }
+}
+
 export async function startNode() {
-  const { db, kind } = await getDatabase();
+  const { db, kind } = await databaseOrExit();
   // On PostgreSQL, start the engine thread now (migrations are done): the first events request
   // does not wait for it to load, and a thread that cannot start says so at boot.
   if (kind === "postgres") (await import("./lib/engine/engine-thread")).engineThreadInUse();
