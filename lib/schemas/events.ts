@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeText } from "./text";
 
 const id = z.string().trim().min(1).max(128);
 const fenPositive = z.number().int("must be a whole number of fen").positive("must be greater than 0");
@@ -69,9 +70,9 @@ export type EventResult = z.infer<typeof eventResult>;
 export const eventsResponse = z.object({ results: z.array(eventResult) });
 
 export const redemptionInput = z.object({
-  id,
+  id: safeText().trim().min(1).max(128),
   points: z.number().int("must be a whole number").positive("must be greater than 0"),
-  reason: z.string().trim().min(1, "a reason is required").max(200),
+  reason: safeText().trim().min(1, "a reason is required").max(200),
 });
 export type RedemptionInput = z.infer<typeof redemptionInput>;
 
