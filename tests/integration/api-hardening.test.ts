@@ -6,6 +6,7 @@ import { ingestEvents } from "@/lib/engine/ingest";
 import { encodeCursor, listMembers } from "@/lib/members/list-members";
 import { parseMemberListQuery, parseMemberListQueryLeniently } from "@/lib/schemas/members";
 import { AppError } from "@/lib/errors";
+import { createImportJob, getImportJobOrThrow } from "@/lib/members/import-csv";
 import { testDatabases } from "../db";
 
 // Route handlers read the process-wide database: point it at the test's.
@@ -19,6 +20,7 @@ const redeem$ = await import("@/app/api/v1/members/[memberId]/redemptions/route"
 const program$ = await import("@/app/api/v1/program/route");
 const metrics$ = await import("@/app/api/v1/metrics/[name]/route");
 const export$ = await import("@/app/api/members/export/route");
+const importJob$ = await import("@/app/api/members/imports/[id]/route");
 
 interface Json {
   error?: { code: string; message: string; issues?: { path: string; message: string }[] };
@@ -120,6 +122,21 @@ describe.each(testDatabases)("hardening of the API's inputs on $name", ({ open }
     const err = await listMembers(db, merchantId, raw, TZ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).issues.map((i) => i.path)).toEqual(["cursor"]);
+  });
+
+  it("an import that fails on a database error keeps no SQL in its answer; a NUL import id is a 404", async () => {
+    const actor = { kind: "user", userId: "u", merchantId, role: "owner", email: "o@h.test", name: "O" } as const;
+    const bytes = new TextEncoder().encode("memberId,registeredAt,name\nN1,2026-03-01,a\u0000b\n");
+    const made = await createImportJob(db, merchantId, { kind: "members", fileName: "m.csv", bytes, mapping: { memberId: "memberId", registeredAt: "registeredAt", name: "name" } }, actor);
+    const quiet = vi.spyOn(console, "error").mockImplementation(() => {});
+    await made.run();
+    quiet.mockRestore();
+    const r = await call(importJob$.GET as Handler, "GET", key, { params: { id: made.job.id } });
+    expect(r.status).toBe(200);
+    for (const leak of ["Failed query", "insert", "params:", "    at "]) expect(r.text).not.toContain(leak);
+    expect((await getImportJobOrThrow(db, merchantId, made.job.id)).status).not.toBe("running");
+    const nul = await call(importJob$.GET as Handler, "GET", key, { params: { id: "x\u0000" } });
+    expect([nul.status, nul.json.error?.code]).toEqual([404, "not_found"]);
   });
 
   it("answers 400 naming tier for a NUL in a metric's tier", async () => {
