@@ -3,7 +3,7 @@ import { AppError, validationError } from "@/lib/errors";
 import { decodeCursor } from "@/lib/members/cursor";
 import { safeText } from "./text";
 
-const id = z.string().trim().min(1).max(128);
+const id = safeText().trim().min(1).max(128);
 const optionalInt = z.coerce.number().int().nonnegative().optional();
 const optionalDate = z.iso.date().optional();
 const score = z.coerce.number().int().min(1).max(5).optional();
@@ -61,7 +61,8 @@ export function parseMemberListQueryLeniently(params: SearchParams): { filter: M
   for (;;) {
     const parsed = memberListQuery.safeParse(flat);
     if (parsed.success) return { filter: parsed.data, ignored };
-    const bad = new Set(parsed.error.issues.map((i) => String(i.path[0])));
+    const bad = new Set(parsed.error.issues.map((i) => String(i.path[0])).filter((k) => k in flat));
+    if (bad.size === 0) return { filter: memberListQuery.parse({}), ignored: Object.keys(flat) }; // not a field's fault: drop all
     ignored.push(...bad);
     flat = Object.fromEntries(Object.entries(flat).filter(([k]) => !bad.has(k)));
   }
@@ -95,21 +96,21 @@ export const adjustMemberInput = z.object({
   memberId: id,
   measure: z.enum(["points", "growth"]),
   delta: z.coerce.number().int("must be a whole number").refine((n) => n !== 0, "must not be 0").refine((n) => Math.abs(n) <= 10_000_000, "at most 10,000,000"),
-  reason: z.string().trim().min(2, "a reason is required").max(200),
+  reason: safeText().trim().min(2, "a reason is required").max(200),
 });
 export type AdjustMemberInput = z.output<typeof adjustMemberInput>;
 
 export const grantRightInput = z.object({
   memberId: id,
-  rightCode: z.string().trim().min(1, "choose a right").max(40),
-  reason: z.string().trim().min(2, "a reason is required").max(200),
+  rightCode: safeText().trim().min(1, "choose a right").max(40),
+  reason: safeText().trim().min(2, "a reason is required").max(200),
 });
 export type GrantRightInput = z.output<typeof grantRightInput>;
 
 export const setTierInput = z.object({
   memberId: id,
-  tierCode: z.string().trim().min(1, "choose a tier").max(40),
-  reason: z.string().trim().min(2, "a reason is required").max(200),
+  tierCode: safeText().trim().min(1, "choose a tier").max(40),
+  reason: safeText().trim().min(2, "a reason is required").max(200),
 });
 export type SetTierInput = z.output<typeof setTierInput>;
 
