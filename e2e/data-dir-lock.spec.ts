@@ -13,13 +13,15 @@ function startSecondServer(pgliteDir: string) {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port + 1000), HOSTNAME: "127.0.0.1", PGLITE_DIR: pgliteDir, SEED_DEMO_MEMBERS: "0" };
   delete env.NEXTAUTH_SECRET;
   delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ["scripts/start.mjs"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  // Its own process group: start.mjs runs `next start` as a child, and a server that does not exit
+  // (the bug) is ended with all its processes.
+  const child = spawn(process.execPath, ["scripts/start.mjs"], { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
   child.stdout.on("data", (d) => (output += d));
   child.stderr.on("data", (d) => (output += d));
   return new Promise<{ code: number | null; output: string }>((resolve) => {
     const timer = setTimeout(() => {
-      child.kill("SIGKILL");
+      process.kill(-child.pid!, "SIGKILL");
       resolve({ code: null, output });
     }, 60_000);
     child.on("exit", (code) => {
