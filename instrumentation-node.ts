@@ -2,10 +2,24 @@
 // open (lock, migrate) the database, seed the demo merchant on an empty one (embedded database, or DEMO=1) and print
 // its logins, or say how to create the first owner.
 import { getDatabase } from "./db/client";
+import { DataDirLockedError } from "./db/lock";
 import { seedDemoIfEmpty, demoLoginsText, demoLoginsExist, firstOwnerText } from "./lib/bootstrap";
 
+/**
+ * Opens the database or ends the process: a server without its database (another process holds the
+ * embedded one, PostgreSQL is unreachable, a migration fails) would only answer 500 to everything.
+ */
+async function databaseOrExit() {
+  try {
+    return await getDatabase();
+  } catch (e) {
+    console.error(`error: the server cannot open its database, so it stops. ${e instanceof DataDirLockedError ? e.message : String((e as Error)?.stack ?? e)}`);
+    process.exit(1);
+  }
+}
+
 export async function startNode() {
-  const database = await getDatabase();
+  const database = await databaseOrExit();
   const { db, kind } = database;
   // On PostgreSQL, start the engine thread now (migrations are done): the first events request
   // does not wait for it to load, and a thread that cannot start says so at boot.

@@ -1,10 +1,13 @@
 // npm run bench -- ingest: events/s over HTTP against `npm start` on the local PostgreSQL, beside
-// the same server's constant-JSON, one-insert and body-echo ceilings, and the bare-SQL floor.
+// the same server's constant-JSON, one-insert and body-echo ceilings (routes of the bench's own
+// build, bench/build-server.ts), and the bare-SQL floor.
 import { spawn } from "node:child_process";
+import path from "node:path";
 import postgres from "postgres";
 import { openDatabase } from "@/db/client";
 import { createMerchant } from "@/lib/tenancy/merchants";
 import { createApiKey } from "@/lib/tenancy/api-keys";
+import { benchEnv, prepareBenchServer } from "./build-server";
 
 const ADMIN = process.env.BENCH_ADMIN_URL ?? "postgres://postgres:postgres@127.0.0.1:5432/postgres";
 const DB_NAME = "bench_ingest";
@@ -54,12 +57,12 @@ export async function benchIngest(_args: string[]) {
   await sqlc.unsafe("create table if not exists bench_insert (id bigserial primary key, at timestamptz not null default now())");
   await sqlc.end();
 
-  console.log(`starting the server (npm start) on PostgreSQL, port ${PORT}…`);
-  // Without this process's NODE_OPTIONS: tsx puts its loader there, and a server running under the
-  // loader's hooks answers about 7× slower (measured: 152 vs 1,094 requests/s for constant JSON).
-  const parentEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "NODE_OPTIONS" && !k.startsWith("npm_"))) as NodeJS.ProcessEnv;
-  const server = spawn(process.execPath, ["scripts/start.mjs"], {
-    env: { ...parentEnv, DATABASE_URL: dbUrl, PORT: String(PORT), HOSTNAME: "127.0.0.1", BENCH_ROUTES: "1", NEXTAUTH_SECRET: "bench", SEED_DEMO_MEMBERS: "0" },
+  // The product's server with the calibration routes added, in a build of its own (bench/build-server.ts).
+  const serverDir = prepareBenchServer();
+  console.log(`starting the server (npm start in ${serverDir}) on PostgreSQL, port ${PORT}…`);
+  const server = spawn(process.execPath, [path.join(serverDir, "scripts", "start.mjs")], {
+    cwd: serverDir,
+    env: { ...benchEnv(), DATABASE_URL: dbUrl, PORT: String(PORT), HOSTNAME: "127.0.0.1", NEXTAUTH_SECRET: "bench", SEED_DEMO_MEMBERS: "0" },
     stdio: "ignore",
     detached: true,
   });

@@ -23,12 +23,36 @@ function isAlive(pid: number): boolean {
   }
 }
 
+const realOrResolved = (p: string) => {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return path.resolve(p);
+  }
+};
+
+/**
+ * Where the files kept with an embedded database go: its lock file and the generated session secret.
+ * Beside the data directory when that is the app's own `.data/pglite` (`.data/pglite.lock`,
+ * `.data/nextauth-secret`); inside it otherwise (`pglite.lock`, `nextauth-secret`: PGlite ignores them), so a `PGLITE_DIR=/tmp/x/db` never writes into a
+ * shared parent such as `/tmp`. Symlinks are resolved first: two paths to one directory get one lock.
+ * (scripts/start.mjs places the secret by the same rule.)
+ */
+export function dataDirFiles(dataDir: string, appRoot = process.cwd()) {
+  const dir = realOrResolved(dataDir);
+  const own = path.dirname(dir) === realOrResolved(path.join(appRoot, ".data"));
+  const home = own ? path.dirname(dir) : dir;
+  return { dir, lockFile: path.join(home, own ? `${path.basename(dir)}.lock` : "pglite.lock"), secretFile: path.join(home, "nextauth-secret") };
+}
+
 /**
  * PGlite has no lock of its own and a second process on the same directory corrupts it, so take
  * an exclusive lock file (O_EXCL) naming our pid; a lock left by a dead process is taken over.
+ * The directory must exist (its real path is what is locked).
  */
 export function acquireDataDirLock(dataDir: string): () => void {
-  const file = path.join(dataDir, "..", `${path.basename(dataDir)}.lock`);
+  const { dir, lockFile: file } = dataDirFiles(dataDir);
+  dataDir = dir;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = fs.openSync(file, "wx");

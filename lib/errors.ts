@@ -58,7 +58,29 @@ export function issuesOf(error: { issues: { path: PropertyKey[]; message: string
   return error.issues.map((i) => ({ path: [...prefix, ...i.path].map(String).join("."), message: i.message }));
 }
 
+/** The most issues one answer lists; past it a last issue says how many more there were. */
+export const MAX_ISSUES = 100;
+
 export function validationError(error: { issues: { path: PropertyKey[]; message: string }[] }, prefix: (string | number)[] = []) {
-  const issues = issuesOf(error, prefix);
+  const all = issuesOf(error, prefix);
+  const more = all.length - MAX_ISSUES;
+  const issues = more > 0 ? [...all.slice(0, MAX_ISSUES), { path: "", message: `and ${more} more ${more === 1 ? "issue" : "issues"} not listed` }] : all;
   return new AppError("validation_failed", issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; "), issues);
+}
+
+/** PostgreSQL's SQLSTATE of a (driver or drizzle-wrapped) database error, if it is one. */
+function sqlStateOf(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/**
+ * A unique violation (23505) that reached an answer: two requests raced to make the same thing and
+ * this one lost. Answered 409 without the database's text (it names tables, constraints and values).
+ */
+export function isUniqueViolation(err: unknown) {
+  return sqlStateOf(err) === "23505";
 }

@@ -12,10 +12,25 @@ env.NODE_ENV = "production";
 // The server stops on SIGTERM itself (lib/jobs/background.ts): background work first reaches a safe point.
 env.NEXT_MANUAL_SIG_HANDLE = "1";
 
+// The secret is kept where db/lock.ts's dataDirFiles keeps the lock: in the app's own .data/ for a
+// data directory there, else inside PGLITE_DIR itself (never in a shared parent such as /tmp).
+function secretFile() {
+  const real = (p) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  if (!env.PGLITE_DIR) return path.join(root, ".data", "nextauth-secret");
+  fs.mkdirSync(path.resolve(env.PGLITE_DIR), { recursive: true });
+  const dir = real(env.PGLITE_DIR);
+  return path.join(path.dirname(dir) === real(path.join(root, ".data")) ? path.dirname(dir) : dir, "nextauth-secret");
+}
+
 if (!env.NEXTAUTH_SECRET) {
-  const dir = env.PGLITE_DIR ? path.dirname(path.resolve(env.PGLITE_DIR)) : path.join(root, ".data");
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, "nextauth-secret");
+  const file = secretFile();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(32).toString("base64url"), { mode: 0o600 });
   env.NEXTAUTH_SECRET = fs.readFileSync(file, "utf8").trim();
 }

@@ -3,7 +3,7 @@ import type { NextApiRequest, NextApiResponse } from "next";
 import { NextResponse } from "next/server";
 import { getServerSession } from "next-auth";
 import type { Db } from "@/db/client";
-import { AppError } from "@/lib/errors";
+import { AppError, isUniqueViolation } from "@/lib/errors";
 import { guardCaller, guardRequest } from "@/lib/auth/guard";
 import { authOptions } from "@/lib/auth/options";
 import type { Actor, Permission } from "@/lib/auth/actor";
@@ -31,9 +31,14 @@ export interface JsonAnswer {
   body: unknown;
 }
 
+/**
+ * The error shape of an answer. Only an AppError's own message goes out: any other error (a database
+ * error carries its SQL and parameters, any error its stack) is logged and answered without its text.
+ */
 function errorAnswer(err: unknown): JsonAnswer {
   if (err instanceof AppError) return { status: err.status, body: { error: err.toJSON() } };
   console.error(err);
+  if (isUniqueViolation(err)) return { status: 409, body: { error: new AppError("conflict", "a concurrent request made the same thing first; repeat the request to see its outcome").toJSON() } };
   return { status: 500, body: { error: { code: "internal", message: "internal error" } } };
 }
 

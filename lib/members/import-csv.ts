@@ -2,6 +2,7 @@ import { and, desc, eq } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { importJobs } from "@/db/schema";
 import { AppError } from "@/lib/errors";
+import { isUnsafeText } from "@/lib/schemas/text";
 import { newId } from "@/lib/util/ids";
 import { writeAudit } from "@/lib/audit";
 import type { Actor } from "@/lib/auth/actor";
@@ -118,11 +119,12 @@ export async function runImportJob(
     });
   } catch (err) {
     console.error(err);
-    await db.update(importJobs).set({ ...counts, status: "failed", report: report(), error: (err as Error).message.slice(0, 500), updatedAt: new Date(), finishedAt: new Date() }).where(where);
+    await db.update(importJobs).set({ ...counts, status: "failed", report: report(), error: err instanceof AppError ? err.message.slice(0, 500) : "internal error (details in the server's log)", updatedAt: new Date(), finishedAt: new Date() }).where(where);
   }
 }
 
 export async function getImportJobOrThrow(db: Db, merchantId: string, id: string) {
+  if (isUnsafeText(id)) throw new AppError("not_found", "no such import"); // no job has such an id; the database would refuse it
   const [job] = await db.select().from(importJobs).where(and(eq(importJobs.merchantId, merchantId), eq(importJobs.id, id)));
   if (!job) throw new AppError("not_found", `import ${id} not found`);
   return job;

@@ -4,6 +4,7 @@ import { AppError } from "@/lib/errors";
 import { addDays, startOfBusinessDate } from "@/lib/util/dates";
 import type { MemberListQuery, MemberSortKey, RfmSegment } from "@/lib/schemas/members";
 import { maskPhone } from "./mask";
+import { decodeCursor, encodeCursor } from "./cursor";
 
 /** Sort keys → the column (or expression) the keyset walks; each has an index with member_id last. */
 const sortColumn: Record<MemberSortKey, SQL> = {
@@ -58,19 +59,7 @@ interface RawRow {
 
 const toIso = (v: string | Date | null) => (v === null ? null : new Date(v).toISOString());
 
-export function encodeCursor(value: string | number | null, memberId: string) {
-  return Buffer.from(JSON.stringify([value, memberId])).toString("base64url");
-}
-function decodeCursor(cursor: string): [string | number | null, string] {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
-    if (Array.isArray(v) && v.length === 2 && typeof v[1] === "string") return v as [string | number | null, string];
-  } catch {
-    // fall through
-  }
-  throw new AppError("validation_failed", "the cursor is not one this list gave", [{ path: "cursor", message: "invalid cursor" }]);
-}
-
+export { encodeCursor };
 /** The WHERE clause of a filter (without the cursor), shared by the page and the CSV export. */
 export function memberFilterWhere(merchantId: string, f: MemberListQuery, timeZone: string): SQL {
   const parts: SQL[] = [sql`merchant_id = ${merchantId}`];
@@ -105,7 +94,9 @@ export async function listMembers(db: Db, merchantId: string, f: MemberListQuery
   const desc = f.dir === "desc";
   const where: SQL[] = [memberFilterWhere(merchantId, f, opts.timeZone)];
   if (f.cursor) {
-    const [value, id] = decodeCursor(f.cursor);
+    const position = decodeCursor(f.cursor, f.sort);
+    if (!position) throw new AppError("validation_failed", "cursor: not a cursor this list gave for this sort", [{ path: "cursor", message: "not a cursor this list gave for this sort" }]);
+    const [value, id] = position;
     const v = isTime(f.sort) ? sql`${value ?? "1970-01-01T00:00:00Z"}::timestamptz` : f.sort === "memberId" ? sql`${String(value)}` : sql`${Number(value)}::bigint`;
     where.push(desc ? sql`(${col}, member_id) < (${v}, ${id})` : sql`(${col}, member_id) > (${v}, ${id})`);
   }

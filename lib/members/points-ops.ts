@@ -13,9 +13,9 @@ import { writeBatch } from "@/lib/engine/write";
 import { openDayLogSql } from "@/lib/metrics/rollup";
 import type { RedemptionInput } from "@/lib/schemas/events";
 
-/** Loads one member, locked against concurrent batches, with their lots, into a fresh batch. */
-async function lockedMember(tx: Db, merchantId: string, memberId: string) {
-  await lockKeys(tx, merchantId, [`m:${memberId}`]);
+/** Loads one member, locked against concurrent batches (and `also`), with their lots, into a fresh batch. */
+async function lockedMember(tx: Db, merchantId: string, memberId: string, also: string[] = []) {
+  await lockKeys(tx, merchantId, [`m:${memberId}`, ...also]);
   const b = new Batch(merchantId);
   await loadMembers(tx, b, [memberId]);
   const m = b.memberOrThrow(memberId);
@@ -30,10 +30,13 @@ async function lockedMember(tx: Db, merchantId: string, memberId: string) {
 export async function redeemPoints(db: Db, merchantId: string, memberId: string, input: RedemptionInput) {
   const hash = sha256(canonicalJson(input));
   return db.transaction(async (tx) => {
-    const { b, m } = await lockedMember(tx, merchantId, memberId);
+    // The redemption id is locked too: the same id sent for two members at once is made once, and
+    // the other request then finds it here (a conflict) instead of failing on the table's key.
+    const { b, m } = await lockedMember(tx, merchantId, memberId, [`r:${input.id}`]);
     const [prior] = await tx.select().from(redemptions).where(and(eq(redemptions.merchantId, merchantId), eq(redemptions.redemptionId, input.id)));
     if (prior) {
-      if (prior.bodyHash !== hash || prior.memberId !== memberId) throw new AppError("conflict", `redemption ${input.id} was already made with a different body`);
+      if (prior.memberId !== memberId) throw new AppError("conflict", `redemption ${input.id} was already made for another member`, [{ path: "id", message: "already used for another member" }]);
+      if (prior.bodyHash !== hash) throw new AppError("conflict", `redemption ${input.id} was already made with a different body`);
       return { id: input.id, points: prior.points, balance: m.pointsBalance, duplicate: true };
     }
     if (m.pointsBalance < input.points)

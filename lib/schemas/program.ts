@@ -1,9 +1,10 @@
 import { z } from "zod";
+import { safeText } from "./text";
 
 const code = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{0,39}$/, "lowercase letters, digits, _ or -, starting with a letter (max 40)");
-const names = z.object({ zh: z.string().trim().min(1).max(60), en: z.string().trim().min(1).max(60) });
+const names = z.object({ zh: safeText().trim().min(1).max(60), en: safeText().trim().min(1).max(60) });
 const fen = z.number().int().nonnegative();
 const pct = z.number().int().min(0).max(10_000);
 const isTimeZone = (tz: string) => {
@@ -14,6 +15,10 @@ const isTimeZone = (tz: string) => {
     return false;
   }
 };
+
+/** Bounds of the program's lists. */
+export const MAX_TIERS = 8;
+export const MAX_RIGHTS = 100;
 
 export const measures = ["growth", "spend", "orders"] as const;
 export const windows = ["lifetime", "rolling12m", "calendarYear"] as const;
@@ -88,7 +93,7 @@ export type RightInput = z.infer<typeof rightInput>;
 export const matrixCell = z.object({
   tierCode: code,
   rightCode: code,
-  value: z.string().max(40).nullable().default(null),
+  value: safeText().max(40).nullable().default(null),
   quantity: z.number().int().min(0).max(100),
   /** Overrides the right's unit cost for this tier (a birthday coupon's face value differs by tier). */
   unitCost: fen.nullable().default(null),
@@ -168,8 +173,8 @@ export const campaignInput = z.object({
   code,
   name: names,
   schedule,
-  /** Empty: all tiers. */
-  targetTiers: z.array(code),
+  /** Empty: all tiers. Each at most once (a duplicate is refused, not dropped). */
+  targetTiers: z.array(code).max(MAX_TIERS, `at most ${MAX_TIERS} tiers (a program has at most ${MAX_TIERS})`),
   effect: campaignEffect,
   enabled: z.boolean().default(true),
 });
@@ -185,7 +190,7 @@ export const automationTrigger = z.discriminatedUnion("kind", [
 export const automationAction = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("grantRight"), rightCode: code }),
   z.object({ kind: z.literal("bonusPoints"), points: z.number().int().positive() }),
-  z.object({ kind: z.literal("message"), template: z.string().min(1).max(60) }),
+  z.object({ kind: z.literal("message"), template: safeText().min(1).max(60) }),
 ]);
 export const automationInput = z.object({
   code,
@@ -200,8 +205,8 @@ export type AutomationInput = z.infer<typeof automationInput>;
 
 /** The program's fields, before the cross-field checks and the mapping of the old retention field. */
 export const programFields = z.object({
-    timeZone: z.string().refine(isTimeZone, "an IANA time zone such as Asia/Shanghai"),
-    tiers: z.array(tierInput).min(2).max(8),
+    timeZone: z.string().max(64).refine(isTimeZone, "an IANA time zone such as Asia/Shanghai"),
+    tiers: z.array(tierInput).min(2).max(MAX_TIERS),
     /**
      * Deprecated (the format before per-tier rules): one rule for every tier above the entry tier.
      * Still accepted on input and mapped onto each such tier that has no `retention` of its own;
@@ -212,8 +217,9 @@ export const programFields = z.object({
       description: "Deprecated: one retention rule for every tier above the entry tier; use tiers[].retention. Applies to tiers without their own.",
     }),
     trial: z.object({ tierCode: code, days: z.number().int().min(1).max(90) }).nullable(),
-    rights: z.array(rightInput).max(100),
-    matrix: z.array(matrixCell),
+    rights: z.array(rightInput).max(MAX_RIGHTS),
+    /** One cell per tier and right at most. */
+    matrix: z.array(matrixCell).max(MAX_TIERS * MAX_RIGHTS, `at most ${MAX_TIERS * MAX_RIGHTS} cells (one per tier and right)`),
     points: pointsRules,
     growth: growthRules,
     campaigns: z.array(campaignInput).max(200),
@@ -272,8 +278,11 @@ export const programInput = programFields
     p.campaigns.forEach((c, i) => {
       if (campaignCodes.has(c.code)) ctx.addIssue({ code: "custom", path: ["campaigns", i, "code"], message: `duplicate campaign code "${c.code}"` });
       campaignCodes.add(c.code);
+      const targets = new Set<string>();
       c.targetTiers.forEach((t, j) => {
         if (!tierCodes.has(t)) ctx.addIssue({ code: "custom", path: ["campaigns", i, "targetTiers", j], message: `unknown tier "${t}"` });
+        else if (targets.has(t)) ctx.addIssue({ code: "custom", path: ["campaigns", i, "targetTiers", j], message: `duplicate tier "${t}"` });
+        targets.add(t);
       });
       if (c.schedule.kind === "range" && c.schedule.to < c.schedule.from)
         ctx.addIssue({ code: "custom", path: ["campaigns", i, "schedule", "to"], message: "must not be before the start date" });

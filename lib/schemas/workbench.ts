@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { safeText } from "./text";
 import { programFields, programInput } from "./program";
 
 /** Saving the whole program from an editor; `tierMoves` says where members of removed tiers go. */
@@ -37,9 +38,9 @@ export const programSettingsInput = z
 export type ProgramSettingsInput = z.input<typeof programSettingsInput>;
 
 export const auditFilter = z.object({
-  action: z.string().max(60).optional(),
-  entity: z.string().max(60).optional(),
-  actor: z.string().max(120).optional(),
+  action: safeText().max(60).optional(),
+  entity: safeText().max(60).optional(),
+  actor: safeText().max(120).optional(),
   from: z.iso.date().optional(),
   to: z.iso.date().optional(),
 });

@@ -6,7 +6,7 @@ import { can, seesFullPhone } from "@/lib/auth/actor";
 import { currentActor } from "@/lib/auth/guard";
 import { currentProgram } from "@/lib/program/store";
 import { listMembers } from "@/lib/members/list-members";
-import { parseMemberListQuery } from "@/lib/schemas/members";
+import { parseMemberListQueryLeniently } from "@/lib/schemas/members";
 import { PageHeader } from "@/components/shell/page-header";
 import { Card } from "@/components/ui/card";
 import { buttonClasses } from "@/components/ui/button";
@@ -23,12 +23,12 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
   const { actor, db } = await currentActor();
   if (!actor) redirect("/sign-in");
   const [raw, t, locale, program] = await Promise.all([searchParams, getTranslations("members"), getLocale(), currentProgram(db, actor.merchantId)]);
-  const filter = parseMemberListQuery(raw);
+  const { filter, ignored } = parseMemberListQueryLeniently(raw);
   const page = await listMembers(db, actor.merchantId, filter, { timeZone: program.timeZone, fullPhone: seesFullPhone(actor) });
   const tiers = Object.fromEntries(program.tiers.map((x) => [x.code, { label: localName(x.name, locale), color: x.color }]));
 
   const query = new URLSearchParams();
-  for (const [k, v] of Object.entries(raw)) if (typeof v === "string" && k !== "cursor") query.set(k, v);
+  for (const [k, v] of Object.entries(raw)) if (typeof v === "string" && k !== "cursor" && !ignored.includes(k)) query.set(k, v);
   const nextHref = page.nextCursor ? `/members?${new URLSearchParams([...query, ["cursor", page.nextCursor]]).toString()}` : null;
   const exportQuery = new URLSearchParams([...query].filter(([k]) => k !== "hide"));
   const filtered = [...query.keys()].some((k) => !["sort", "dir", "hide"].includes(k));
@@ -51,6 +51,11 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
           </div>
         }
       />
+      {ignored.length ? (
+        <p role="status" className="mb-4 rounded-md border border-amber-200 bg-amber-50 px-4 py-2 text-sm text-amber-800" data-testid="members-ignored">
+          {t("ignored", { fields: ignored.join(", ") })}
+        </p>
+      ) : null}
       <Card aria-label={t("heading")}>
         <MembersFilters tiers={program.tiers.map((x) => ({ code: x.code, label: localName(x.name, locale) }))} />
         {page.rows.length ? (

@@ -7,6 +7,7 @@ import { currentActor } from "@/lib/auth/guard";
 import { AppError } from "@/lib/errors";
 import { currentProgram } from "@/lib/program/store";
 import { memberDetail } from "@/lib/members/member-detail";
+import { memberIdParamOrThrow } from "@/lib/schemas/members";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { MemberActions } from "@/components/members/member-actions";
@@ -17,7 +18,16 @@ import { formatDateTime, formatInt, formatYuan, localName } from "@/components/m
 type Params = { params: Promise<{ memberId: string }> };
 
 export async function generateMetadata({ params }: Params): Promise<Metadata> {
-  return { title: `${(await getTranslations("memberDetail"))("title")} ${decodeURIComponent((await params).memberId)}` };
+  return { title: `${(await getTranslations("memberDetail"))("title")} ${memberIdOrNull((await params).memberId) ?? ""}` };
+}
+
+/** The path's member id, or null when no member can have it (a NUL, a malformed %-escape): a 404, not a 500. */
+function memberIdOrNull(raw: string) {
+  try {
+    return memberIdParamOrThrow(raw);
+  } catch {
+    return null;
+  }
 }
 
 const lifecycleTone = { new: "accent", active: "green", dormant: "amber", lost: "red" } as const;
@@ -26,7 +36,8 @@ const lifecycleTone = { new: "accent", active: "green", dormant: "amber", lost: 
 export default async function MemberPage({ params }: Params) {
   const { actor, db } = await currentActor();
   if (!actor) redirect("/sign-in");
-  const memberId = decodeURIComponent((await params).memberId);
+  const memberId = memberIdOrNull((await params).memberId);
+  if (memberId === null) notFound();
   const [t, tm, locale, program] = await Promise.all([getTranslations("memberDetail"), getTranslations("members"), getLocale(), currentProgram(db, actor.merchantId)]);
   let d;
   try {

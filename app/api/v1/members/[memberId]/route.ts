@@ -1,9 +1,10 @@
 // GET /api/v1/members/{memberId} — the member's tier, growth, points, spend, lifecycle and RFM.
 import { withMerchant, methodsNotAllowed } from "@/lib/api/handler";
+import { memberIdParamOrThrow } from "@/lib/schemas/members";
 import { memberView } from "@/lib/members/read-member";
 
 export const GET = withMerchant<{ memberId: string }>("members.read", ({ db, merchantId, params }) =>
-  memberView(db, merchantId, decodeURIComponent(params.memberId)),
+  memberView(db, merchantId, memberIdParamOrThrow(params.memberId)),
 );
 
 export const { POST, PUT, PATCH, DELETE } = methodsNotAllowed("GET");

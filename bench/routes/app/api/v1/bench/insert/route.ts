@@ -1,11 +1,10 @@
 // POST /api/v1/bench/insert — inserts one row: the one-insert ceiling for `npm run bench -- ingest`.
-import { jsonResponse } from "@/lib/api/handler";
-// Only with BENCH_ROUTES=1 (the benchmark creates the bench_insert table); otherwise 404.
+// Bench build only (bench/build-server.ts): the benchmark creates the bench_insert table.
 import { sql } from "drizzle-orm";
+import { jsonResponse } from "@/lib/api/handler";
 import { getDb } from "@/db/client";
 
 export async function POST() {
-  if (process.env.BENCH_ROUTES !== "1") return jsonResponse({ error: { code: "not_found", message: "not found" } }, { status: 404 });
   await (await getDb()).execute(sql`insert into bench_insert default values`);
   return jsonResponse({ ok: true });
 }
