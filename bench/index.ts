@@ -1,8 +1,9 @@
-// npm run bench -- <name> [args]: ingest | metrics | members | seed
+// npm run bench -- <name> [args]: ingest | checkout | metrics | members | seed
 const [benchName, ...args] = process.argv.slice(2);
 const benches: Record<string, () => Promise<void>> = {
   seed: async () => (await import("./seed")).benchSeed(args),
   ingest: async () => (await import("./ingest")).benchIngest(args),
+  checkout: async () => (await import("./checkout")).benchCheckout(),
   metrics: async () => {
     await import("./metrics");
   },

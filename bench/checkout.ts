@@ -1,0 +1,103 @@
+// npm run bench -- checkout: quote → hold → confirm over HTTP against the product's server on the
+// local PostgreSQL with 100,000 members, 8 clients, beside the same server's constant-JSON ceiling
+// measured in the same run. Targets (issue: checkout): hold and confirm p95 ≤ 25 ms, and
+// checkouts/s × 3 requests ≥ 40% of the ceiling.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import postgres from "postgres";
+import { openDatabase } from "@/db/client";
+import { createMerchant } from "@/lib/tenancy/merchants";
+import { createApiKey } from "@/lib/tenancy/api-keys";
+import { benchEnv, prepareBenchServer } from "./build-server";
+import { flag, log } from "./common";
+
+const ADMIN = process.env.BENCH_ADMIN_URL ?? "postgres://postgres:postgres@127.0.0.1:5432/postgres";
+const DB_NAME = "bench_checkout";
+const PORT = Number(process.env.BENCH_PORT ?? 3401);
+const BASE = `http://127.0.0.1:${PORT}`;
+const CLIENTS = 8;
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
+
+interface LoadResult {
+  rate: number;
+  failures: number;
+  p95: { quote: number | null; hold: number | null; confirm: number | null };
+}
+
+function load(mode: "checkout" | "ping", key: string, members: number): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["bench/checkout-load.mjs", mode, BASE, key, String(members), String(SECONDS), String(WARMUP), String(CLIENTS)], { env: benchEnv(), stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").at(-1)!) as LoadResult) : reject(new Error(`load ${mode} exited ${code}`))));
+  });
+}
+
+export async function benchCheckout() {
+  const members = flag("members", 100_000);
+  const admin = postgres(ADMIN, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${DB_NAME} with (force)`);
+  await admin.unsafe(`create database ${DB_NAME}`);
+  await admin.end();
+  const url = new URL(ADMIN);
+  url.pathname = `/${DB_NAME}`;
+  const dbUrl = url.toString();
+  const setup = await openDatabase({ url: dbUrl });
+  const m = await createMerchant(setup.db, { slug: "bench", name: "Bench", demoProgram: true });
+  const { key } = await createApiKey(setup.db, m.id, { name: "bench" });
+  await setup.close();
+
+  const serverDir = prepareBenchServer();
+  log(`starting the server (npm start in ${serverDir}) on PostgreSQL, port ${PORT}…`);
+  const server = spawn(process.execPath, [path.join(serverDir, "scripts", "start.mjs")], {
+    cwd: serverDir,
+    env: { ...benchEnv(), DATABASE_URL: dbUrl, PORT: String(PORT), HOSTNAME: "127.0.0.1", NEXTAUTH_SECRET: "bench", SEED_DEMO_MEMBERS: "0" },
+    stdio: "ignore",
+    detached: true,
+  });
+  try {
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${BASE}/api/v1/bench/ping`)).ok) break;
+      } catch {
+        /* not up */
+      }
+      if (i > 600) throw new Error("server did not start");
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    // Each member registered (100 welcome points) with one ¥500 order (500 points): 600 points, enough for one checkout's 100.
+    log(`registering ${members.toLocaleString("en")} members with an order each…`);
+    const at = new Date(Date.now() - 86_400_000).toISOString();
+    for (let i = 0; i < members; i += 500) {
+      const events = Array.from({ length: Math.min(500, members - i) }, (_, j) => [
+        { id: `reg-${i + j}`, type: "member.registered", occurredAt: at, memberId: `B${i + j}`, data: {} },
+        { id: `ord-${i + j}`, type: "order.paid", occurredAt: at, memberId: `B${i + j}`, data: { orderId: `O${i + j}`, amount: 50_000 } },
+      ]).flat();
+      const res = await fetch(`${BASE}/api/v1/events`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}` }, body: JSON.stringify({ events }) });
+      if (!res.ok) throw new Error(`events → ${res.status}`);
+    }
+    const an = postgres(dbUrl, { max: 1, onnotice: () => {} });
+    await an.unsafe("analyze");
+    await an.end();
+
+    console.log(`\n${CLIENTS} clients, ${SECONDS} s each after ${WARMUP} s of warm-up; ceiling and checkouts alternated twice`);
+    const runs: { ceiling: number; checkout: LoadResult }[] = [];
+    for (let r = 0; r < 2; r++) {
+      const ceiling = (await load("ping", key, members)).rate;
+      const checkout = await load("checkout", key, members);
+      runs.push({ ceiling, checkout });
+      const ms = (x: number | null) => (x === null ? "–" : `${x.toFixed(1)} ms`);
+      console.log(
+        `  run ${r + 1}: ceiling ${Math.round(ceiling)} req/s; ${checkout.rate.toFixed(0)} checkouts/s (${checkout.failures} failed) = ${(checkout.rate * 3).toFixed(0)} req/s = ${((checkout.rate * 3 * 100) / ceiling).toFixed(0)}% of the ceiling; p95 quote ${ms(checkout.p95.quote)}, hold ${ms(checkout.p95.hold)}, confirm ${ms(checkout.p95.confirm)}`,
+      );
+    }
+    console.log(`targets: hold and confirm p95 ≤ 25 ms; checkouts/s × 3 ≥ 40% of the ceiling`);
+  } finally {
+    try {
+      process.kill(-server.pid!, "SIGTERM");
+    } catch {
+      /* gone */
+    }
+  }
+}
