@@ -160,12 +160,20 @@ export class Batch {
     m.pointsDebt -= paid;
     if (credited > 0) {
       m.pointsBalance += credited;
-      this.lotsOf(m.memberId).push({ id: null, key: row.source, source: row.source, memberId: m.memberId, earnedAt: row.at, expiresAt: lotExpiry(p, row.date), amount: credited, remaining: credited, dirty: true });
+      this.lotsOf(m.memberId).push({ id: null, key: row.source, source: row.source, memberId: m.memberId, earnedAt: row.at, expiresAt: lotExpiry(p, row.date), amount: credited, remaining: credited, held: 0, dirty: true });
     }
     m.dirty = true;
   }
 
-  /** Removes points, lot by lot (preferred lot first, then oldest-expiring); what the lots lack becomes debt. */
+  /** Points the member's loaded lots set aside for open checkout holds (the balance includes them). */
+  heldPoints(memberId: string): number {
+    return (this.lots.get(memberId) ?? []).reduce((s, l) => s + l.held, 0);
+  }
+
+  /**
+   * Removes points, lot by lot (preferred lot first, then oldest-expiring), never the points open
+   * checkout holds set aside; what the lots lack becomes debt (or, without `allowDebt`, a refusal).
+   */
   deductPoints(
     m: MemberState,
     amount: number,
@@ -175,7 +183,7 @@ export class Batch {
     const taken = takeFromLots(this.lotsOf(m.memberId), amount, row.preferredSource);
     const fromLots = taken.reduce((s, t) => s + t.take, 0);
     const shortfall = amount - fromLots;
-    if (shortfall > 0 && !row.allowDebt) throw new AppError("insufficient_points", `balance ${m.pointsBalance} is less than ${amount}`);
+    if (shortfall > 0 && !row.allowDebt) throw new AppError("insufficient_points", `available points ${fromLots} are less than ${amount}`);
     for (const t of taken) {
       t.lot.remaining -= t.take;
       t.lot.dirty = true;

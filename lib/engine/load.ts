@@ -81,6 +81,8 @@ export interface LoadRequest {
   windowed?: { members: string[]; since: string };
   /** The program version list (version, start instant). */
   versions?: boolean;
+  /** The instant open checkout holds are judged at (holds past their expiry hold nothing); now by default. */
+  now?: Date;
 }
 
 export type Versions = { version: number; effectiveFrom: Date }[];
@@ -100,8 +102,10 @@ const LOAD_SQL = `select
   ${rowsOf(`select order_id, member_id, event_id, paid_at, business_date, amount, member_discount, refunded_amount, points_earned, growth_earned,
       points_clawed, growth_clawed, tier_at_order
     from orders where merchant_id = $1 and ${listText("order_id", 4)}`)} as orders,
-  ${rowsOf(`select id, member_id, source, earned_at, expires_at, amount, remaining from points_lots
-    where merchant_id = $1 and ${listText("member_id", 5)} and remaining > 0`)} as lots,
+  ${rowsOf(`select l.id, l.member_id, l.source, l.earned_at, l.expires_at, l.amount, l.remaining,
+      (select coalesce(sum(hl.points), 0) from hold_lots hl join holds h on h.merchant_id = hl.merchant_id and h.hold_id = hl.hold_id
+        where hl.merchant_id = $1 and hl.member_id = l.member_id and hl.lot_id = l.id and h.status = 'held' and h.expires_at > $15::timestamptz) as held
+    from points_lots l where l.merchant_id = $1 and ${listText("l.member_id", 5)} and l.remaining > 0`)} as lots,
   ${rowsOf(`select grant_id, member_id, right_code, tier_code, value, unit_cost, source, issued_at, issued_date, expires_at, redeemed_at, redeemed_date
     from right_instances where merchant_id = $1 and ${listText("grant_id", 6)}`)} as rights,
   ${rowsOf(`select source from points_ledger where merchant_id = $1 and ${listText("source", 7)}
@@ -146,6 +150,7 @@ export async function loadState(on: Db | Pipeline, b: Batch, req: LoadRequest): 
     req.versions === true,
     json(req.firings?.members),
     json(req.firings?.dates),
+    (req.now ?? new Date()).toISOString(),
   ] });
   for (const r of row.members ?? [])
     b.members.set(r.member_id as string, {
@@ -202,6 +207,7 @@ export async function loadState(on: Db | Pipeline, b: Batch, req: LoadRequest): 
       expiresAt: date(r.expires_at)!,
       amount: int(r.amount),
       remaining: int(r.remaining),
+      held: int(r.held),
       dirty: false,
     });
   for (const r of row.rights ?? [])
