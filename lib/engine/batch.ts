@@ -64,9 +64,43 @@ export interface RightState {
   expiresAt: Date | null;
   redeemedAt: Date | null;
   redeemedDate: string | null;
+  /** The redemption code (核销码); null for an instance issued in this batch (the database gives it one). */
+  code: string | null;
+  voidedAt: Date | null;
+  /** Set aside by an open checkout hold. */
+  held: boolean;
   isNew: boolean;
   dirty: boolean;
 }
+
+/** What a confirmed checkout hold took from one lot, and how much of it refunds gave back so far. */
+export interface HoldLotState {
+  holdId: string;
+  lotId: number;
+  points: number;
+  returned: number;
+  dirty: boolean;
+}
+
+/** A confirmed checkout hold of an order being refunded (api.md, Checkout: refunds give back exactly). */
+export interface HoldState {
+  holdId: string;
+  orderId: string;
+  memberId: string;
+  points: number;
+  wallet: number;
+  lots: HoldLotState[];
+  grantIds: string[];
+}
+
+/**
+ * Work on tables the batch does not keep in memory (the wallet), queued by an event as it is
+ * applied and run, in event order, before the next event (see ingest.ts).
+ */
+export type WalletOp =
+  | { kind: "topUp"; memberId: string; topUpId: string; amount: number }
+  | { kind: "refundTopUp"; memberId: string; topUpId: string; amount: number; source: string }
+  | { kind: "returnHolds"; memberId: string; holdIds: string[]; refundedBefore: number; refundedAfter: number; paid: number; source: string };
 
 export interface PointsRow {
   memberId: string;
@@ -118,6 +152,10 @@ export class Batch {
   /** Non-order points earned per member and business day, for the daily cap. */
   dailyEarned = new Map<string, number>();
   windowed: Map<string, { date: string; spend: number; growth: number; orders: number }[]> | null = null;
+  /** Confirmed checkout holds of the orders being refunded, by order id. */
+  orderHolds = new Map<string, HoldState[]>();
+  /** Wallet work the current event queued (drained by the caller after each event). */
+  walletOps: WalletOp[] = [];
 
   points: PointsRow[] = [];
   growth: GrowthRow[] = [];
@@ -224,6 +262,9 @@ export class Batch {
       expiresAt: right.validityDays ? new Date(at.getTime() + right.validityDays * 86_400_000) : null,
       redeemedAt: null,
       redeemedDate: null,
+      code: null,
+      voidedAt: null,
+      held: false,
       isNew: true,
       dirty: true,
     });
