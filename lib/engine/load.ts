@@ -114,9 +114,11 @@ const LOAD_SQL = `select
       r.redeemed_at, r.redeemed_date, r.code, r.voided_at,
       exists (select 1 from hold_grants hg join holds h on h.merchant_id = hg.merchant_id and h.hold_id = hg.hold_id
         where hg.merchant_id = $1 and hg.grant_id = r.grant_id and h.status = 'held' and h.expires_at > $15::timestamptz) as held
-    from right_instances r where r.merchant_id = $1 and (${listText("r.grant_id", 6)} or ${listText("r.code", 16)}
-      or r.grant_id in (select hg.grant_id from hold_grants hg join holds h on h.merchant_id = hg.merchant_id and h.hold_id = hg.hold_id
-        where h.merchant_id = $1 and ${listText("h.order_id", 17)} and h.status = 'confirmed'))`)} as rights,
+    from right_instances r where r.merchant_id = $1 and r.grant_id in (
+      select x from jsonb_array_elements_text($6::jsonb) as t(x)
+      union select c.grant_id from right_instances c where c.merchant_id = $1 and ${listText("c.code", 16)}
+      union select hg.grant_id from hold_grants hg join holds h on h.merchant_id = hg.merchant_id and h.hold_id = hg.hold_id
+        where h.merchant_id = $1 and ${listText("h.order_id", 17)} and h.status = 'confirmed')`)} as rights,
   ${rowsOf(`select h.hold_id, h.order_id, h.member_id, h.points, h.wallet,
       (select coalesce(json_agg(hg.grant_id), '[]') from hold_grants hg where hg.merchant_id = h.merchant_id and hg.hold_id = h.hold_id) as grants
     from holds h where h.merchant_id = $1 and ${listText("h.order_id", 17)} and h.status = 'confirmed'`)} as holds,
