@@ -60,7 +60,8 @@ export async function refundTopUp(tx: Db, merchantId: string, memberId: string, 
     throw new AppError("insufficient_balance", `${input.amount} fen asked back, ${t.principalLeft} of top-up ${input.topUpId} unspent`, [{ path: "data.amount", message: `at most ${t.principalLeft} fen` }]);
   const bonus = input.amount === t.principalLeft ? t.bonusLeft : Math.floor((input.amount * t.bonusLeft) / t.principalLeft);
   const [w] = await tx.select().from(wallets).where(and(eq(wallets.merchantId, merchantId), eq(wallets.memberId, memberId)));
-  const held = await heldTotals(tx, merchantId, memberId, at);
+  // Holds open at the refund's time or now (an event may be dated up to a day ahead): both count.
+  const held = await heldTotals(tx, merchantId, memberId, new Date(Math.min(at.getTime(), Date.now())));
   const free = w.principal + w.bonus - held.wallet;
   if (input.amount + bonus > free)
     throw new AppError("insufficient_balance", `stored value held by an open checkout: ${free} fen free`, [{ path: "data.amount", message: `at most ${free} fen while a checkout holds stored value` }]);

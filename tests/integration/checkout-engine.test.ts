@@ -153,6 +153,25 @@ describe.each(testDatabases)("checkout holds in the engine on $name", ({ open })
     expect([t.principalLeft, t.bonusLeft]).toEqual([50_000, 6_000]);
   });
 
+  it("a top-up refund dated after an open hold's expiry still cannot take the stored value it holds", async () => {
+    const m = (await createMerchant(db, { slug: `ce-${++n}`, name: "CE", demoProgram: true })).id;
+    await ok(db, m, [
+      { id: "r", type: "member.registered", occurredAt: "2026-11-25T09:00:00+08:00", memberId: "V", data: {} },
+      // ¥500: principal 50,000 and bonus 5,000.
+      { id: "t", type: "wallet.topped_up", occurredAt: "2026-11-26T10:00:00+08:00", memberId: "V", data: { topUpId: "T", amount: 50_000 } },
+    ]);
+    // A checkout holds ¥500 of it for 15 minutes from now: ¥50 stays free.
+    await createHold(db, m, "V", hold({ id: "HV", orderId: "PV", amount: 60_000, wallet: 50_000 }));
+    // A refund of all of T (¥500 + its ¥50 bonus) dated 20 minutes ahead, past the hold's expiry: refused, nothing changes.
+    const ahead = new Date(Date.now() + 20 * 60_000).toISOString();
+    const res = await statuses(m, [{ id: "u", type: "wallet.top_up_refunded", occurredAt: ahead, memberId: "V", data: { topUpId: "T", amount: 50_000 } }]);
+    expect(res[0].split(":")[0]).toBe("insufficient_balance");
+    expect(await walletOf(m, "V")).toEqual({ principal: 50_000, bonus: 5_000 });
+    // The hold confirms: principal floor(50,000 × 50,000 / 55,000) = 45,454, bonus 4,546.
+    await confirmHold(db, m, "HV");
+    expect(await walletOf(m, "V")).toEqual({ principal: 4_546, bonus: 454 });
+  });
+
   it("right.redeemed by its code (核销码): exactly one of grantId or code; voided, held and used instances are refused", async () => {
     const m = (await createMerchant(db, { slug: `ce-${++n}`, name: "CE", demoProgram: true })).id;
     // Each new member gets the ¥10 coupon.
