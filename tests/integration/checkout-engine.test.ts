@@ -299,4 +299,25 @@ describe.each(testDatabases)("checkout holds in the engine on $name", ({ open })
     [t] = await db.select().from(members).where(and(eq(members.merchantId, m), eq(members.memberId, "T")));
     expect([t.orderCount, t.tierCode]).toEqual([2, "silver"]);
   });
+
+  it("after a full refund the period job re-measures the tier under a requalify rule without the refunded order", async () => {
+    const m = (await createMerchant(db, { slug: `ce-${++n}`, name: "CE" })).id;
+    // Silver at 2 orders in 12 months, re-checked every month; gold at 3.
+    await saveProgram(db, m, {
+      ...demoProgram,
+      tiers: demoProgram.tiers.map((t, i) =>
+        i === 0 ? t : { ...t, thresholds: [{ measure: "orders" as const, window: "rolling12m" as const, value: i + 1 }], retention: { kind: "requalify" as const, months: 1 } },
+      ),
+    });
+    const paid = (i: number, day: number) => ({ id: `o${i}`, type: "order.paid", occurredAt: `2026-09-${day}T10:00:00+08:00`, memberId: "Q", data: { orderId: `O${i}`, amount: 10_000 } });
+    await ok(db, m, [{ id: "r", type: "member.registered", occurredAt: "2026-09-01T09:00:00+08:00", memberId: "Q", data: {} }, paid(1, 10), paid(2, 11)]);
+    // Silver on 09-11; O2 refunded in full on 09-12: the tier stays until the period job checks it.
+    await ok(db, m, [{ id: "f2", type: "order.refunded", occurredAt: "2026-09-12T10:00:00+08:00", memberId: "Q", data: { orderId: "O2", amount: 10_000 } }]);
+    let [q] = await db.select().from(members).where(and(eq(members.merchantId, m), eq(members.memberId, "Q")));
+    expect([q.tierCode, q.orderCount]).toEqual(["silver", 1]);
+    // On 10-11 a month has passed since 09-11: 1 order in the window, below silver's 2 → basic.
+    await runPeriodJob(db, m, "2026-10-11", { analyze: false });
+    [q] = await db.select().from(members).where(and(eq(members.merchantId, m), eq(members.memberId, "Q")));
+    expect(q.tierCode).toBe("basic");
+  });
 });
