@@ -260,6 +260,8 @@ function giveBack(b: Batch, ctx: EventContext, eventId: string, m: MemberState, 
       r.redeemedAt = null;
       r.redeemedDate = null;
       r.dirty = true;
+      // Rights-usage KPIs count it from its issue day: rebuild them from there.
+      b.touchedDates.push(r.issuedDate);
     }
 }
 

@@ -154,6 +154,8 @@ export class Batch {
   windowed: Map<string, { date: string; spend: number; growth: number; orders: number }[]> | null = null;
   /** Confirmed checkout holds of the orders being refunded, by order id. */
   orderHolds = new Map<string, HoldState[]>();
+  /** Business dates before the events' own whose facts a batch changed (a coupon's use undone): the KPI rollups are invalidated from them too. */
+  touchedDates: string[] = [];
   /** Wallet work the current event queued (drained by the caller after each event). */
   walletOps: WalletOp[] = [];
 

@@ -224,6 +224,6 @@ async function applyCandidates(pipe: Pipeline, merchantId: string, cs: Candidate
       results.push({ id: e.id, status: "rejected", error: err.toJSON() });
     }
   }
-  const first = dates.reduce<string | null>((min, d) => (min === null || d < min ? d : min), null);
+  const first = [...dates, ...(dates.length ? b.touchedDates : [])].reduce<string | null>((min, d) => (min === null || d < min ? d : min), null);
   return { result: results, last: batchWrites(b, eventRows, first ? invalidateRollupsSql(merchantId, first, keys) : []) };
 }

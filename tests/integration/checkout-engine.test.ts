@@ -12,6 +12,9 @@ import { adjustMember, redeemPoints } from "@/lib/members/points-ops";
 import { voidRight } from "@/lib/checkout/coupons";
 import { holdInput } from "@/lib/schemas/checkout";
 import { AppError } from "@/lib/errors";
+import { metrics } from "@/lib/metrics";
+import { fastMetrics } from "@/lib/metrics/fast";
+import { refreshAggregates } from "@/lib/metrics/aggregates";
 import { testDatabases } from "../db";
 
 const hold = (o: Record<string, unknown>) => holdInput.parse(o);
@@ -319,5 +322,22 @@ describe.each(testDatabases)("checkout holds in the engine on $name", ({ open })
     await runPeriodJob(db, m, "2026-10-11", { analyze: false });
     [q] = await db.select().from(members).where(and(eq(members.merchantId, m), eq(members.memberId, "Q")));
     expect(q.tierCode).toBe("basic");
+  });
+
+  it("a coupon given back by a full refund: the rights-usage KPI's rollups are rebuilt from its issue day (fast = raw)", async () => {
+    const m = (await createMerchant(db, { slug: `ce-${++n}`, name: "CE", demoProgram: true })).id;
+    await ok(db, m, [{ id: "r", type: "member.registered", occurredAt: "2026-11-25T09:00:00+08:00", memberId: "K", data: {} }]);
+    const [coupon] = await db.select().from(rightInstances).where(and(eq(rightInstances.merchantId, m), eq(rightInstances.memberId, "K")));
+    // The ¥10 coupon used at a checkout on 12-01 (Beijing noon), the order paid ¥90.
+    const noon = new Date("2026-12-01T04:00:00Z");
+    await createHold(db, m, "K", hold({ id: "HK", orderId: "PK", amount: 10_000, grantIds: [coupon.grantId] }), noon);
+    await confirmHold(db, m, "HK", noon);
+    await ok(db, m, [{ id: "p", type: "order.paid", occurredAt: "2026-12-01T12:00:00+08:00", memberId: "K", data: { orderId: "PK", amount: 9_000 } }]);
+    await refreshAggregates(db, m, "2026-11-25", "2026-12-02");
+    // The full refund on 12-03 gives the coupon back (still valid: 30 days from 11-25).
+    await ok(db, m, [{ id: "f", type: "order.refunded", occurredAt: "2026-12-03T12:00:00+08:00", memberId: "K", data: { orderId: "PK", amount: 9_000 } }]);
+    const params = { merchantId: m, from: "2026-11-20", to: "2026-12-05", granularity: "day" as const };
+    const [fast, raw] = await Promise.all([fastMetrics["rights-usage"](db, params), metrics["rights-usage"](db, params)]);
+    expect(fast).toEqual(raw);
   });
 });
