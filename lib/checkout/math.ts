@@ -83,3 +83,22 @@ export function proRata(taken: number, refunded: number, paid: number): number {
   if (refunded >= paid) return taken;
   return Math.floor((taken * refunded) / paid);
 }
+
+/**
+ * What a refund gives back, lot by lot, of the points a checkout spent: each lot's pro-rata share
+ * of the refunds so far (`proRata`, so partial refunds add up to exactly all of it on the full
+ * refund) less what the refunds before gave. A lot already expired at the refund gets nothing back:
+ * its share is `forfeited` (the ledger says so).
+ */
+export function pointsGiveBack(
+  lots: readonly { lotId: number; points: number; expiresAt: Date }[],
+  refundedBefore: number,
+  refundedAfter: number,
+  paid: number,
+  at: Date,
+): { lotId: number; give: number; forfeited: number }[] {
+  return lots.map((l) => {
+    const share = proRata(l.points, refundedAfter, paid) - proRata(l.points, refundedBefore, paid);
+    return l.expiresAt <= at ? { lotId: l.lotId, give: 0, forfeited: share } : { lotId: l.lotId, give: share, forfeited: 0 };
+  });
+}

@@ -1,9 +1,9 @@
-import { and, desc, eq, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { wallets, walletLedger, walletTopUps } from "@/db/schema";
+import { holdTopUps, wallets, walletLedger, walletTopUps } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import type { WalletRules } from "@/lib/schemas/program";
-import { topUpBonus } from "./math";
+import { proRata, topUpBonus } from "./math";
 import { heldTotals } from "./holds";
 
 type LedgerType = (typeof walletLedger.$inferInsert)["type"];
@@ -60,7 +60,8 @@ export async function refundTopUp(tx: Db, merchantId: string, memberId: string, 
     throw new AppError("insufficient_balance", `${input.amount} fen asked back, ${t.principalLeft} of top-up ${input.topUpId} unspent`, [{ path: "data.amount", message: `at most ${t.principalLeft} fen` }]);
   const bonus = input.amount === t.principalLeft ? t.bonusLeft : Math.floor((input.amount * t.bonusLeft) / t.principalLeft);
   const [w] = await tx.select().from(wallets).where(and(eq(wallets.merchantId, merchantId), eq(wallets.memberId, memberId)));
-  const held = await heldTotals(tx, merchantId, memberId, at);
+  // Holds open at the refund's time or now (an event may be dated up to a day ahead): both count.
+  const held = await heldTotals(tx, merchantId, memberId, new Date(Math.min(at.getTime(), Date.now())));
   const free = w.principal + w.bonus - held.wallet;
   if (input.amount + bonus > free)
     throw new AppError("insufficient_balance", `stored value held by an open checkout: ${free} fen free`, [{ path: "data.amount", message: `at most ${free} fen while a checkout holds stored value` }]);
@@ -70,6 +71,50 @@ export async function refundTopUp(tx: Db, merchantId: string, memberId: string, 
     .where(and(eq(walletTopUps.merchantId, merchantId), eq(walletTopUps.topUpId, input.topUpId)));
   await postWallet(tx, merchantId, memberId, { type: "top_up_refund", source, principal: -input.amount, bonus: -bonus, at, date });
   return { principal: input.amount, bonus };
+}
+
+/**
+ * A refund of an order paid (in part) with stored value: gives back, pro rata to the refunded share
+ * of `paid` (cumulative: the refunds before gave back their share already), what the order's
+ * confirmed holds took from each top-up, as principal and bonus as it was taken, into those
+ * top-ups. One ledger row (type "refund"); nothing when there is nothing to give back. The caller
+ * holds the member's lock.
+ */
+export async function returnHoldWallet(
+  tx: Db,
+  merchantId: string,
+  memberId: string,
+  input: { holdIds: string[]; refundedBefore: number; refundedAfter: number; paid: number },
+  source: string,
+  at: Date,
+  date: string,
+) {
+  if (!input.holdIds.length) return { principal: 0, bonus: 0 };
+  const taken = await tx
+    .select()
+    .from(holdTopUps)
+    .where(and(eq(holdTopUps.merchantId, merchantId), inArray(holdTopUps.holdId, input.holdIds)))
+    .orderBy(asc(holdTopUps.holdId), asc(holdTopUps.topUpId));
+  const share = (x: number) => proRata(x, input.refundedAfter, input.paid) - proRata(x, input.refundedBefore, input.paid);
+  let principal = 0;
+  let bonus = 0;
+  for (const t of taken) {
+    const p = share(t.principal);
+    const b = share(t.bonus);
+    if (p === 0 && b === 0) continue;
+    principal += p;
+    bonus += b;
+    await tx
+      .update(holdTopUps)
+      .set({ principalReturned: t.principalReturned + p, bonusReturned: t.bonusReturned + b })
+      .where(and(eq(holdTopUps.merchantId, merchantId), eq(holdTopUps.holdId, t.holdId), eq(holdTopUps.topUpId, t.topUpId)));
+    await tx
+      .update(walletTopUps)
+      .set({ principalLeft: sql`${walletTopUps.principalLeft} + ${p}`, bonusLeft: sql`${walletTopUps.bonusLeft} + ${b}` })
+      .where(and(eq(walletTopUps.merchantId, merchantId), eq(walletTopUps.topUpId, t.topUpId)));
+  }
+  if (principal > 0 || bonus > 0) await postWallet(tx, merchantId, memberId, { type: "refund", source, principal, bonus, at, date });
+  return { principal, bonus };
 }
 
 /** GET /api/v1/members/{memberId}/wallet-ledger: newest first; `cursor` is the id of the last entry of the previous page. */

@@ -2,7 +2,10 @@ import { MAX_GROWTH_PER_EVENT, MAX_POINTS_PER_EVENT, type EventInput } from "@/l
 import type { LoadedProgram } from "@/lib/program/store";
 import { AppError } from "@/lib/errors";
 import { addDays } from "@/lib/util/dates";
-import type { Batch, MemberState } from "./batch";
+import type { Db } from "@/db/client";
+import { pointsGiveBack } from "@/lib/checkout/math";
+import { refundTopUp, returnHoldWallet, topUpWallet } from "@/lib/checkout/wallet";
+import type { Batch, HoldState, MemberState, OrderState, WalletOp } from "./batch";
 import { campaignsInForce, campaignMultiplierPct, orderGrowth, orderPoints, proRataClawback } from "./rules";
 
 export interface EventContext {
@@ -40,7 +43,28 @@ export function applyEvent(b: Batch, ctx: EventContext) {
       return referral(b, ctx, e);
     case "right.redeemed":
       return rightRedeemed(b, ctx, e);
+    case "wallet.topped_up":
+      b.memberOrThrow(e.memberId);
+      b.walletOps.push({ kind: "topUp", memberId: e.memberId, topUpId: e.data.topUpId, amount: e.data.amount });
+      return;
+    case "wallet.top_up_refunded":
+      b.memberOrThrow(e.memberId);
+      b.walletOps.push({ kind: "refundTopUp", memberId: e.memberId, topUpId: e.data.topUpId, amount: e.data.amount, source: `ev:${e.id}:top-up-refund` });
+      return;
   }
+}
+
+/**
+ * Runs wallet work an event queued (the wallet lives in its own tables, not in the batch), on the
+ * engine's transaction under the member's lock, with the wallet rules of the program in force at the
+ * event. A refusal (AppError) rejects the event before anything is written.
+ */
+export async function runWalletOp(db: Db, merchantId: string, op: WalletOp, program: LoadedProgram, at: Date, date: string) {
+  if (op.kind === "topUp") {
+    const r = await topUpWallet(db, merchantId, op.memberId, op, program.wallet, at, date);
+    if (r.duplicate) throw reject(`top-up ${op.topUpId} is already recorded`, "data.topUpId", "conflict");
+  } else if (op.kind === "refundTopUp") await refundTopUp(db, merchantId, op.memberId, op, op.source, at, date);
+  else await returnHoldWallet(db, merchantId, op.memberId, op, op.source, at, date);
 }
 
 function register(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "member.registered" }>) {
@@ -157,10 +181,15 @@ function orderRefunded(b: Batch, ctx: EventContext, e: Extract<EventInput, { typ
   const left = o.amount - o.refundedAmount;
   if (e.data.amount > left) throw reject(`refund ${e.data.amount} is more than the ${left} fen left unrefunded`, "data.amount");
   const m = o.memberId ? b.memberOrThrow(o.memberId) : null;
+  const refundedBefore = o.refundedAmount;
   o.refundedAmount += e.data.amount;
   o.dirty = true;
   b.refunds.push({ eventId: e.id, orderId: o.orderId, memberId: o.memberId, refundedAt: at, businessDate: date, amount: e.data.amount });
   if (!m) return;
+  const full = o.refundedAmount === o.amount;
+  // What the order's confirmed checkout holds spent comes back first, so the clawback below finds it.
+  const holds = (b.orderHolds.get(o.orderId) ?? []).filter((h) => h.memberId === m.memberId);
+  if (holds.length) giveBack(b, ctx, e.id, m, o, holds, refundedBefore);
   const clawPoints = proRataClawback(o.pointsEarned, o.amount, o.refundedAmount, o.pointsClawed);
   const clawGrowth = proRataClawback(o.growthEarned, o.amount, o.refundedAmount, o.growthClawed);
   o.pointsClawed += clawPoints;
@@ -178,8 +207,62 @@ function orderRefunded(b: Batch, ctx: EventContext, e: Extract<EventInput, { typ
   });
   b.addGrowth(m, p, -clawGrowth, { kind: "clawback", source: `ev:${e.id}:refund`, rule: "refund", reason: `refund of order ${o.orderId}`, at, date });
   m.lifetimeSpend -= e.data.amount;
+  // A full refund takes the order back out of the member's order count and the windowed order
+  // measures (a partial one leaves it counted). The tier it may have bought is not taken back here:
+  // upgrades happen at events, downgrades only in the period job, under the tier's retention rule.
+  if (full) m.orderCount -= 1;
   m.dirty = true;
-  b.windowed?.get(m.memberId)?.push({ date: o.businessDate, spend: -e.data.amount, growth: 0, orders: 0 });
+  b.windowed?.get(m.memberId)?.push({ date: o.businessDate, spend: -e.data.amount, growth: 0, orders: full ? -1 : 0 });
+}
+
+/**
+ * A refund of an order paid at a checkout gives back, pro rata to the refunded share (cumulative),
+ * the points spent into the lots they came from (a lot expired by now keeps nothing; the ledger row
+ * says how many), the stored value as principal and bonus (queued wallet work), and on the full
+ * refund the coupons still valid. The points given back are their own ledger row ("spend", positive),
+ * apart from the clawback of the points the order earned.
+ */
+function giveBack(b: Batch, ctx: EventContext, eventId: string, m: MemberState, o: OrderState, holds: HoldState[], refundedBefore: number) {
+  const { program: p, at, date } = ctx;
+  const lots = new Map(b.lotsOf(m.memberId).map((l) => [l.id, l]));
+  let given = 0;
+  let forfeited = 0;
+  for (const h of holds) {
+    const held = h.lots.filter((hl) => lots.has(hl.lotId));
+    const plan = pointsGiveBack(held.map((hl) => ({ lotId: hl.lotId, points: hl.points, expiresAt: lots.get(hl.lotId)!.expiresAt })), refundedBefore, o.refundedAmount, o.amount, at);
+    plan.forEach((x, i) => {
+      given += x.give;
+      forfeited += x.forfeited;
+      if (x.give === 0) return;
+      const lot = lots.get(x.lotId)!;
+      lot.remaining += x.give;
+      lot.dirty = true;
+      held[i].returned += x.give;
+      held[i].dirty = true;
+    });
+  }
+  if (given + forfeited > 0) {
+    const source = `ev:${eventId}:return`;
+    const yuan = (n: number) => `¥${(n / 100).toFixed(2)}`;
+    const reason = `refund of order ${o.orderId} (${yuan(o.refundedAmount - refundedBefore)} of ${yuan(o.amount)}): ${given} points spent at checkout given back to their lots${forfeited ? `; ${forfeited} not returned: their lots have expired` : ""}`;
+    b.points.push({ memberId: m.memberId, delta: given, debtDelta: 0, kind: "spend", source, rule: "refund", reason, programVersion: p.version, occurredAt: at, businessDate: date });
+    b.newSources.add(source);
+    m.pointsBalance += given;
+    m.dirty = true;
+  }
+  const walletHolds = holds.filter((h) => h.wallet > 0).map((h) => h.holdId);
+  if (walletHolds.length)
+    b.walletOps.push({ kind: "returnHolds", memberId: m.memberId, holdIds: walletHolds, refundedBefore, refundedAfter: o.refundedAmount, paid: o.amount, source: `ev:${eventId}:wallet-return` });
+  if (o.refundedAmount === o.amount)
+    for (const g of holds.flatMap((h) => h.grantIds)) {
+      const r = b.rights.get(g);
+      if (!r || !r.redeemedAt || r.voidedAt || (r.expiresAt && r.expiresAt <= at)) continue;
+      r.redeemedAt = null;
+      r.redeemedDate = null;
+      r.dirty = true;
+      // Rights-usage KPIs count it from its issue day: rebuild them from there.
+      b.touchedDates.push(r.issuedDate);
+    }
 }
 
 function checkIn(b: Batch, ctx: EventContext, m: MemberState) {
@@ -254,10 +337,15 @@ function referral(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "r
 
 function rightRedeemed(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "right.redeemed" }>) {
   b.memberOrThrow(e.memberId);
-  const r = b.rights.get(e.data.grantId);
-  if (!r || r.memberId !== e.memberId) throw reject(`right ${e.data.grantId} not found for member ${e.memberId}`, "data.grantId", "not_found");
-  if (r.redeemedAt) throw reject(`right ${e.data.grantId} was already redeemed`, "data.grantId", "conflict");
-  if (r.expiresAt && r.expiresAt < ctx.at) throw reject(`right ${e.data.grantId} expired on ${r.expiresAt.toISOString()}`, "data.grantId", "conflict");
+  const byCode = e.data.grantId === undefined;
+  const path = byCode ? "data.code" : "data.grantId";
+  const name = byCode ? `code ${e.data.code}` : `right ${e.data.grantId}`;
+  const r = byCode ? [...b.rights.values()].find((x) => x.code === e.data.code) : b.rights.get(e.data.grantId!);
+  if (!r || r.memberId !== e.memberId) throw reject(`${name} not found for member ${e.memberId}`, path, "not_found");
+  if (r.voidedAt) throw reject(`${name} was voided on ${r.voidedAt.toISOString()}`, path, "conflict");
+  if (r.redeemedAt) throw reject(`${name} was already redeemed`, path, "conflict");
+  if (r.held) throw reject(`${name} is held by an open checkout: confirm or release that hold`, path, "conflict");
+  if (r.expiresAt && r.expiresAt < ctx.at) throw reject(`${name} expired on ${r.expiresAt.toISOString()}`, path, "conflict");
   r.redeemedAt = ctx.at;
   r.redeemedDate = ctx.date;
   r.dirty = true;

@@ -64,9 +64,43 @@ export interface RightState {
   expiresAt: Date | null;
   redeemedAt: Date | null;
   redeemedDate: string | null;
+  /** The redemption code (核销码); null for an instance issued in this batch (the database gives it one). */
+  code: string | null;
+  voidedAt: Date | null;
+  /** Set aside by an open checkout hold. */
+  held: boolean;
   isNew: boolean;
   dirty: boolean;
 }
+
+/** What a confirmed checkout hold took from one lot, and how much of it refunds gave back so far. */
+export interface HoldLotState {
+  holdId: string;
+  lotId: number;
+  points: number;
+  returned: number;
+  dirty: boolean;
+}
+
+/** A confirmed checkout hold of an order being refunded (api.md, Checkout: refunds give back exactly). */
+export interface HoldState {
+  holdId: string;
+  orderId: string;
+  memberId: string;
+  points: number;
+  wallet: number;
+  lots: HoldLotState[];
+  grantIds: string[];
+}
+
+/**
+ * Work on tables the batch does not keep in memory (the wallet), queued by an event as it is
+ * applied and run, in event order, before the next event (see ingest.ts).
+ */
+export type WalletOp =
+  | { kind: "topUp"; memberId: string; topUpId: string; amount: number }
+  | { kind: "refundTopUp"; memberId: string; topUpId: string; amount: number; source: string }
+  | { kind: "returnHolds"; memberId: string; holdIds: string[]; refundedBefore: number; refundedAfter: number; paid: number; source: string };
 
 export interface PointsRow {
   memberId: string;
@@ -118,6 +152,12 @@ export class Batch {
   /** Non-order points earned per member and business day, for the daily cap. */
   dailyEarned = new Map<string, number>();
   windowed: Map<string, { date: string; spend: number; growth: number; orders: number }[]> | null = null;
+  /** Confirmed checkout holds of the orders being refunded, by order id. */
+  orderHolds = new Map<string, HoldState[]>();
+  /** Business dates before the events' own whose facts a batch changed (a coupon's use undone): the KPI rollups are invalidated from them too. */
+  touchedDates: string[] = [];
+  /** Wallet work the current event queued (drained by the caller after each event). */
+  walletOps: WalletOp[] = [];
 
   points: PointsRow[] = [];
   growth: GrowthRow[] = [];
@@ -160,12 +200,20 @@ export class Batch {
     m.pointsDebt -= paid;
     if (credited > 0) {
       m.pointsBalance += credited;
-      this.lotsOf(m.memberId).push({ id: null, key: row.source, source: row.source, memberId: m.memberId, earnedAt: row.at, expiresAt: lotExpiry(p, row.date), amount: credited, remaining: credited, dirty: true });
+      this.lotsOf(m.memberId).push({ id: null, key: row.source, source: row.source, memberId: m.memberId, earnedAt: row.at, expiresAt: lotExpiry(p, row.date), amount: credited, remaining: credited, held: 0, dirty: true });
     }
     m.dirty = true;
   }
 
-  /** Removes points, lot by lot (preferred lot first, then oldest-expiring); what the lots lack becomes debt. */
+  /** Points the member's loaded lots set aside for open checkout holds (the balance includes them). */
+  heldPoints(memberId: string): number {
+    return (this.lots.get(memberId) ?? []).reduce((s, l) => s + l.held, 0);
+  }
+
+  /**
+   * Removes points, lot by lot (preferred lot first, then oldest-expiring), never the points open
+   * checkout holds set aside; what the lots lack becomes debt (or, without `allowDebt`, a refusal).
+   */
   deductPoints(
     m: MemberState,
     amount: number,
@@ -175,7 +223,7 @@ export class Batch {
     const taken = takeFromLots(this.lotsOf(m.memberId), amount, row.preferredSource);
     const fromLots = taken.reduce((s, t) => s + t.take, 0);
     const shortfall = amount - fromLots;
-    if (shortfall > 0 && !row.allowDebt) throw new AppError("insufficient_points", `balance ${m.pointsBalance} is less than ${amount}`);
+    if (shortfall > 0 && !row.allowDebt) throw new AppError("insufficient_points", `available points ${fromLots} are less than ${amount}`);
     for (const t of taken) {
       t.lot.remaining -= t.take;
       t.lot.dirty = true;
@@ -216,6 +264,9 @@ export class Batch {
       expiresAt: right.validityDays ? new Date(at.getTime() + right.validityDays * 86_400_000) : null,
       redeemedAt: null,
       redeemedDate: null,
+      code: null,
+      voidedAt: null,
+      held: false,
       isNew: true,
       dirty: true,
     });

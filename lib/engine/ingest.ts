@@ -6,7 +6,7 @@ import { canonicalJson, sha256 } from "@/lib/util/ids";
 import { businessDate, addDays } from "@/lib/util/dates";
 import { cachedProgramVersion, loadProgramVersion, type LoadedProgram } from "@/lib/program/store";
 import { Batch } from "./batch";
-import { applyEvent } from "./apply";
+import { applyEvent, runWalletOp } from "./apply";
 import { loadState, lockKeys, withBigBatchSlot, type LoadRequest, type Versions } from "./load";
 import { windowsUsed } from "./rules";
 import { batchWrites } from "./write";
@@ -187,7 +187,9 @@ async function applyCandidates(pipe: Pipeline, merchantId: string, cs: Candidate
       members,
       orders: orderIds,
       lotMembers: cs.filter((c) => c.event.type === "order.refunded" && c.event.memberId).map((c) => c.event.memberId!),
-      grants: cs.flatMap((c) => (c.event.type === "right.redeemed" ? [c.event.data.grantId] : [])),
+      grants: cs.flatMap((c) => (c.event.type === "right.redeemed" && c.event.data.grantId ? [c.event.data.grantId] : [])),
+      codes: cs.flatMap((c) => (c.event.type === "right.redeemed" && c.event.data.code ? [c.event.data.code] : [])),
+      holdOrders: cs.flatMap((c) => (c.event.type === "order.refunded" && c.event.memberId ? [c.event.data.orderId] : [])),
     }),
   ]);
   lastVersions.set(merchantId, versions!);
@@ -211,14 +213,17 @@ async function applyCandidates(pipe: Pipeline, merchantId: string, cs: Candidate
     const date = businessDate(c.at, program.timeZone);
     try {
       applyEvent(b, { event: e, program, at: c.at, date });
+      // The wallet is not kept in the batch: its work runs now, in event order, on the transaction.
+      for (const op of b.walletOps.splice(0)) await runWalletOp(pipe.db(), merchantId, op, program, c.at, date);
       eventRows.push({ merchantId, eventId: e.id, type: e.type, occurredAt: c.at, memberId: e.memberId, bodyHash: c.hash, payload: c.raw, programVersion: program.version });
       results.push({ id: e.id, status: "applied" });
       dates.push(date);
     } catch (err) {
+      b.walletOps.length = 0;
       if (!(err instanceof AppError)) throw err;
       results.push({ id: e.id, status: "rejected", error: err.toJSON() });
     }
   }
-  const first = dates.reduce<string | null>((min, d) => (min === null || d < min ? d : min), null);
+  const first = [...dates, ...(dates.length ? b.touchedDates : [])].reduce<string | null>((min, d) => (min === null || d < min ? d : min), null);
   return { result: results, last: batchWrites(b, eventRows, first ? invalidateRollupsSql(merchantId, first, keys) : []) };
 }

@@ -68,6 +68,10 @@ export interface LoadRequest {
   lotMembers?: string[];
   /** Right instances by grant id. */
   grants?: string[];
+  /** Right instances by redemption code (核销码). */
+  codes?: string[];
+  /** Orders being refunded: their confirmed checkout holds, with the lots, coupons (as rights) they took. */
+  holdOrders?: string[];
   /** Once-only sources: which are stored (in the points ledger or as right instances). */
   sources?: string[];
   /**
@@ -81,6 +85,8 @@ export interface LoadRequest {
   windowed?: { members: string[]; since: string };
   /** The program version list (version, start instant). */
   versions?: boolean;
+  /** The instant open checkout holds are judged at (holds past their expiry hold nothing); now by default. */
+  now?: Date;
 }
 
 export type Versions = { version: number; effectiveFrom: Date }[];
@@ -100,10 +106,26 @@ const LOAD_SQL = `select
   ${rowsOf(`select order_id, member_id, event_id, paid_at, business_date, amount, member_discount, refunded_amount, points_earned, growth_earned,
       points_clawed, growth_clawed, tier_at_order
     from orders where merchant_id = $1 and ${listText("order_id", 4)}`)} as orders,
-  ${rowsOf(`select id, member_id, source, earned_at, expires_at, amount, remaining from points_lots
-    where merchant_id = $1 and ${listText("member_id", 5)} and remaining > 0`)} as lots,
-  ${rowsOf(`select grant_id, member_id, right_code, tier_code, value, unit_cost, source, issued_at, issued_date, expires_at, redeemed_at, redeemed_date
-    from right_instances where merchant_id = $1 and ${listText("grant_id", 6)}`)} as rights,
+  ${rowsOf(`select l.id, l.member_id, l.source, l.earned_at, l.expires_at, l.amount, l.remaining,
+      (select coalesce(sum(hl.points), 0) from hold_lots hl join holds h on h.merchant_id = hl.merchant_id and h.hold_id = hl.hold_id
+        where hl.merchant_id = $1 and hl.member_id = l.member_id and hl.lot_id = l.id and h.status = 'held' and h.expires_at > $15::timestamptz) as held
+    from points_lots l where l.merchant_id = $1 and ${listText("l.member_id", 5)} and l.remaining > 0`)} as lots,
+  ${rowsOf(`select r.grant_id, r.member_id, r.right_code, r.tier_code, r.value, r.unit_cost, r.source, r.issued_at, r.issued_date, r.expires_at,
+      r.redeemed_at, r.redeemed_date, r.code, r.voided_at,
+      exists (select 1 from hold_grants hg join holds h on h.merchant_id = hg.merchant_id and h.hold_id = hg.hold_id
+        where hg.merchant_id = $1 and hg.grant_id = r.grant_id and h.status = 'held' and h.expires_at > $15::timestamptz) as held
+    from right_instances r where r.merchant_id = $1 and r.grant_id in (
+      select x from jsonb_array_elements_text($6::jsonb) as t(x)
+      union select c.grant_id from right_instances c where c.merchant_id = $1 and ${listText("c.code", 16)}
+      union select hg.grant_id from hold_grants hg join holds h on h.merchant_id = hg.merchant_id and h.hold_id = hg.hold_id
+        where h.merchant_id = $1 and ${listText("h.order_id", 17)} and h.status = 'confirmed')`)} as rights,
+  ${rowsOf(`select h.hold_id, h.order_id, h.member_id, h.points, h.wallet,
+      (select coalesce(json_agg(hg.grant_id), '[]') from hold_grants hg where hg.merchant_id = h.merchant_id and hg.hold_id = h.hold_id) as grants
+    from holds h where h.merchant_id = $1 and ${listText("h.order_id", 17)} and h.status = 'confirmed'`)} as holds,
+  ${rowsOf(`select hl.hold_id, hl.lot_id, hl.points, hl.returned, l.member_id, l.source, l.earned_at, l.expires_at, l.amount, l.remaining
+    from holds h join hold_lots hl on hl.merchant_id = h.merchant_id and hl.hold_id = h.hold_id
+      join points_lots l on l.merchant_id = hl.merchant_id and l.member_id = hl.member_id and l.id = hl.lot_id
+    where h.merchant_id = $1 and ${listText("h.order_id", 17)} and h.status = 'confirmed'`)} as hold_lots,
   ${rowsOf(`select source from points_ledger where merchant_id = $1 and ${listText("source", 7)}
     union all select source from right_instances where merchant_id = $1 and ${listText("source", 7)}
     union all select 'auto:' || automation_code || ':' || member_id || ':' || occasion from automation_firings
@@ -113,7 +135,7 @@ const LOAD_SQL = `select
       coalesce(sum(delta - debt_delta) filter (where rule in ('checkin','review','share','profile','referral')), 0) as earned
     from points_ledger where merchant_id = $1 and ${listText("member_id", 8)} and ${listText("business_date", 9, "date")}
     group by member_id, business_date`)} as daily,
-  ${rowsOf(`select member_id, business_date as date, sum(amount - refunded_amount) as spend, count(*) as n from orders
+  ${rowsOf(`select member_id, business_date as date, sum(amount - refunded_amount) as spend, count(*) filter (where refunded_amount < amount) as n from orders
     where $11::date is not null and merchant_id = $1 and ${listText("member_id", 10)} and business_date >= $11::date group by member_id, business_date`)} as window_orders,
   ${rowsOf(`select member_id, business_date as date, sum(delta) as g from growth_ledger
     where $11::date is not null and merchant_id = $1 and ${listText("member_id", 10)} and business_date >= $11::date group by member_id, business_date`)} as window_growth,
@@ -146,6 +168,9 @@ export async function loadState(on: Db | Pipeline, b: Batch, req: LoadRequest): 
     req.versions === true,
     json(req.firings?.members),
     json(req.firings?.dates),
+    (req.now ?? new Date()).toISOString(),
+    json(req.codes),
+    json(req.holdOrders),
   ] });
   for (const r of row.members ?? [])
     b.members.set(r.member_id as string, {
@@ -202,6 +227,7 @@ export async function loadState(on: Db | Pipeline, b: Batch, req: LoadRequest): 
       expiresAt: date(r.expires_at)!,
       amount: int(r.amount),
       remaining: int(r.remaining),
+      held: int(r.held),
       dirty: false,
     });
   for (const r of row.rights ?? [])
@@ -218,9 +244,37 @@ export async function loadState(on: Db | Pipeline, b: Batch, req: LoadRequest): 
       expiresAt: date(r.expires_at),
       redeemedAt: date(r.redeemed_at),
       redeemedDate: str(r.redeemed_date),
+      code: str(r.code),
+      voidedAt: date(r.voided_at),
+      held: r.held === true,
       isNew: false,
       dirty: false,
     });
+  for (const h of row.holds ?? []) {
+    const list = b.orderHolds.get(h.order_id as string) ?? [];
+    list.push({ holdId: h.hold_id as string, orderId: h.order_id as string, memberId: h.member_id as string, points: int(h.points), wallet: int(h.wallet), lots: [], grantIds: h.grants as unknown as string[] });
+    b.orderHolds.set(h.order_id as string, list);
+  }
+  for (const r of row.hold_lots ?? []) {
+    const hold = [...b.orderHolds.values()].flat().find((h) => h.holdId === r.hold_id);
+    if (!hold) continue;
+    hold.lots.push({ holdId: hold.holdId, lotId: int(r.lot_id), points: int(r.points), returned: int(r.returned), dirty: false });
+    // A refund gives points back into this lot: have it in the batch even when it is empty (then nothing holds it either).
+    const lots = b.lotsOf(r.member_id as string);
+    if (!lots.some((l) => l.id === int(r.lot_id)))
+      lots.push({
+        id: int(r.lot_id),
+        key: String(r.lot_id),
+        source: r.source as string,
+        memberId: r.member_id as string,
+        earnedAt: date(r.earned_at)!,
+        expiresAt: date(r.expires_at)!,
+        amount: int(r.amount),
+        remaining: int(r.remaining),
+        held: 0,
+        dirty: false,
+      });
+  }
   for (const r of row.sources ?? []) b.existingSources.add(r.source as string);
   for (const r of row.daily ?? []) {
     b.shareCounts.set(`${r.member_id}:${r.date}`, int(r.shares));

@@ -91,7 +91,7 @@ async function runDay(db: Db, merchantId: string, date: string, last: boolean) {
     const p = await programAt(tx, merchantId, new Date(dayEnd.getTime() - 1));
     const at = new Date(dayEnd.getTime() - 1);
     const dayStart = startOfBusinessDate(date, p.timeZone);
-    await expirePoints(tx, merchantId, p, date, dayEnd);
+    await expirePoints(tx, merchantId, p, date, dayStart, dayEnd, new Date());
     await tierMaintenance(tx, merchantId, p, date, at);
     if (date.endsWith("-01")) {
       await issueScheduledRights(tx, merchantId, p, date, dayStart, "monthly");
@@ -109,19 +109,36 @@ async function runDay(db: Db, merchantId: string, date: string, last: boolean) {
   });
 }
 
-/** Lots whose expiry has come: one statement posts the expire rows, empties the lots and lowers balances. */
-async function expirePoints(tx: Db, merchantId: string, p: LoadedProgram, date: string, dayEnd: Date) {
+/**
+ * Lots whose expiry has come: one statement posts the expire rows, empties the lots and lowers
+ * balances. Points an open checkout hold set aside (judged at the wall clock, as holds are) are not
+ * expired: the hold may still be confirmed with them (its ledger row then says they came from an
+ * expired lot). What such a hold leaves when it is released or lapses is expired by the next day's
+ * run, with the source `expire:<lot>:<that day>` (a lot's first expiry is `expire:<lot>`), so the
+ * balance stays Σ ledger = Σ lots remaining ≥ held.
+ */
+async function expirePoints(tx: Db, merchantId: string, p: LoadedProgram, date: string, dayStart: Date, dayEnd: Date, now: Date) {
   await tx.execute(sql`
-    with x as (
-      select id, member_id, remaining, source from points_lots
-      where merchant_id = ${merchantId} and remaining > 0 and expires_at <= ${dayEnd.toISOString()}::timestamptz
-      for update
+    with c as (
+      select l.id, l.member_id, l.source, l.expires_at, l.remaining - coalesce((
+          select sum(hl.points) from hold_lots hl join holds h on h.merchant_id = hl.merchant_id and h.hold_id = hl.hold_id
+          where hl.merchant_id = l.merchant_id and hl.member_id = l.member_id and hl.lot_id = l.id and h.status = 'held' and h.expires_at > ${now.toISOString()}::timestamptz
+        ), 0) as n, l.remaining
+      from points_lots l
+      where l.merchant_id = ${merchantId} and l.remaining > 0 and l.expires_at <= ${dayEnd.toISOString()}::timestamptz
+      for update of l
+    ), x as (select * from c where n > 0
     ), u as (
-      update points_lots l set remaining = 0 from x where l.merchant_id = ${merchantId} and l.member_id = x.member_id and l.id = x.id
+      update points_lots l set remaining = l.remaining - x.n from x where l.merchant_id = ${merchantId} and l.member_id = x.member_id and l.id = x.id
     ), ins as (
       insert into points_ledger (merchant_id, member_id, delta, debt_delta, kind, source, rule, reason, program_version, occurred_at, business_date)
-      select ${merchantId}, member_id, -remaining, 0, 'expire', 'expire:' || id, 'expiry', 'expired: points from ' || source, ${p.version}, ${new Date(dayEnd.getTime() - 1).toISOString()}::timestamptz, ${date}::date from x
-    ), s as (select member_id, sum(remaining) as t from x group by member_id)
+      select ${merchantId}, member_id, -n, 0, 'expire',
+        'expire:' || id || case when expires_at <= ${dayStart.toISOString()}::timestamptz then ':' || ${date} else '' end, 'expiry',
+        case when expires_at <= ${dayStart.toISOString()}::timestamptz then 'expired: points from ' || source || ' (left in the lot past its expiry: held by a checkout then, or given back by a refund since)'
+          when n < remaining then 'expired: points from ' || source || ' (' || (remaining - n) || ' held by an open checkout are kept until it closes)'
+          else 'expired: points from ' || source end,
+        ${p.version}, ${new Date(dayEnd.getTime() - 1).toISOString()}::timestamptz, ${date}::date from x
+    ), s as (select member_id, sum(n) as t from x group by member_id)
     update members m set points_balance = m.points_balance - s.t, updated_at = now()
     from s where m.merchant_id = ${merchantId} and m.member_id = s.member_id`);
 }

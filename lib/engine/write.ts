@@ -23,6 +23,10 @@ const RIGHTS_UPDATE = `update right_instances r set redeemed_at = x."redeemedAt"
   from jsonb_to_recordset($2::jsonb) as x("grantId" text, "redeemedAt" timestamptz, "redeemedDate" date)
   where r.merchant_id = $1 and r.grant_id = x."grantId"`;
 
+const HOLD_LOTS_UPDATE = `update hold_lots hl set returned = x.returned
+  from jsonb_to_recordset($2::jsonb) as x("holdId" text, "lotId" bigint, returned bigint)
+  where hl.merchant_id = $1 and hl.hold_id = x."holdId" and hl.lot_id = x."lotId"`;
+
 const ledgerColumns = { memberId: "text", delta: "bigint", kind: "text", source: "text", rule: "text", reason: "text", programVersion: "int", occurredAt: "timestamptz", businessDate: "date" };
 
 /** Writes everything a batch changed (see batchWrites). */
@@ -80,6 +84,8 @@ export function batchWrites(b: Batch, eventRows: (typeof events.$inferInsert)[],
   ));
   const changedLots = lots.filter((l) => l.id !== null && l.dirty);
   if (changedLots.length) parts.push({ sql: LOTS_UPDATE, params: [m, JSON.stringify(changedLots)] });
+  const changedHoldLots = [...b.orderHolds.values()].flat().flatMap((h) => h.lots.filter((l) => l.dirty));
+  if (changedHoldLots.length) parts.push({ sql: HOLD_LOTS_UPDATE, params: [m, JSON.stringify(changedHoldLots)] });
   const allRights = [...b.rights.values()];
   parts.push(insertSql(
     "right_instances",

@@ -27,7 +27,7 @@ async function nextTierProgress(db: Db, merchantId: string, m: Awaited<ReturnTyp
           th.measure === "growth"
             ? await db.select({ n: sql<number>`coalesce(sum(${growthLedger.delta}), 0)`.mapWith(Number) }).from(growthLedger).where(and(eq(growthLedger.merchantId, merchantId), eq(growthLedger.memberId, m.memberId), gte(growthLedger.occurredAt, from)))
             : await db
-                .select({ n: (th.measure === "spend" ? sql<number>`coalesce(sum(${orders.amount} - ${orders.refundedAmount}), 0)` : sql<number>`count(*)`).mapWith(Number) })
+                .select({ n: (th.measure === "spend" ? sql<number>`coalesce(sum(${orders.amount} - ${orders.refundedAmount}), 0)` : sql<number>`count(*) filter (where ${orders.refundedAmount} < ${orders.amount})`).mapWith(Number) })
                 .from(orders)
                 .where(and(eq(orders.merchantId, merchantId), eq(orders.memberId, m.memberId), gte(orders.paidAt, from)));
         current = row.n;

@@ -39,8 +39,10 @@ export async function redeemPoints(db: Db, merchantId: string, memberId: string,
       if (prior.bodyHash !== hash) throw new AppError("conflict", `redemption ${input.id} was already made with a different body`);
       return { id: input.id, points: prior.points, balance: m.pointsBalance, duplicate: true };
     }
-    if (m.pointsBalance < input.points)
-      throw new AppError("insufficient_points", `balance ${m.pointsBalance} is less than ${input.points}`, [{ path: "points", message: `more than the balance of ${m.pointsBalance}` }]);
+    // Points open checkout holds set aside stay in the balance but cannot be redeemed.
+    const available = m.pointsBalance - b.heldPoints(memberId);
+    if (available < input.points)
+      throw new AppError("insufficient_points", `available points ${available} are less than ${input.points}`, [{ path: "points", message: `more than the ${available} available points` }]);
     const program = await currentProgram(tx, merchantId);
     const at = new Date();
     b.deductPoints(m, input.points, { kind: "spend", source: `redemption:${input.id}`, rule: "redemption", reason: input.reason, at, date: businessDate(at, program.timeZone), version: program.version, allowDebt: false });
@@ -69,8 +71,9 @@ export async function adjustMember(
     if (input.measure === "points") {
       if (input.delta > 0) b.earnPoints(m, program, input.delta, { kind: "adjust", source, rule: "manual", reason, at, date });
       else {
-        if (m.pointsBalance < -input.delta)
-          throw new AppError("insufficient_points", `balance ${m.pointsBalance} is less than ${-input.delta}`, [{ path: "delta", message: `at most −${m.pointsBalance}` }]);
+        const available = m.pointsBalance - b.heldPoints(memberId);
+        if (available < -input.delta)
+          throw new AppError("insufficient_points", `available points ${available} are less than ${-input.delta}`, [{ path: "delta", message: `at most −${available} (points held by open checkouts excluded)` }]);
         b.deductPoints(m, -input.delta, { kind: "adjust", source, rule: "manual", reason, at, date, version: program.version, allowDebt: false });
       }
     } else {

@@ -47,6 +47,8 @@ export const eventTypes = [
   "profile.completed",
   "referral.completed",
   "right.redeemed",
+  "wallet.topped_up",
+  "wallet.top_up_refunded",
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
@@ -91,7 +93,18 @@ export const eventInput = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("content.shared"), data: freeData }),
   z.object({ ...base, type: z.literal("profile.completed"), data: freeData }),
   z.object({ ...base, type: z.literal("referral.completed"), data: z.object({ refereeId: id }) }),
-  z.object({ ...base, type: z.literal("right.redeemed"), data: z.object({ grantId: id }) }),
+  z.object({
+    ...base,
+    type: z.literal("right.redeemed"),
+    // The instance by its grant id, or by the redemption code (核销码) a cashier scans: exactly one.
+    data: z
+      .object({ grantId: id.optional(), code: id.optional() })
+      .refine((d) => (d.grantId === undefined) !== (d.code === undefined), { message: "give exactly one of grantId or code" }),
+  }),
+  // Stored value (储值): a top-up adds principal and the bonus of the rule in force at occurredAt.
+  z.object({ ...base, type: z.literal("wallet.topped_up"), data: z.object({ topUpId: id, amount: fenPositive }) }),
+  // At most what of that top-up's principal is unspent; the bonus goes back pro rata.
+  z.object({ ...base, type: z.literal("wallet.top_up_refunded"), data: z.object({ topUpId: id, amount: fenPositive }) }),
 ]);
 export type EventInput = z.infer<typeof eventInput>;
 

@@ -87,8 +87,8 @@ export async function previewProgramChange(
             select member_id,
                    sum(amount - refunded_amount) filter (where business_date >= ${from12}) as sr,
                    sum(amount - refunded_amount) filter (where business_date >= ${yearStart}) as sy,
-                   count(*) filter (where business_date >= ${from12}) as cr,
-                   count(*) filter (where business_date >= ${yearStart}) as cy
+                   count(*) filter (where business_date >= ${from12} and refunded_amount < amount) as cr,
+                   count(*) filter (where business_date >= ${yearStart} and refunded_amount < amount) as cy
               from orders
              where merchant_id = ${merchantId} and member_id is not null
                and business_date >= least(${from12}::date, ${yearStart}::date) and business_date <= ${today}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { couponDiscount, maxUsablePoints, pointsValueFen, proRata, splitWalletSpend, topUpBonus } from "@/lib/checkout/math";
+import { couponDiscount, maxUsablePoints, pointsGiveBack, pointsValueFen, proRata, splitWalletSpend, topUpBonus } from "@/lib/checkout/math";
 
 // The demo program (demo-program.md, last section): points as cash enabled, at most 50% of an
 // order, at least 100 points, in steps of 100; 100 points = ¥1 (1 point = 1 fen = 100 centi-fen).
@@ -95,5 +95,33 @@ describe("proRata", () => {
   });
   it("a full refund gives back all", () => {
     expect(proRata(3_001, 20_000, 20_000)).toBe(3_001);
+  });
+});
+
+describe("points given back by a refund of an order paid with points", () => {
+  // A checkout spent 300 points on an order that paid ¥258.00: 101 from lot 1 (expires at the end of
+  // 2026) and 199 from lot 2 (expires mid-2027).
+  const lots = [
+    { lotId: 1, points: 101, expiresAt: new Date("2026-12-31T16:00:00Z") },
+    { lotId: 2, points: 199, expiresAt: new Date("2027-06-30T16:00:00Z") },
+  ];
+  it("a half refund returning points to two lots of different expiry", () => {
+    // ¥129.00 of ¥258.00: lot 1 floor(101 × ½) = floor(50.5) = 50, lot 2 floor(199 × ½) = floor(99.5) = 99.
+    expect(pointsGiveBack(lots, 0, 12_900, 25_800, new Date("2026-12-10T04:00:00Z"))).toEqual([
+      { lotId: 1, give: 50, forfeited: 0 },
+      { lotId: 2, give: 99, forfeited: 0 },
+    ]);
+    // The second half gives the rest exactly: 101 − 50 = 51 and 199 − 99 = 100 (so all 300 come back).
+    expect(pointsGiveBack(lots, 12_900, 25_800, 25_800, new Date("2026-12-20T04:00:00Z"))).toEqual([
+      { lotId: 1, give: 51, forfeited: 0 },
+      { lotId: 2, give: 100, forfeited: 0 },
+    ]);
+  });
+  it("a lot expired by the refund gets nothing back: its share is forfeited", () => {
+    // The second half on 2027-01-05: lot 1 has expired, its 51 are not returned; lot 2 gets its 100.
+    expect(pointsGiveBack(lots, 12_900, 25_800, 25_800, new Date("2027-01-05T04:00:00Z"))).toEqual([
+      { lotId: 1, give: 0, forfeited: 51 },
+      { lotId: 2, give: 100, forfeited: 0 },
+    ]);
   });
 });

@@ -84,7 +84,7 @@ describe("refund clawback", () => {
 });
 
 describe("points lots and debt", () => {
-  const lot = (key: string, expires: string, remaining: number): Lot => ({
+  const lot = (key: string, expires: string, remaining: number, held = 0): Lot => ({
     id: null,
     key,
     source: key,
@@ -93,6 +93,7 @@ describe("points lots and debt", () => {
     expiresAt: new Date(expires),
     amount: remaining,
     remaining,
+    held,
     dirty: false,
   });
   it("spends oldest-expiring first", () => {
@@ -105,6 +106,17 @@ describe("points lots and debt", () => {
   it("a refund claws from its own order's lot first", () => {
     const lots = [lot("a", "2026-03-01T00:00:00Z", 30), lot("order", "2026-09-01T00:00:00Z", 100)];
     expect(takeFromLots(lots, 40, "order").map((t) => [t.lot.key, t.take])).toEqual([["order", 40]]);
+  });
+  it("never takes the points an open checkout hold set aside", () => {
+    // a: 30 left, 20 held → 10 free; b: 50 free. 40 asked → 10 from a, 30 from b; 70 asked → only 60 free.
+    const lots = [lot("b", "2026-06-01T00:00:00Z", 50), lot("a", "2026-03-01T00:00:00Z", 30, 20)];
+    expect(takeFromLots(lots, 40).map((t) => [t.lot.key, t.take])).toEqual([
+      ["a", 10],
+      ["b", 30],
+    ]);
+    expect(takeFromLots(lots, 70).reduce((s, t) => s + t.take, 0)).toBe(60);
+    // A lot wholly held gives nothing, even to its own order's refund.
+    expect(takeFromLots([lot("order", "2026-09-01T00:00:00Z", 100, 100)], 40, "order")).toEqual([]);
   });
   it("takes at most what the lots hold", () => {
     expect(takeFromLots([lot("a", "2026-03-01T00:00:00Z", 30)], 50).reduce((s, t) => s + t.take, 0)).toBe(30);
