@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, or, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, ne, or, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { holdGrants, holdLots, holds, holdTopUps, members, pointsLedger, pointsLots, rightInstances, wallets, walletLedger, walletTopUps } from "@/db/schema";
 import { AppError, type Issue } from "@/lib/errors";
@@ -296,13 +296,18 @@ export async function confirmHold(db: Db, merchantId: string, holdId: string, no
     const program = await currentProgram(tx, merchantId);
     const date = businessDate(now, program.timeZone);
     const source = `hold:${holdId}`;
+    const grantIds = (await tx.select({ grantId: holdGrants.grantId }).from(holdGrants).where(and(eq(holdGrants.merchantId, merchantId), eq(holdGrants.holdId, holdId)))).map((g) => g.grantId);
+    const taken =
+      h.points > 0
+        ? await tx
+            .select({ lotId: holdLots.lotId, points: holdLots.points, expiresAt: pointsLots.expiresAt, remaining: pointsLots.remaining })
+            .from(holdLots)
+            .innerJoin(pointsLots, and(eq(pointsLots.merchantId, holdLots.merchantId), eq(pointsLots.memberId, holdLots.memberId), eq(pointsLots.id, holdLots.lotId)))
+            .where(and(eq(holdLots.merchantId, merchantId), eq(holdLots.holdId, holdId)))
+        : [];
+    await assertStillCoveredOrThrow(tx, h, taken, grantIds, now);
 
     if (h.points > 0) {
-      const taken = await tx
-        .select({ lotId: holdLots.lotId, points: holdLots.points, expiresAt: pointsLots.expiresAt })
-        .from(holdLots)
-        .innerJoin(pointsLots, and(eq(pointsLots.merchantId, holdLots.merchantId), eq(pointsLots.memberId, holdLots.memberId), eq(pointsLots.id, holdLots.lotId)))
-        .where(and(eq(holdLots.merchantId, merchantId), eq(holdLots.holdId, holdId)));
       for (const t of taken)
         await tx
           .update(pointsLots)
@@ -317,7 +322,6 @@ export async function confirmHold(db: Db, merchantId: string, holdId: string, no
         .where(and(eq(members.merchantId, merchantId), eq(members.memberId, h.memberId)));
     }
 
-    const grantIds = (await tx.select({ grantId: holdGrants.grantId }).from(holdGrants).where(and(eq(holdGrants.merchantId, merchantId), eq(holdGrants.holdId, holdId)))).map((g) => g.grantId);
     if (grantIds.length)
       await tx
         .update(rightInstances)
@@ -330,6 +334,36 @@ export async function confirmHold(db: Db, merchantId: string, holdId: string, no
     await tx.execute(openDayLogSql(merchantId, [`m:${h.memberId}`]));
     return holdAnswer(tx, closed, now);
   });
+}
+
+/**
+ * A hold is confirmed against the clock its caller read before it waited for the member's lock; if
+ * meanwhile it expired and something else took what it had set aside (a new hold, a redemption, a
+ * clawback, a coupon used or voided), confirming it would spend that twice. Whatever the clocks
+ * say, it confirms only while each of its lots still has its points beside what other open holds set
+ * aside there, its stored value is still there beside theirs, and its coupons are unused, not void
+ * and in no other open hold.
+ */
+async function assertStillCoveredOrThrow(tx: Db, h: HoldRow, taken: { lotId: number; points: number; remaining: number }[], grantIds: string[], now: Date) {
+  const closed = () => new AppError("hold_closed", `hold ${h.holdId} expired and what it set aside has been used since`);
+  if (taken.length) {
+    const held = await heldPointsByLot(tx, h.merchantId, h.memberId, now);
+    for (const t of taken) if (t.remaining - ((held.get(t.lotId) ?? 0) - t.points) < t.points) throw closed();
+  }
+  if (h.wallet > 0) {
+    const w = await walletView(tx, h.merchantId, h.memberId, now);
+    if (w.balance - (w.held - h.wallet) < h.wallet) throw closed();
+  }
+  if (grantIds.length) {
+    const rows = await tx.select().from(rightInstances).where(and(eq(rightInstances.merchantId, h.merchantId), inArray(rightInstances.grantId, grantIds)));
+    if (rows.length !== grantIds.length || rows.some((r) => r.redeemedAt || r.voidedAt)) throw closed();
+    const elsewhere = await tx
+      .select({ holdId: holdGrants.holdId })
+      .from(holdGrants)
+      .innerJoin(holds, and(eq(holds.merchantId, holdGrants.merchantId), eq(holds.holdId, holdGrants.holdId)))
+      .where(and(eq(holdGrants.merchantId, h.merchantId), inArray(holdGrants.grantId, grantIds), openHolds(now), ne(holds.holdId, h.holdId)));
+    if (elsewhere.length) throw closed();
+  }
 }
 
 /** Debits a confirmed hold's stored value: principal and bonus in proportion to the balances, each from the oldest top-ups first. */

@@ -75,6 +75,29 @@ describe.each(testDatabases)("checkout under concurrency on $name", ({ open }) =
     expect(await walletView(db, merchantId, "W", now)).toMatchObject({ balance: 55_000, held: 50_000, available: 5_000 });
   });
 
+  it("a hold racing its own expiry: its confirm (read just before it expired) and a new hold (just after) over the same points — exactly one wins, 10 times", async () => {
+    const db = database.db;
+    const results: string[][] = [];
+    for (let i = 0; i < 10; i++) {
+      const member = `E${i}`;
+      // 100 welcome points, all in one lot.
+      await ingestEvents(db, merchantId, [{ id: `re${i}`, type: "member.registered", occurredAt: "2026-11-25T09:00:00+08:00", memberId: member, data: {} }]);
+      const t0 = new Date(now.getTime() + i * 3_600_000);
+      await createHold(db, merchantId, member, holdInput.parse({ id: `ea${i}`, orderId: `OEA${i}`, amount: 100_000, points: 100, ttlSeconds: 60 }), t0);
+      const justBefore = new Date(t0.getTime() + 59_999);
+      const justAfter = new Date(t0.getTime() + 60_000);
+      // Alternate which starts first, so both orders of the race are seen on each database.
+      const confirm = () => confirmHold(db, merchantId, `ea${i}`, justBefore);
+      const other = () => createHold(db, merchantId, member, holdInput.parse({ id: `eb${i}`, orderId: `OEB${i}`, amount: 100_000, points: 100 }), justAfter);
+      results.push(await settle(i % 2 ? [other(), confirm()] : [confirm(), other()]));
+      const [m] = await db.select().from(members).where(and(eq(members.merchantId, merchantId), eq(members.memberId, member)));
+      const [lots] = await db.select({ n: sql<number>`sum(${pointsLots.remaining})`.mapWith(Number) }).from(pointsLots).where(and(eq(pointsLots.merchantId, merchantId), eq(pointsLots.memberId, member)));
+      expect(lots.n).toBe(m.pointsBalance);
+      expect(m.pointsBalance).toBeGreaterThanOrEqual(0);
+    }
+    for (const r of results) expect(r.filter((x) => x === "ok")).toHaveLength(1);
+  });
+
   it("one coupon in 10 concurrent holds: held once", async () => {
     const db = database.db;
     const [{ grantId }] = await db
