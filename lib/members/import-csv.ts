@@ -8,7 +8,8 @@ import type { Actor } from "@/lib/auth/actor";
 import { currentProgram } from "@/lib/program/store";
 import { ingestEvents } from "@/lib/engine/ingest";
 import { decodeCsv } from "@/lib/csv/decode";
-import { csvLine, parseCsv } from "@/lib/csv/parse";
+import { parseCsv } from "@/lib/csv/parse";
+import { csvLine } from "@/lib/csv/write";
 import { rowToEvent, suggestMapping } from "@/lib/csv/validate";
 import { importFields, type ImportKind } from "@/lib/schemas/members";
 
