@@ -1,5 +1,6 @@
 // Node.js-only start-up work, loaded by instrumentation.ts (kept apart so no other runtime bundles it):
-// open (lock, migrate) the database, seed the demo merchant on an empty one, print the demo logins.
+// open (lock, migrate) the database, seed the demo merchant on an empty one, print the demo logins,
+// resume the imports a stopped server left unfinished.
 import { getDatabase } from "./db/client";
 import { seedDemoIfEmpty, demoLoginsText } from "./lib/bootstrap";
 import { findMerchantBySlug } from "./lib/tenancy/merchants";
@@ -18,4 +19,10 @@ export async function startNode() {
   });
   if (seeded) console.log("Seeded the demo merchant.");
   if (await findMerchantBySlug(db, "demo")) console.log(demoLoginsText());
+  // On SIGTERM/SIGINT Next closes the server and waits for `after` work (imports started by a request)
+  // before it exits: stopping the imports at their next batch boundary keeps that to seconds and
+  // leaves them resumable. Next's own handler still does the exit.
+  const { resumeInterruptedImports, stopImports } = await import("./lib/members/import-csv");
+  for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void stopImports());
+  void resumeInterruptedImports(db).catch((e) => console.error("resuming imports failed:", e));
 }
