@@ -65,6 +65,32 @@ describe("upload limits", () => {
   });
 });
 
+describe("readUpload", () => {
+  const form = (parts: [string, string | Blob, string?][]) => {
+    const f = new FormData();
+    for (const [k, v, name] of parts) if (typeof v === "string") f.append(k, v);
+    else f.append(k, v, name);
+    return new Request("http://localhost/x", { method: "POST", body: f });
+  };
+  it("reads the fields wherever they are, and the file's name", async () => {
+    const up = await readUpload(form([["file", new Blob(["a,b\r\n1,2\r\n"]), "会员.csv"], ["kind", "members"], ["mapping", '{"memberId":"a"}']]));
+    expect({ ...up, file: undefined }).toEqual({ file: undefined, fileName: "会员.csv", kind: "members", mapping: { memberId: "a" } });
+    expect(fs.readFileSync(up.file, "utf8")).toBe("a,b\r\n1,2\r\n");
+    fs.unlinkSync(up.file);
+  });
+  it.each([
+    [[["kind", "members"]], "choose a CSV file"],
+    [[["file", new Blob(["a\r\n"]), "x.csv"], ["kind", "pets"]], "kind must be members or orders"],
+    [[["file", new Blob(["a\r\n"]), "x.csv"], ["kind", "orders"], ["mapping", "{"]], "mapping is not JSON"],
+  ] as [string, string | Blob, string?][][][])("refuses %#, leaving no file behind", async (parts, message) => {
+    await expect(readUpload(form(parts as [string, string | Blob, string?][]))).rejects.toMatchObject({ code: "validation_failed", message });
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+  it("refuses a body that is not multipart", async () => {
+    await expect(readUpload(new Request("http://localhost/x", { method: "POST", body: "a,b" }))).rejects.toMatchObject({ code: "validation_failed" });
+  });
+});
+
 describe("preview of a large file", () => {
   it("keeps the event loop turning (max delay under 250 ms for a 12 MB file)", async () => {
     const lines = ["订单号,会员编号,实付金额,支付时间"];
