@@ -101,8 +101,12 @@ export type RunImportOptions = { lanes?: number; signal?: AbortSignal; ingest?: 
 type Counts = { processed: number; applied: number; duplicates: number; rejected: number };
 type Row = { index: number; cells: string[] };
 
-/** The imports this process is running, so SIGTERM can stop them at a batch boundary. */
-const running = new Map<string, { controller: AbortController; done: Promise<"done" | "stopped" | "failed"> }>();
+/**
+ * The imports this process is running, so SIGTERM can stop them at a batch boundary. On
+ * globalThis: Next bundles the instrumentation hook and the route handlers apart, each with its own
+ * copy of this module.
+ */
+const running: Map<string, { controller: AbortController; done: Promise<"done" | "stopped" | "failed"> }> = ((globalThis as Record<symbol, unknown>)[Symbol.for("member-console.imports.running")] ??= new Map()) as never;
 
 /** Runs (or resumes) a job in this process unless it already runs here; answers how it ended. */
 export function startImport(db: Db, merchantId: string, jobId: string, opts: Omit<RunImportOptions, "signal"> = {}) {
