@@ -115,6 +115,24 @@ describe.each(testDatabases)("import hardening on $name", ({ open }) => {
     expect(audit.map((a) => a.action)).toEqual(["member.import_members"]);
   });
 
+  it("gives the event loop a turn after every batch, so a timer (or SIGTERM's handler) stops it within a batch", async () => {
+    const { job } = await createImportJob(database.db, merchantId, { kind: "members", fileName: "turn.csv", file: await saveUpload(membersFile("TURN", 4000)), mapping, lanes: 1 }, actor);
+    let batches = 0;
+    const ingest: typeof ingestEvents = async (db, m, raws) => {
+      // A timer set during the first batch: what a SIGTERM arriving then is to the event loop.
+      if (++batches === 1) setTimeout(() => void stopImports(), 0);
+      return ingestEvents(db, m, raws);
+    };
+    const run = startImport(database.db, merchantId, job.id, { lanes: 1, ingest });
+    expect(await run).toBe("stopped");
+    const stopped = await getImportJobOrThrow(database.db, merchantId, job.id);
+    expect(stopped.status).toBe("running");
+    expect(stopped.committedRows).toBeLessThanOrEqual(2000);
+    await resumeInterruptedImports(database.db, { lanes: 1 });
+    expect(await getImportJobOrThrow(database.db, merchantId, job.id)).toMatchObject({ status: "done", applied: 4000, duplicates: 0 });
+    expect(await membersWithPrefix("TURN")).toBe(4000);
+  });
+
   it("after a crash between a batch's commit and its record, the resumed run applies the rest; the batch comes back as duplicates", async () => {
     const bytes = membersFile("CRASH", 2500, (i) => (i === 1700 ? "x\u0000" : `会员${i}`));
     const { job } = await createImportJob(database.db, merchantId, { kind: "members", fileName: "crash.csv", file: await saveUpload(bytes), mapping, lanes: 1 }, actor);
