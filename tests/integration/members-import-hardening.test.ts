@@ -11,6 +11,8 @@ import { ingestEvents } from "@/lib/engine/ingest";
 import { IMPORT_FAILED_MESSAGE, createImportJob, getImportJobOrThrow, importJobView, resumeInterruptedImports, runImportJob, startImport, stopImports } from "@/lib/members/import-csv";
 import { importFilePath, importReportPath, saveUpload } from "@/lib/members/import-files";
 import { parseCsv } from "@/lib/csv/parse";
+import { exportMembersCsv } from "@/lib/members/export-members";
+import { parseMemberListQuery } from "@/lib/schemas/members";
 import { testDatabases } from "../db";
 
 const mapping = { memberId: "member_id", name: "name", registeredAt: "registered_at" };
@@ -155,6 +157,16 @@ describe.each(testDatabases)("import hardening on $name", ({ open }) => {
     expect(await membersWithPrefix("CRASH")).toBe(2499);
     expect(await eventsWithPrefix("CRASH")).toBe(2499);
     expect(parseCsv(done.report!).rows.map((r) => r.row)).toEqual(["1701"]);
+  });
+
+  it("the members export neutralises a formula in a name; numbers stay numbers", async () => {
+    const res = await ingestEvents(database.db, merchantId, [{ id: "r-FX1", type: "member.registered", occurredAt: "2026-03-01T09:00:00+08:00", memberId: "FX1", data: { name: "-1+cmd|' /C calc'!A0" } }]);
+    expect(res[0].status).toBe("applied");
+    const text = await new Response(exportMembersCsv(database.db, merchantId, parseMemberListQuery({ q: "FX1" }), { fullPhone: true })).text();
+    const line = text.split("\r\n")[1];
+    // member_id, name, phone, tier, …, points_balance (100 welcome points), growth 0, orders 0
+    expect(line.startsWith("FX1,'-1+cmd|' /C calc'!A0,,basic,")).toBe(true);
+    expect(line).toContain(",0.00,100,0,0,");
   });
 
   it("an unfinished import whose file is gone fails on start, saying how far it got", async () => {
