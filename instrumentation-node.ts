@@ -1,6 +1,7 @@
 // Node.js-only start-up work, loaded by instrumentation.ts (kept apart so no other runtime bundles it):
 // open (lock, migrate) the database, seed the demo merchant on an empty one (embedded database, or DEMO=1) and print
-// its logins, or say how to create the first owner.
+// its logins, or say how to create the first owner; start the background work; resume the imports a
+// stopped server left unfinished.
 import { getDatabase } from "./db/client";
 import { DataDirLockedError } from "./db/lock";
 import { seedDemoIfEmpty, demoLoginsText, demoLoginsExist, firstOwnerText } from "./lib/bootstrap";
@@ -33,8 +34,12 @@ export async function startNode() {
     },
   });
   if (seeded === "seeded") console.log("Seeded the demo merchant.");
-  // Background work (the daily period job, …) runs in this process; on the embedded database it is the only one.
-  (await import("./lib/jobs/background")).startBackgroundWork(database);
+  // Background work (the daily period job, …) runs in this process; on the embedded database it is the
+  // only one. On SIGTERM/SIGINT it stops the runner and the imports at their next safe point, closes the
+  // database and exits; the imports resume at the next start.
+  const { resumeInterruptedImports, stopImports } = await import("./lib/members/import-csv");
+  (await import("./lib/jobs/background")).startBackgroundWork(database, { alsoStop: [stopImports] });
   if (seeded === "no_demo") console.log(firstOwnerText());
   else if (await demoLoginsExist(db)) console.log(demoLoginsText());
+  void resumeInterruptedImports(db).catch((e) => console.error("resuming imports failed:", e));
 }

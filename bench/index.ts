@@ -1,4 +1,4 @@
-// npm run bench -- <name> [args]: ingest | checkout | metrics | members | seed
+// npm run bench -- <name> [args]: ingest | checkout | metrics | members | seed | import-file
 const [benchName, ...args] = process.argv.slice(2);
 const benches: Record<string, () => Promise<void>> = {
   seed: async () => (await import("./seed")).benchSeed(args),
@@ -9,6 +9,9 @@ const benches: Record<string, () => Promise<void>> = {
   },
   members: async () => {
     await import("./members");
+  },
+  "import-file": async () => {
+    await import("./import-file");
   },
 };
 const run = benches[benchName ?? ""];

@@ -1,10 +1,8 @@
-/** CSV text of rows (RFC 4180 quoting; columns = the keys of `columns`, in order). */
+import { csvLine } from "@/lib/csv/write";
+
+/** CSV text of rows (the app's one cell writer; columns = the keys of `columns`, in order). */
 export function toCsv(columns: { key: string; label: string }[], rows: object[]): string {
-  const cell = (v: unknown) => {
-    const s = v === null || v === undefined ? "" : String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-  };
-  return [columns.map((c) => cell(c.label)).join(","), ...rows.map((r) => columns.map((c) => cell((r as Record<string, unknown>)[c.key])).join(","))].join("\r\n") + "\r\n";
+  return csvLine(columns.map((c) => c.label)) + rows.map((r) => csvLine(columns.map((c) => (r as Record<string, unknown>)[c.key]))).join("");
 }
 
 /** Downloads `csv` as a file (with a BOM so spreadsheet apps read the Chinese labels as UTF-8). */

@@ -1,4 +1,4 @@
-import { pgTable, text, timestamp, integer, primaryKey, index } from "drizzle-orm/pg-core";
+import { pgTable, text, timestamp, integer, primaryKey, index, jsonb } from "drizzle-orm/pg-core";
 
 const tz = (name: string) => timestamp(name, { withTimezone: true });
 
@@ -19,7 +19,15 @@ export const importJobs = pgTable(
     rejected: integer("rejected").notNull().default(0),
     /** The rejected rows as CSV (row number, reason, the row's own cells), for download. */
     report: text("report"),
+    /** A generic, user-readable failure text (the details go to the server log only). */
     error: text("error"),
+    /** The column chosen for each field, and who started it: what a resumed run needs. */
+    mapping: jsonb("mapping").$type<Record<string, string>>(),
+    actor: jsonb("actor"),
+    /** Data rows of the file (in file order) whose outcome is committed: a resumed run starts after them. */
+    committedRows: integer("committed_rows").notNull().default(0),
+    /** Length of the report file when `committedRows` was recorded (a resumed run cuts it back to this). */
+    reportBytes: integer("report_bytes").notNull().default(0),
     createdBy: text("created_by"),
     createdAt: tz("created_at").notNull().defaultNow(),
     updatedAt: tz("updated_at").notNull().defaultNow(),

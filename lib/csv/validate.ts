@@ -1,5 +1,6 @@
 import { TZDate } from "@date-fns/tz";
 import type { ImportKind } from "@/lib/schemas/members";
+import { isUnsafeText, UNSAFE_TEXT_MESSAGE } from "@/lib/schemas/text";
 
 export type RowResult = { ok: true; event: Record<string, unknown> } | { ok: false; reason: string };
 
@@ -47,6 +48,8 @@ const ID = /^[^\s,]{1,128}$/;
  * no-op: the engine answers `duplicate`.
  */
 export function rowToEvent(kind: ImportKind, row: Record<string, string | undefined>, timeZone: string): RowResult {
+  // The database refuses these in text and jsonb: the row goes to the report, not the whole batch.
+  for (const [field, value] of Object.entries(row)) if (value && isUnsafeText(value)) return { ok: false, reason: `${field} ${UNSAFE_TEXT_MESSAGE}` };
   const v = (k: string) => (row[k] ?? "").trim();
   if (kind === "orders") {
     const orderId = v("orderId");

@@ -21,10 +21,10 @@ export const backgroundRunner = () => holder.__memberConsoleJobs ?? null;
 
 /**
  * Starts the job runner of this server process (once, however often the module is evaluated) and
- * stops it on SIGTERM/SIGINT: running work reaches a safe point, the database is closed, and the
- * process exits within 10 s.
+ * stops it on SIGTERM/SIGINT: running work (and whatever `alsoStop` stops, such as imports) reaches a
+ * safe point, the database is closed, and the process exits within 10 s.
  */
-export function startBackgroundWork(database: Database) {
+export function startBackgroundWork(database: Database, opts: { alsoStop?: (() => Promise<unknown>)[] } = {}) {
   if (holder.__memberConsoleJobs) return holder.__memberConsoleJobs;
   const runner = new JobRunner({ db: database.db, handlers: jobHandlers, concurrency: Number(process.env.JOB_CONCURRENCY ?? 4), log: (m) => console.error(m) });
   holder.__memberConsoleJobs = runner;
@@ -41,8 +41,7 @@ export function startBackgroundWork(database: Database) {
     stopping = true;
     clearInterval(every);
     setTimeout(() => process.exit(signal === "SIGINT" ? 130 : 143), 9_500).unref();
-    void runner
-      .stop(8_000)
+    void Promise.all([runner.stop(8_000), ...(opts.alsoStop ?? []).map((f) => f())])
       .then(() => database.close())
       .catch((e) => console.error(e))
       .finally(() => process.exit(signal === "SIGINT" ? 130 : 143));

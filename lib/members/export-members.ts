@@ -1,6 +1,6 @@
 import type { Db } from "@/db/client";
 import { currentProgram } from "@/lib/program/store";
-import { csvLine } from "@/lib/csv/parse";
+import { csvLine } from "@/lib/csv/write";
 import type { MemberListQuery } from "@/lib/schemas/members";
 import { listMembers } from "./list-members";
 

@@ -1,4 +1,5 @@
-import { and, desc, eq } from "drizzle-orm";
+import fs from "node:fs";
+import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { importJobs } from "@/db/schema";
 import { AppError } from "@/lib/errors";
@@ -8,41 +9,79 @@ import { writeAudit } from "@/lib/audit";
 import type { Actor } from "@/lib/auth/actor";
 import { currentProgram } from "@/lib/program/store";
 import { ingestEvents } from "@/lib/engine/ingest";
-import { decodeCsv } from "@/lib/csv/decode";
-import { csvLine, parseCsv } from "@/lib/csv/parse";
+import type { CsvEncoding } from "@/lib/csv/decode";
+import type { EventResult } from "@/lib/schemas/events";
+import { detectFileEncoding, readCsvRecords } from "@/lib/csv/read-file";
+import { csvLine } from "@/lib/csv/write";
 import { rowToEvent, suggestMapping } from "@/lib/csv/validate";
 import { importFields, type ImportKind } from "@/lib/schemas/members";
+import { importFilePath, importReportPath, removeFile } from "./import-files";
 
+export { MAX_IMPORT_BYTES } from "./import-files";
 export const IMPORT_BATCH = 1000;
-export const MAX_IMPORT_BYTES = 50 * 1024 * 1024;
+
+/** What a job's status says when it stops on an unexpected error; the details go to the server log. */
+export const IMPORT_FAILED_MESSAGE = "The import stopped on an unexpected error. The rows counted as applied are in; import the file again to finish (rows already in are skipped as duplicates).";
+
+type Column = { name: string; at: number };
+
+/** The header row of a file (trimmed names; unnamed columns left out, as `parseCsv` does). */
+const columnsOf = (record: string[]): Column[] => record.map((h, at) => ({ name: h.trim(), at })).filter((c) => c.name !== "");
 
 /** What the mapping step shows: the file's columns, its first rows, and a suggested mapping. */
-export function previewImport(bytes: Uint8Array, kind: ImportKind) {
-  if (bytes.byteLength > MAX_IMPORT_BYTES) throw new AppError("payload_too_large", "the file is over 50 MB");
-  const { text, encoding } = decodeCsv(bytes);
-  const { headers, rows } = parseCsv(text);
+export async function previewImport(file: string, kind: ImportKind) {
+  const encoding = await detectFileEncoding(file);
+  let columns: Column[] | null = null;
+  const preview: Record<string, string>[] = [];
+  let total = 0;
+  for await (const record of readCsvRecords(file, encoding)) {
+    if (!columns) columns = columnsOf(record);
+    else if (total++ < 5) preview.push(Object.fromEntries(columns.map((c) => [c.name, record[c.at] ?? ""])));
+  }
+  const headers = (columns ?? []).map((c) => c.name);
   if (!headers.length) throw new AppError("validation_failed", "the file has no header row", [{ path: "file", message: "no header row" }]);
   const f = importFields[kind];
-  return { encoding, headers, total: rows.length, preview: rows.slice(0, 5), mapping: suggestMapping([...f.required, ...f.optional], headers) };
+  return { encoding, headers, total, preview, mapping: suggestMapping([...f.required, ...f.optional], headers) };
 }
 
-/** Creates the job row; `runImportJob` then does the work (the caller decides whether to await it). */
+/**
+ * Creates the job row and moves the uploaded file to the job's place in the import directory,
+ * where it stays until the job ends (so a restart resumes it); `run` then does the work (the
+ * caller decides whether to await it).
+ */
 export async function createImportJob(
   db: Db,
   merchantId: string,
-  input: { kind: ImportKind; fileName: string; bytes: Uint8Array; mapping: Record<string, string>; lanes?: number },
+  input: { kind: ImportKind; fileName: string; file: string; mapping: Record<string, string>; lanes?: number },
   actor: Actor,
 ) {
-  const { text, encoding } = decodeCsv(input.bytes);
-  const { headers, rows } = parseCsv(text);
+  const encoding = await detectFileEncoding(input.file);
+  let headers: string[] = [];
+  let total = -1;
+  for await (const record of readCsvRecords(input.file, encoding)) {
+    if (total++ < 0) headers = columnsOf(record).map((c) => c.name);
+  }
+  total = Math.max(total, 0);
   for (const [field, header] of Object.entries(input.mapping))
     if (header && !headers.includes(header)) throw new AppError("validation_failed", `column "${header}" is not in the file`, [{ path: `mapping.${field}`, message: "not a column of the file" }]);
   const id = newId();
+  fs.renameSync(input.file, importFilePath(merchantId, id));
   const [job] = await db
     .insert(importJobs)
-    .values({ merchantId, id, kind: input.kind, status: "queued", fileName: input.fileName.slice(0, 200), encoding, total: rows.length, createdBy: actor.kind === "user" ? actor.email : `key ${actor.prefix}` })
+    .values({
+      merchantId,
+      id,
+      kind: input.kind,
+      status: "queued",
+      fileName: input.fileName.slice(0, 200),
+      encoding,
+      total,
+      mapping: input.mapping,
+      actor,
+      createdBy: actor.kind === "user" ? actor.email : `key ${actor.prefix}`,
+    })
     .returning();
-  return { job, run: () => runImportJob(db, merchantId, id, { kind: input.kind, headers, rows, mapping: input.mapping }, actor, input.lanes ?? defaultImportLanes()) };
+  return { job, run: () => startImport(db, merchantId, id, { lanes: input.lanes }) };
 }
 
 /**
@@ -58,69 +97,216 @@ const laneOf = (key: string, lanes: number) => {
   return Math.abs(h) % lanes;
 };
 
+export type RunImportOptions = { lanes?: number; signal?: AbortSignal; ingest?: typeof ingestEvents };
+type Counts = { processed: number; applied: number; duplicates: number; rejected: number };
+type Row = { index: number; cells: string[] };
+
 /**
- * Validates every row, then feeds the good ones to the engine in batches of 1,000 (each batch one
- * transaction), recording progress after each. Rows the validation or the engine refuses go to the
- * report, in file order. The engine overlaps database waits with work in this process, so batches
- * run in a few lanes at once, split by member so one member's rows never race each other.
+ * The imports this process is running, so SIGTERM can stop them at a batch boundary. On
+ * globalThis: Next bundles the instrumentation hook and the route handlers apart, each with its own
+ * copy of this module.
  */
-export async function runImportJob(
-  db: Db,
-  merchantId: string,
-  jobId: string,
-  file: { kind: ImportKind; headers: string[]; rows: Record<string, string>[]; mapping: Record<string, string> },
-  actor: Actor,
-  laneCount = 1,
-) {
+const running: Map<string, { controller: AbortController; done: Promise<"done" | "stopped" | "failed"> }> = ((globalThis as Record<symbol, unknown>)[Symbol.for("member-console.imports.running")] ??= new Map()) as never;
+
+/** Runs (or resumes) a job in this process unless it already runs here; answers how it ended. */
+export function startImport(db: Db, merchantId: string, jobId: string, opts: Omit<RunImportOptions, "signal"> = {}) {
+  const key = `${merchantId}/${jobId}`;
+  const existing = running.get(key);
+  if (existing) return existing.done;
+  const controller = new AbortController();
+  const done = runImportJob(db, merchantId, jobId, { ...opts, signal: controller.signal }).finally(() => running.delete(key));
+  running.set(key, { controller, done });
+  return done;
+}
+
+/** Asks every import of this process to stop after its current batch; resolves once they have. */
+export async function stopImports() {
+  const all = [...running.values()];
+  if (all.length) console.log(`Stopping ${all.length} running import(s) after their current batch; they resume at the next start.`);
+  for (const r of all) r.controller.abort();
+  await Promise.allSettled(all.map((r) => r.done));
+}
+
+/**
+ * Feeds the file's rows to the engine in chunks of 1,000 per lane, each lane's batch one
+ * transaction; after each chunk records the counts, the rows done so far (`committedRows`) and the
+ * report's length, so a run stopped anywhere resumes after the last recorded chunk (a chunk whose
+ * batches committed but whose record did not is applied again and comes out as duplicates: the
+ * event ids are the rows' own keys). Rows the validation or the engine refuses go to the report
+ * file, in file order. A batch the database refuses is tried again in halves down to single
+ * rows, so only the bad rows are reported. Stops at a chunk boundary when `signal` aborts, leaving the job resumable.
+ */
+export async function runImportJob(db: Db, merchantId: string, jobId: string, opts: RunImportOptions = {}): Promise<"done" | "stopped" | "failed"> {
   const where = and(eq(importJobs.merchantId, merchantId), eq(importJobs.id, jobId));
-  const rejected: { index: number; reason: string }[] = [];
-  const counts = { processed: 0, applied: 0, duplicates: 0, rejected: 0 };
-  const reject = (index: number, reason: string) => {
-    counts.rejected++;
-    counts.processed++;
-    rejected.push({ index, reason });
-  };
-  const report = () =>
-    csvLine(["row", "reason", ...file.headers]) +
-    rejected
-      .sort((a, b) => a.index - b.index)
-      // Row 1 is the header, so data row i is line i + 2 of the file.
-      .map((r) => csvLine([r.index + 2, r.reason, ...file.headers.map((h) => file.rows[r.index][h] ?? "")]))
-      .join("");
+  const ingest = opts.ingest ?? ingestEvents;
+  const laneCount = opts.lanes ?? defaultImportLanes();
+  const [job] = await db.select().from(importJobs).where(where);
+  if (!job || job.status === "done" || job.status === "failed") return job?.status === "done" ? "done" : "failed";
+  const file = importFilePath(merchantId, jobId);
+  const reportFile = importReportPath(merchantId, jobId);
+  const counts: Counts = { processed: job.processed, applied: job.applied, duplicates: job.duplicates, rejected: job.rejected };
+  let committedRows = job.committedRows;
   try {
+    if (!fs.existsSync(file)) throw new Error(`import file ${file} is missing`);
     await db.update(importJobs).set({ status: "running", updatedAt: new Date() }).where(where);
     const { timeZone } = await currentProgram(db, merchantId);
-    const lanes: { index: number; event: Record<string, unknown> }[][] = Array.from({ length: laneCount }, () => []);
-    file.rows.forEach((row, i) => {
-      const mapped = Object.fromEntries(Object.entries(file.mapping).map(([field, header]) => [field, row[header]]));
-      const r = rowToEvent(file.kind, mapped, timeZone);
-      if (!r.ok) return reject(i, r.reason);
-      const key = String(r.event.memberId ?? (r.event.data as { orderId?: string }).orderId ?? i);
-      lanes[laneOf(key, laneCount)].push({ index: i, event: r.event });
-    });
-    const runLane = async (lane: { index: number; event: Record<string, unknown> }[]) => {
-      for (let start = 0; start < lane.length; start += IMPORT_BATCH) {
-        const batch = lane.slice(start, start + IMPORT_BATCH);
-        const results = await ingestEvents(db, merchantId, batch.map((g) => g.event));
-        results.forEach((res, k) => {
-          if (res.status === "applied") counts.applied++;
-          else if (res.status === "duplicate") counts.duplicates++;
-          else return reject(batch[k].index, res.error?.code === "conflict" ? "already imported with different data" : (res.error?.message ?? "rejected"));
-          counts.processed++;
-        });
-        await db.update(importJobs).set({ ...counts, updatedAt: new Date() }).where(where);
+    const mapping = job.mapping ?? {};
+    let columns: Column[] | null = null;
+    let chunk: Row[] = [];
+    let index = 0;
+    let reportBytes = job.reportBytes;
+
+    const runChunk = async () => {
+      const lines: { index: number; line: string }[] = [];
+      const reject = (row: Row, reason: string) => {
+        counts.rejected++;
+        counts.processed++;
+        lines.push({ index: row.index, line: csvLine([row.index + 2, reason, ...columns!.map((c) => printable(row.cells[c.at] ?? ""))]) });
+      };
+      const lanes: { row: Row; event: Record<string, unknown> }[][] = Array.from({ length: laneCount }, () => []);
+      for (const row of chunk) {
+        const mapped = Object.fromEntries(Object.entries(mapping).map(([field, header]) => [field, cellOf(columns!, row.cells, header)]));
+        const r = rowToEvent(job.kind, mapped, timeZone);
+        if (!r.ok) {
+          reject(row, r.reason);
+          continue;
+        }
+        const key = String(r.event.memberId ?? (r.event.data as { orderId?: string }).orderId ?? row.index);
+        lanes[laneOf(key, laneCount)].push({ row, event: r.event });
       }
+      await Promise.all(
+        lanes.map(async (lane) => {
+          if (!lane.length) return;
+          const results = await ingestOrSplit(db, merchantId, lane, ingest);
+          results.forEach((res, k) => {
+            if (res.status === "applied") counts.applied++;
+            else if (res.status === "duplicate") counts.duplicates++;
+            else return reject(lane[k].row, res.error?.code === "conflict" ? "already imported with different data" : (res.error?.message ?? "rejected"));
+            counts.processed++;
+          });
+        }),
+      );
+      if (lines.length) {
+        const text = lines.sort((a, b) => a.index - b.index).map((l) => l.line).join("");
+        fs.appendFileSync(reportFile, text);
+        reportBytes += Buffer.byteLength(text);
+      }
+      committedRows += chunk.length;
+      chunk = [];
+      await db.update(importJobs).set({ ...counts, committedRows, reportBytes, updatedAt: new Date() }).where(where);
     };
-    await Promise.all(lanes.map(runLane));
+
+    for await (const record of readCsvRecords(file, job.encoding as CsvEncoding)) {
+      if (!columns) {
+        columns = columnsOf(record);
+        startReport(reportFile, job.reportBytes, columns);
+        if (!reportBytes) reportBytes = fs.statSync(reportFile).size;
+        continue;
+      }
+      if (index < committedRows) {
+        index++;
+        continue;
+      }
+      chunk.push({ index: index++, cells: record });
+      if (chunk.length >= IMPORT_BATCH * laneCount) {
+        await runChunk();
+        // A macrotask turn between chunks: on the embedded database a batch is all microtasks, and
+        // without it requests, timers and SIGTERM's handler waited for several batches.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (opts.signal?.aborted) {
+          console.log(`Import ${jobId} stopped after row ${committedRows} of ${job.total}; it resumes at the next start.`);
+          return "stopped";
+        }
+      }
+    }
+    if (chunk.length) await runChunk();
     const finishedAt = new Date();
+    const report = columns ? fs.readFileSync(reportFile, "utf8") : "row,reason\r\n";
     await db.transaction(async (tx) => {
-      await tx.update(importJobs).set({ ...counts, status: "done", report: report(), updatedAt: finishedAt, finishedAt }).where(where);
-      await writeAudit(tx, actor, { merchantId, action: `member.import_${file.kind}`, entity: "import_job", entityId: jobId, after: { total: file.rows.length, ...counts } });
+      await tx.update(importJobs).set({ ...counts, committedRows, status: "done", report, updatedAt: finishedAt, finishedAt }).where(where);
+      await writeAudit(tx, (job.actor as Actor | null) ?? null, { merchantId, action: `member.import_${job.kind}`, entity: "import_job", entityId: jobId, after: { total: job.total, ...counts } });
     });
+    removeFile(file);
+    removeFile(reportFile);
+    return "done";
   } catch (err) {
-    console.error(err);
-    await db.update(importJobs).set({ ...counts, status: "failed", report: report(), error: err instanceof AppError ? err.message.slice(0, 500) : "internal error (details in the server's log)", updatedAt: new Date(), finishedAt: new Date() }).where(where);
+    // The details (a SQL text, a stack) are for the server log only; the job says what a user can act on.
+    console.error(`import ${jobId} of merchant ${merchantId} failed after ${committedRows} rows:`, err);
+    await failJob(db, merchantId, jobId, counts, committedRows, IMPORT_FAILED_MESSAGE).catch((e) => console.error(`import ${jobId}: could not record the failure:`, e));
+    return "failed";
   }
+}
+
+const cellOf = (columns: Column[], cells: string[], header: string | undefined) => {
+  const c = header ? columns.find((col) => col.name === header) : undefined;
+  return c ? cells[c.at] : undefined;
+};
+
+/** The report is stored in a text column: a cell's NUL or lone surrogate becomes U+FFFD there. */
+const printable = (s: string) => (isUnsafeText(s) ? Array.from(s, (ch) => (isUnsafeText(ch) ? "\uFFFD" : ch)).join("") : s);
+
+/** A fresh run writes the report's header line; a resumed one cuts the report back to its last record. */
+function startReport(reportFile: string, committedBytes: number, columns: Column[]) {
+  if (committedBytes > 0 && fs.existsSync(reportFile)) fs.truncateSync(reportFile, committedBytes);
+  else fs.writeFileSync(reportFile, csvLine(["row", "reason", ...columns.map((c) => printable(c.name))]), { mode: 0o600 });
+}
+
+/**
+ * One engine transaction for the batch; when the database refuses it (an error, not a per-event
+ * rejection), its halves again, down to single rows, so only the bad rows are reported (and a
+ * batch of 1,000 with one bad row costs ~20 transactions, not 1,000). When every row fails on its
+ * own too, the database itself is failing: the error goes up and the job stops.
+ */
+async function ingestOrSplit(db: Db, merchantId: string, lane: { row: Row; event: Record<string, unknown> }[], ingest: typeof ingestEvents) {
+  let failures = 0;
+  let firstError: unknown;
+  const attempt = async (part: typeof lane): Promise<EventResult[]> => {
+    try {
+      return await ingest(db, merchantId, part.map((g) => g.event));
+    } catch (e) {
+      firstError ??= e;
+      if (part.length > 1) {
+        const mid = Math.ceil(part.length / 2);
+        return [...(await attempt(part.slice(0, mid))), ...(await attempt(part.slice(mid)))];
+      }
+      failures++;
+      console.error(`import row ${part[0].row.index + 2} refused by the database:`, e);
+      return [{ id: String(part[0].event.id), status: "rejected", error: { code: "validation_failed", message: "the database refused this row" } }];
+    }
+  };
+  const results = await attempt(lane);
+  if (failures === lane.length && lane.length > 1) throw firstError;
+  return results;
+}
+
+async function failJob(db: Db, merchantId: string, jobId: string, counts: Counts, committedRows: number, message: string) {
+  const where = and(eq(importJobs.merchantId, merchantId), eq(importJobs.id, jobId));
+  const report = fs.existsSync(importReportPath(merchantId, jobId)) ? fs.readFileSync(importReportPath(merchantId, jobId), "utf8") : null;
+  await db.update(importJobs).set({ ...counts, committedRows, status: "failed", report, error: message, updatedAt: new Date(), finishedAt: new Date() }).where(where);
+  removeFile(importFilePath(merchantId, jobId));
+  removeFile(importReportPath(merchantId, jobId));
+}
+
+/**
+ * At server start: every import left queued or running by a stopped process resumes after its
+ * last committed chunk, when its file is still on disk; one whose file is gone fails, saying how
+ * far it got. Resolves when the resumed imports end (or stop again). Kept in this module with one
+ * entry point so a generic job queue can take it over later.
+ */
+export async function resumeInterruptedImports(db: Db, opts: Omit<RunImportOptions, "signal"> = {}) {
+  const jobs = await db.select().from(importJobs).where(inArray(importJobs.status, ["queued", "running"]));
+  const runs: Promise<unknown>[] = [];
+  for (const job of jobs) {
+    if (running.has(`${job.merchantId}/${job.id}`)) continue;
+    if (fs.existsSync(importFilePath(job.merchantId, job.id))) {
+      console.log(`Resuming import ${job.id} (${job.fileName}) after row ${job.committedRows} of ${job.total}.`);
+      runs.push(startImport(db, job.merchantId, job.id, opts));
+    } else {
+      const counts = { processed: job.processed, applied: job.applied, duplicates: job.duplicates, rejected: job.rejected };
+      await failJob(db, job.merchantId, job.id, counts, job.committedRows, `The server stopped during this import and its file is no longer on the server: ${job.applied} rows were applied (${job.committedRows} of ${job.total} rows processed). Import the file again to finish; rows already in are skipped as duplicates.`);
+    }
+  }
+  await Promise.allSettled(runs);
 }
 
 export async function getImportJobOrThrow(db: Db, merchantId: string, id: string) {
@@ -130,9 +316,9 @@ export async function getImportJobOrThrow(db: Db, merchantId: string, id: string
   return job;
 }
 
-/** The job as the progress poll answers it (without the report body). */
+/** The job as the progress poll answers it (without the report body or what only a resumed run needs). */
 export function importJobView(job: typeof importJobs.$inferSelect) {
-  const { report: _report, merchantId: _m, ...rest } = job;
+  const { report: _report, merchantId: _m, mapping: _mapping, actor: _actor, reportBytes: _rb, ...rest } = job;
   return { ...rest, createdAt: job.createdAt.toISOString(), updatedAt: job.updatedAt.toISOString(), finishedAt: job.finishedAt?.toISOString() ?? null };
 }
 export type ImportJobView = ReturnType<typeof importJobView>;

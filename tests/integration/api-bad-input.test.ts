@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database, Db } from "@/db/client";
 import { createMerchant } from "@/lib/tenancy/merchants";
@@ -6,6 +9,7 @@ import { ingestEvents } from "@/lib/engine/ingest";
 import { encodeCursor, listMembers } from "@/lib/members/list-members";
 import { parseMemberListQuery, parseMemberListQueryLeniently } from "@/lib/schemas/members";
 import { AppError } from "@/lib/errors";
+import { saveUpload } from "@/lib/members/import-files";
 import { createImportJob, getImportJobOrThrow } from "@/lib/members/import-csv";
 import { testDatabases } from "../db";
 
@@ -127,7 +131,8 @@ describe.each(testDatabases)("hardening of the API's inputs on $name", ({ open }
   it("an import that fails on a database error keeps no SQL in its answer; a NUL import id is a 404", async () => {
     const actor = { kind: "user", userId: "u", merchantId, role: "owner", email: "o@h.test", name: "O" } as const;
     const bytes = new TextEncoder().encode("memberId,registeredAt,name\nN1,2026-03-01,a\u0000b\n");
-    const made = await createImportJob(db, merchantId, { kind: "members", fileName: "m.csv", bytes, mapping: { memberId: "memberId", registeredAt: "registeredAt", name: "name" } }, actor);
+    process.env.IMPORT_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "imports-"));
+    const made = await createImportJob(db, merchantId, { kind: "members", fileName: "m.csv", file: await saveUpload(bytes), mapping: { memberId: "memberId", registeredAt: "registeredAt", name: "name" } }, actor);
     const quiet = vi.spyOn(console, "error").mockImplementation(() => {});
     await made.run();
     quiet.mockRestore();

@@ -11,6 +11,7 @@ import { memberDetail } from "@/lib/members/member-detail";
 import { adjustMember } from "@/lib/members/points-ops";
 import { grantRight, setTierManually } from "@/lib/members/operator-actions";
 import { createImportJob, getImportJobOrThrow } from "@/lib/members/import-csv";
+import { saveUpload } from "@/lib/members/import-files";
 import { parseMemberListQuery } from "@/lib/schemas/members";
 import { encodeGbk } from "@/lib/csv/decode";
 import { parseCsv } from "@/lib/csv/parse";
@@ -114,7 +115,7 @@ describe.each(testDatabases)("members workspace on $name", ({ name, open }) => {
     const lines = ["订单号,会员编号,实付金额,支付时间", "I1,M3,100.00,2026-03-06 10:00", "I2,M3,abc,2026-03-06 11:00", "I3,M3,50,2026-03-07 10:00", "I4,NOBODY,20,2026-03-07 10:00", "I5,,30,2026/3/7 12:00"];
     const bytes = encodeGbk(lines.join("\r\n") + "\r\n");
     const mapping = { orderId: "订单号", memberId: "会员编号", amount: "实付金额", paidAt: "支付时间" };
-    const first = await createImportJob(db, merchantId, { kind: "orders", fileName: "orders.csv", bytes, mapping, lanes }, actor);
+    const first = await createImportJob(db, merchantId, { kind: "orders", fileName: "orders.csv", file: await saveUpload(bytes), mapping, lanes }, actor);
     expect(first.job.encoding).toBe("gbk");
     await first.run();
     const job = await getImportJobOrThrow(db, merchantId, first.job.id);
@@ -127,7 +128,7 @@ describe.each(testDatabases)("members workspace on $name", ({ name, open }) => {
     const [m3] = await db.select().from(members).where(and(eq(members.merchantId, merchantId), eq(members.memberId, "M3")));
     expect(m3.lifetimeSpend).toBe(15000);
 
-    const again = await createImportJob(db, merchantId, { kind: "orders", fileName: "orders.csv", bytes, mapping, lanes }, actor);
+    const again = await createImportJob(db, merchantId, { kind: "orders", fileName: "orders.csv", file: await saveUpload(bytes), mapping, lanes }, actor);
     await again.run();
     expect(await getImportJobOrThrow(db, merchantId, again.job.id)).toMatchObject({ status: "done", applied: 0, duplicates: 3, rejected: 2 });
     const [after] = await db.select().from(members).where(and(eq(members.merchantId, merchantId), eq(members.memberId, "M3")));
@@ -139,7 +140,7 @@ describe.each(testDatabases)("members workspace on $name", ({ name, open }) => {
     const text = "\uFEFFmember_id,name,phone,birthday,registered_at\nN1,赵六,13600000001,1991/2/3,2026-01-05 10:00\nN2,,not-a-phone,,2026-01-06\nN3,钱七,,,2026-01-07\n";
     const bytes = new TextEncoder().encode(text);
     const mapping = { memberId: "member_id", name: "name", phone: "phone", birthday: "birthday", registeredAt: "registered_at" };
-    const first = await createImportJob(db, merchantId, { kind: "members", fileName: "members.csv", bytes, mapping }, actor);
+    const first = await createImportJob(db, merchantId, { kind: "members", fileName: "members.csv", file: await saveUpload(bytes), mapping }, actor);
     expect(first.job.encoding).toBe("utf-8");
     await first.run();
     expect(await getImportJobOrThrow(db, merchantId, first.job.id)).toMatchObject({ status: "done", total: 3, applied: 2, rejected: 1 });
@@ -147,7 +148,7 @@ describe.each(testDatabases)("members workspace on $name", ({ name, open }) => {
     expect(n1).toMatchObject({ name: "赵六", phone: "13600000001", birthday: "1991-02-03", tierCode: "basic" });
     // Registered 2026-01-05 10:00 in Shanghai = 02:00 UTC.
     expect(n1.registeredAt.toISOString()).toBe("2026-01-05T02:00:00.000Z");
-    const again = await createImportJob(db, merchantId, { kind: "members", fileName: "members.csv", bytes, mapping }, actor);
+    const again = await createImportJob(db, merchantId, { kind: "members", fileName: "members.csv", file: await saveUpload(bytes), mapping }, actor);
     await again.run();
     expect(await getImportJobOrThrow(db, merchantId, again.job.id)).toMatchObject({ applied: 0, duplicates: 2, rejected: 1 });
   });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import iconv from "iconv-lite";
 import { decodeCsv } from "@/lib/csv/decode";
-import { parseCsv, csvLine } from "@/lib/csv/parse";
+import { parseCsv } from "@/lib/csv/parse";
+import { csvLine } from "@/lib/csv/write";
 import { parseDateTime, parseYuan, rowToEvent, suggestMapping } from "@/lib/csv/validate";
 import { maskPhone } from "@/lib/members/mask";
 
