@@ -86,9 +86,30 @@ export async function applyEvents(db: Db, merchantId: string, candidates: Candid
 /** Validates and applies events; one result per input, in input order. */
 export async function ingestEvents(db: Db, merchantId: string, raws: unknown[], pathPrefix: (string | number)[] = []): Promise<EventResult[]> {
   const { results, candidates } = parseEvents(raws, pathPrefix);
-  const applied = await applyEvents(db, merchantId, candidates);
+  const applied = await applyIsolating(db, merchantId, candidates);
   candidates.forEach((c, i) => (results[c.index] = applied[i]));
   return results as EventResult[];
+}
+
+/**
+ * applyEvents; when the batch's transaction fails for a reason validation did not catch (not an
+ * AppError: something the database refused), the batch is applied again in halves, in order, down to
+ * the event at fault, which alone is rejected (`internal`; the details go to the log). The failed
+ * transaction kept nothing, so nothing is applied twice; a repeated event id in a later half reads as
+ * the duplicate it is.
+ */
+async function applyIsolating(db: Db, merchantId: string, cs: Candidate[]): Promise<EventResult[]> {
+  try {
+    return await applyEvents(db, merchantId, cs);
+  } catch (e) {
+    if (e instanceof AppError || cs.length === 0) throw e;
+    if (cs.length === 1) {
+      console.error(`event ${cs[0].event.id} of merchant ${merchantId} refused by the database:`, e);
+      return [{ id: cs[0].event.id, status: "rejected", error: { code: "internal", message: "the database refused this event (details in the server's log)" } }];
+    }
+    const half = Math.ceil(cs.length / 2);
+    return [...(await applyIsolating(db, merchantId, cs.slice(0, half))), ...(await applyIsolating(db, merchantId, cs.slice(half)))];
+  }
 }
 
 /** Each merchant's program version list as last read: lets a batch plan every load before its first round trip. */

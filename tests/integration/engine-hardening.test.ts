@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import type { Database, Db } from "@/db/client";
 import { events, members, pointsLedger } from "@/db/schema";
@@ -84,6 +84,25 @@ describe.each(testDatabases)("engine hardening on $name", ({ open }) => {
       expect(await count(m)).toBe(9);
       expect(await db.$count(events, and(eq(events.merchantId, m), eq(events.eventId, "reg-POISON")))).toBe(0);
     } finally {
+      await db.execute(sql.raw(`drop trigger poison_event on events`));
+    }
+  });
+
+  it("a batch whose transaction fails anyway is applied again in halves: only the event at fault is rejected", async () => {
+    const m = await merchant();
+    await db.execute(sql.raw(`create or replace function poison_event() returns trigger language plpgsql as $$
+      begin if new.event_id = 'reg-B137' then raise exception 'poisoned event'; end if; return new; end $$`));
+    await db.execute(sql.raw(`create trigger poison_event before insert on events for each row execute function poison_event()`));
+    const quiet = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      // 300 events in one request (a big batch goes alone, not in a group), one of them refused by the database.
+      const batch = Array.from({ length: 300 }, (_, i) => reg(`B${i}`));
+      const r = await ingestEvents(db, m, batch, ["events"]);
+      expect(r.filter((x) => x.status === "applied")).toHaveLength(299);
+      expect(r[137]).toMatchObject({ id: "reg-B137", status: "rejected", error: { code: "internal" } });
+      expect(await count(m)).toBe(299);
+    } finally {
+      quiet.mockRestore();
       await db.execute(sql.raw(`drop trigger poison_event on events`));
     }
   });
