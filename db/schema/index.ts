@@ -6,3 +6,4 @@ export * from "./dashboards";
 export * from "./metric-aggregates";
 export * from "./checkout";
 export * from "./auth";
+export * from "./mall";

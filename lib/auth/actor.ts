@@ -16,7 +16,8 @@ export type Permission =
   | "users.manage"
   | "apikeys.manage"
   | "audit.read"
-  | "settings.write";
+  | "settings.write"
+  | "mall.write";
 
 type Principal = Role | "api_key";
 
@@ -33,6 +34,8 @@ const policy: Record<Permission, readonly Principal[]> = {
   "apikeys.manage": ["owner"],
   "audit.read": ["owner"],
   "settings.write": ["owner"],
+  /** Points-mall items (积分商城) and the fulfilment of its orders; analysts read them with program.read. */
+  "mall.write": ["owner", "operator", "api_key"],
 };
 
 export function principalOf(actor: Actor): Principal {
