@@ -9,6 +9,8 @@ import dashboardsZh from "./areas/dashboards.zh-CN.json";
 import dashboardsEn from "./areas/dashboards.en.json";
 import checkoutZh from "./areas/checkout.zh-CN.json";
 import checkoutEn from "./areas/checkout.en.json";
+import mallZh from "./areas/mall.zh-CN.json";
+import mallEn from "./areas/mall.en.json";
 
 /**
  * Messages per locale: the core file plus one pair of files per product area
@@ -22,6 +24,7 @@ const areas: [Messages, Messages][] = [
   [membersZh, membersEn],
   [dashboardsZh, dashboardsEn],
   [checkoutZh, checkoutEn],
+  [mallZh, mallEn],
 ];
 
 function merge(core: Messages, extra: Messages[]): Messages {

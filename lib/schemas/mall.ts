@@ -105,3 +105,18 @@ export const mallOrderAnswer = z.object({
   grantIds: z.array(z.string()).optional(),
 });
 export type MallOrderAnswer = z.infer<typeof mallOrderAnswer>;
+
+const dateOnly = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date as YYYY-MM-DD");
+/** The orders page's filter (and its CSV export): from the URL, so every field is optional text. */
+export const mallOrderListQuery = z.object({
+  status: z.enum(["placed", "shipped", "picked_up", "cancelled"]).optional().catch(undefined),
+  itemId: z.string().trim().max(40).optional().catch(undefined),
+  memberId: z.string().trim().max(128).optional().catch(undefined),
+  from: dateOnly.optional().catch(undefined),
+  to: dateOnly.optional().catch(undefined),
+});
+export type MallOrderListQuery = z.output<typeof mallOrderListQuery>;
+
+/** The member page's phone order: an operator orders an item for the member. */
+export const phoneOrderInput = z.object({ memberId: id, itemId: code, quantity: mallOrderInput.shape.quantity });
+export const cancelMallOrderInput = z.object({ orderId: id });
