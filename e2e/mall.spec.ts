@@ -52,3 +52,16 @@ test("an analyst sees the mall read-only", async ({ page }) => {
   await expect(page.getByTestId("mall-add")).toHaveCount(0);
   await expect(page.getByRole("button", { name: /编辑/ })).toHaveCount(0);
 });
+
+test("an operator places a phone order for a member from the member page", async ({ page }) => {
+  const memberId = `phone-${unique()}`;
+  await signIn(page, "operator");
+  // 100 welcome points + ¥900: 1,000 points; a free-shipping coupon costs 500.
+  await seedMembers(page.request, [{ id: memberId, name: "电话会员", phone: "13900000001", spendFen: 90_000 }]);
+  await page.goto(`/members/${memberId}`);
+  const form = page.getByTestId("phone-order-form");
+  await form.getByLabel("商品").selectOption("free_shipping");
+  await form.getByRole("button", { name: "兑换" }).click();
+  await expect(form.getByRole("status")).toContainText("扣除 500 积分");
+  await expect(page.getByTestId("points-balance")).toHaveText("500");
+});
