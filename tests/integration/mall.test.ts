@@ -11,6 +11,8 @@ import { cancelOrder, placeOrder, setOrderStatus } from "@/lib/mall/orders";
 import { deleteItem, exportItems, importItems, listItemsFor, saveItem } from "@/lib/mall/items";
 import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
+import { saveProgram } from "@/lib/program/store";
+import { demoProgram } from "@/lib/program/demo-program";
 import { testDatabases } from "../db";
 
 const order = (o: Record<string, unknown>) => mallOrderInput.parse(o);
@@ -181,9 +183,13 @@ describe.each(testDatabases)("points mall on $name", ({ open }) => {
     expect(await x({ id: "x3b", itemId: "mug" }, new Date("2026-11-30T15:00:00Z"))).toBe("ok");
     await saveItem(db, merchantId, { itemId: "gold_mug", name: "金马克杯", nameEn: "Gold mug", kind: "goods", points: 100, tiers: ["gold", "diamond"] }, operator, "create");
     expect(await x({ id: "x4", itemId: "gold_mug" })).toBe("not_eligible itemId");
-    // An item whose right has gone from the program (written around the editor, which refuses it).
-    await db.insert(mallItems).values({ merchantId, itemId: "gone", name: "旧券", nameEn: "Old coupon", kind: "right", rightCode: "no_longer", points: 10 });
+    // An item whose right has since gone from the program.
+    const oldRight = { code: "no_longer", name: { zh: "旧券", en: "Old coupon" }, kind: "coupon", cadence: "once", group: "base", unitCost: 100, validityDays: 30, coupon: { type: "amount", amount: 100, minSpend: 0 } } as const;
+    await saveProgram(db, merchantId, { ...demoProgram, rights: [...demoProgram.rights, oldRight] });
+    await saveItem(db, merchantId, { itemId: "gone", name: "旧券", nameEn: "Old coupon", kind: "right", right: "no_longer", points: 10 }, operator, "create");
+    await saveProgram(db, merchantId, demoProgram);
     expect(await x({ id: "x5", itemId: "gone" })).toBe("validation_failed itemId");
+    expect((await listItemsFor(db, merchantId, "X", now)).items.find((i) => i.itemId === "gone")).toMatchObject({ eligible: false, reason: "not_eligible" });
     for (const q of [0, 1_000_000]) expect(mallOrderInput.safeParse({ id: "x6", itemId: "mug", quantity: q }).error?.issues.map((i) => i.path.join("."))).toEqual(["quantity"]);
     expect({ ...(await state("X")), balance: (await state("X")).balance }).toEqual({ ...before, balance: before.balance - 100, ledger: before.ledger - 100, lots: before.lots - 100, orders: 1 });
 
