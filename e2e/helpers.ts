@@ -9,8 +9,8 @@ export const demo = {
 } as const;
 export type DemoRole = keyof typeof demo;
 
-export const navZh = ["概览", "会员", "等级", "权益", "积分", "活动日历", "自动化", "消息", "设置"];
-export const navEn = ["Dashboard", "Members", "Tiers", "Rights", "Points", "Campaigns", "Automations", "Outbox", "Settings"];
+export const navZh = ["概览", "会员", "等级", "权益", "积分", "活动日历", "自动化", "积分商城", "消息", "设置"];
+export const navEn = ["Dashboard", "Members", "Tiers", "Rights", "Points", "Campaigns", "Automations", "Points mall", "Outbox", "Settings"];
 
 /** A suffix that keeps names and emails of one test apart from every other test's. */
 export const unique = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;

@@ -8,6 +8,9 @@ export type ErrorCode =
   | "insufficient_balance"
   | "right_unavailable"
   | "hold_closed"
+  | "out_of_stock"
+  | "limit_reached"
+  | "not_eligible"
   | "payload_too_large"
   | "unsupported_media_type"
   | "method_not_allowed"
@@ -28,6 +31,9 @@ const statusOf: Record<ErrorCode, number> = {
   insufficient_balance: 409,
   right_unavailable: 409,
   hold_closed: 409,
+  out_of_stock: 409,
+  limit_reached: 409,
+  not_eligible: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   method_not_allowed: 405,

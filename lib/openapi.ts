@@ -2,6 +2,7 @@ import { z } from "zod";
 import { eventInput, eventsResponse, redemptionInput, periodJobInput, MAX_BATCH } from "@/lib/schemas/events";
 import { programInput } from "@/lib/schemas/program";
 import { checkoutAnswer, holdAnswer, holdInput } from "@/lib/schemas/checkout";
+import { mallItemAnswer, mallItemInput, mallItemsImport, mallOrderAnswer, mallOrderInput } from "@/lib/schemas/mall";
 import { errorCodes } from "@/lib/errors";
 import { outboxPage, outboxQuery } from "@/lib/schemas/outbox";
 import { webhookCreatedOut, webhookInput, webhookListOut } from "@/lib/schemas/webhooks";
@@ -38,7 +39,7 @@ const queryParameters = (s: z.ZodObject) => {
 };
 const memberIdParam = { name: "memberId", in: "path", required: true, schema: { type: "string" } };
 
-export const metricNames = ["tier-distribution", "tier-changes", "rights-usage", "rights-cost", "member-roi", "repurchase", "arpu", "revenue-share", "lifecycle", "points", "retention", "rfm", "wallet"];
+export const metricNames = ["tier-distribution", "tier-changes", "rights-usage", "rights-cost", "member-roi", "repurchase", "arpu", "revenue-share", "lifecycle", "points", "retention", "rfm", "wallet", "mall"];
 
 export function openApiDocument() {
   return {
@@ -63,6 +64,11 @@ export function openApiDocument() {
         WebhookEndpoint: schema(webhookInput),
         WebhookCreated: schema(webhookCreatedOut, "output"),
         WebhookList: schema(webhookListOut, "output"),
+        MallItemInput: schema(mallItemInput),
+        MallItem: schema(mallItemAnswer, "output"),
+        MallItemsImport: schema(mallItemsImport),
+        MallOrderRequest: schema(mallOrderInput),
+        MallOrder: schema(mallOrderAnswer, "output"),
       },
     },
     paths: {
@@ -128,6 +134,40 @@ export function openApiDocument() {
           summary: "Stored-value ledger, newest first: signed principal and bonus changes with the balances after",
           parameters: [memberIdParam, { name: "cursor", in: "query", schema: { type: "string" } }, { name: "limit", in: "query", schema: { type: "integer", maximum: 200 } }],
           responses: { "200": { description: "{ entries: [{ id, at, type, source, principal, bonus, principalAfter, bonusAfter }], nextCursor }" }, ...errors(400, 401, 404) },
+        },
+      },
+      "/api/v1/mall/items": {
+        get: {
+          summary: "Active points-mall items; with memberId each says whether the member can order one (eligible) and why not (reason)",
+          parameters: [{ name: "memberId", in: "query", schema: { type: "string" } }],
+          responses: { "200": { description: "{ items: [...] }", content: { "application/json": { schema: { type: "object", properties: { items: { type: "array", items: { $ref: "#/components/schemas/MallItem" } } } } } } }, ...errors(400, 401, 404) },
+        },
+        post: { summary: "Create an item (kind membership is refused until paid-membership plans exist)", requestBody: { required: true, ...json("MallItemInput") }, responses: { "201": { description: "Created", ...json("MallItem") }, ...errors(400, 401, 403, 409) } },
+      },
+      "/api/v1/mall/items/{itemId}": {
+        get: { summary: "One item", parameters: [{ name: "itemId", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "The item", ...json("MallItem") }, ...errors(401, 404) } },
+        put: { summary: "Replace an item (audited, stock before and after)", parameters: [{ name: "itemId", in: "path", required: true, schema: { type: "string" } }], requestBody: { required: true, ...json("MallItemInput") }, responses: { "200": { description: "Saved", ...json("MallItem") }, ...errors(400, 401, 403, 404) } },
+        delete: { summary: "Delete an item never ordered; an ordered one is deactivated", parameters: [{ name: "itemId", in: "path", required: true, schema: { type: "string" } }], responses: { "200": { description: "{ itemId, deleted, active }" }, ...errors(401, 403, 404) } },
+      },
+      "/api/v1/mall/export": {
+        get: { summary: "Every item, in the import's shape", responses: { "200": { description: "{ items }", ...json("MallItemsImport") }, ...errors(401) } },
+      },
+      "/api/v1/mall/import": {
+        post: { summary: "Create or replace items (all validated first)", requestBody: { required: true, ...json("MallItemsImport") }, responses: { "200": { description: "{ imported }" }, ...errors(400, 401, 403) } },
+      },
+      "/api/v1/members/{memberId}/mall-orders": {
+        post: {
+          summary: "Order a points-mall item (the shop has collected the cash part); id is an idempotency key. 409 out_of_stock, limit_reached, not_eligible, insufficient_points change nothing",
+          parameters: [memberIdParam],
+          requestBody: { required: true, ...json("MallOrderRequest") },
+          responses: { "201": { description: "Placed", ...json("MallOrder") }, "200": { description: "The same request again", ...json("MallOrder") }, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      "/api/v1/mall-orders/{id}/cancel": {
+        post: {
+          summary: "Cancel an order: points back to their lots (not those of lots expired since), stock back, unused rights voided (a used one → 409 conflict). Idempotent",
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: { "200": { description: "Cancelled", ...json("MallOrder") }, ...errors(401, 403, 404, 409) },
         },
       },
       "/api/v1/program": {

@@ -11,6 +11,8 @@ import checkoutZh from "./areas/checkout.zh-CN.json";
 import checkoutEn from "./areas/checkout.en.json";
 import backgroundZh from "./areas/background.zh-CN.json";
 import backgroundEn from "./areas/background.en.json";
+import mallZh from "./areas/mall.zh-CN.json";
+import mallEn from "./areas/mall.en.json";
 
 /**
  * Messages per locale: the core file plus one pair of files per product area
@@ -25,6 +27,7 @@ const areas: [Messages, Messages][] = [
   [dashboardsZh, dashboardsEn],
   [checkoutZh, checkoutEn],
   [backgroundZh, backgroundEn],
+  [mallZh, mallEn],
 ];
 
 function merge(core: Messages, extra: Messages[]): Messages {

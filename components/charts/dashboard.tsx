@@ -19,6 +19,7 @@ import { DashboardFiltersBar, useDashboardFilters, type NamedCode } from "./dash
 import { DashboardNav } from "./dashboard-nav";
 import type { DashboardGroup } from "./groups";
 import { KpiCards } from "./kpi-cards";
+import { MallChart } from "./mall-chart";
 
 interface Props {
   /** The merchant's business date today. */
@@ -83,6 +84,9 @@ export function Dashboard({ today, tiers, rights, view }: Props) {
               </div>
               <div className="lg:col-span-2">
                 <WalletChart {...props} />
+              </div>
+              <div className="lg:col-span-2">
+                <MallChart {...props} />
               </div>
             </>
           )}

@@ -7,6 +7,7 @@ export const areas = [
   { key: "points", href: "/points" },
   { key: "campaigns", href: "/campaigns" },
   { key: "automations", href: "/automations" },
+  { key: "mall", href: "/mall" },
   { key: "outbox", href: "/outbox" },
   { key: "settings", href: "/settings" },
 ] as const;

@@ -8,3 +8,4 @@ export * from "./checkout";
 export * from "./auth";
 export * from "./jobs";
 export * from "./webhooks";
+export * from "./mall";

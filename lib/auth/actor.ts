@@ -18,7 +18,8 @@ export type Permission =
   | "audit.read"
   | "settings.write"
   | "outbox.read"
-  | "webhooks.manage";
+  | "webhooks.manage"
+  | "mall.write";
 
 type Principal = Role | "api_key";
 
@@ -38,6 +39,8 @@ const policy: Record<Permission, readonly Principal[]> = {
   "outbox.read": ["owner", "operator", "api_key"],
   // API keys are made by owners: "owner keys and sessions only" (api.md).
   "webhooks.manage": ["owner", "api_key"],
+  /** Points-mall items (积分商城) and the fulfilment of its orders; analysts read them with program.read. */
+  "mall.write": ["owner", "operator", "api_key"],
 };
 
 export function principalOf(actor: Actor): Principal {

@@ -251,8 +251,8 @@ export async function createHold(db: Db, merchantId: string, memberId: string, i
   });
 }
 
-/** Takes `points` from the member's lots not set aside by open holds, oldest-expiring first. */
-async function takeUnheldLots(tx: Db, merchantId: string, memberId: string, points: number, now: Date) {
+/** Takes `points` from the member's lots not set aside by open holds, oldest-expiring first (checkout holds, mall orders). */
+export async function takeUnheldLots(tx: Db, merchantId: string, memberId: string, points: number, now: Date) {
   const [lots, heldByLot] = await Promise.all([
     tx
       .select({ id: pointsLots.id, remaining: pointsLots.remaining })

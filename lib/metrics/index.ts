@@ -12,6 +12,7 @@ import { points } from "./points";
 import { retention } from "./retention";
 import { rfm } from "./rfm";
 import { wallet } from "./wallet";
+import { mall } from "./mall";
 
 /**
  * The KPIs of metrics.md by their API name. Each is computed straight from the raw tables (the
@@ -31,6 +32,7 @@ export const metrics = {
   retention,
   rfm,
   wallet,
+  mall,
 } satisfies Record<string, Metric>;
 
 export type MetricName = keyof typeof metrics;

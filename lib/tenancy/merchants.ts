@@ -6,6 +6,8 @@ import { newId } from "@/lib/util/ids";
 import { AppError, validationError } from "@/lib/errors";
 import { saveProgram } from "@/lib/program/store";
 import { demoProgram } from "@/lib/program/demo-program";
+import { saveItem } from "@/lib/mall/items";
+import { demoMallItems } from "@/lib/mall/demo-items";
 
 export const merchantInput = z.object({
   slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, "2–40 lowercase letters, digits or -"),
@@ -29,13 +31,16 @@ export async function getMerchant(db: Db, merchantId: string) {
   return m;
 }
 
-/** Creates a merchant; with `demoProgram` it also stores the demo program as version 1. */
+/** Creates a merchant; with `demoProgram` it also stores the demo program as version 1 and the demo points-mall items. */
 export async function createMerchant(db: Db, input: { slug: string; name: string; demoProgram?: boolean }) {
   const parsed = merchantInput.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error);
   if (await findMerchantBySlug(db, parsed.data.slug)) throw new AppError("conflict", `a merchant with slug "${parsed.data.slug}" exists`);
   const id = newId();
   await db.insert(merchants).values({ id, ...parsed.data });
-  if (input.demoProgram) await saveProgram(db, id, demoProgram, { note: "demo program" });
+  if (input.demoProgram) {
+    await saveProgram(db, id, demoProgram, { note: "demo program" });
+    for (const item of demoMallItems) await saveItem(db, id, item, null, "create");
+  }
   return { id, ...parsed.data };
 }

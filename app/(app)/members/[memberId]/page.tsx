@@ -13,6 +13,8 @@ import { Badge } from "@/components/ui/badge";
 import { MemberActions } from "@/components/members/member-actions";
 import { MemberSections } from "@/components/members/member-sections";
 import { HoldsCard } from "@/components/members/checkout-sections";
+import { PhoneOrderForm } from "@/components/mall/phone-order-form";
+import { listItemsFor } from "@/lib/mall/items";
 import { formatDateTime, formatInt, formatYuan, localName } from "@/components/members/format";
 
 type Params = { params: Promise<{ memberId: string }> };
@@ -48,6 +50,8 @@ export default async function MemberPage({ params }: Params) {
   }
   const tz = program.timeZone;
   const m = d.member;
+  // The phone-order form (operators): the mall's items with whether this member can order each.
+  const [tMall, mallItems] = can(actor, "members.write") ? await Promise.all([getTranslations("mall.phoneOrder"), listItemsFor(db, actor.merchantId, m.memberId).then((r) => r.items)]) : [null, []];
   const unit = (measure: string, n: number) => (measure === "spend" ? formatYuan(n, locale) : measure === "orders" ? t("units.orders", { n }) : t("units.growth", { n: formatInt(n, locale) }));
 
   return (
@@ -152,6 +156,13 @@ export default async function MemberPage({ params }: Params) {
             tiers={d.options.tiers.map((x) => ({ code: x.code, label: localName(x.name, locale) }))}
             rights={d.options.rights.map((x) => ({ code: x.code, label: localName(x.name, locale) }))}
           />
+        </Card>
+      ) : null}
+
+      {tMall ? (
+        <Card aria-labelledby="phone-order-heading">
+          <CardHeader id="phone-order-heading" title={tMall("heading")} description={tMall("description")} />
+          <PhoneOrderForm memberId={m.memberId} items={mallItems} />
         </Card>
       ) : null}
 
