@@ -39,6 +39,8 @@ export const holds = pgTable(
     primaryKey({ columns: [t.merchantId, t.holdId] }),
     index("holds_member").on(t.merchantId, t.memberId, t.status),
     index("holds_order").on(t.merchantId, t.orderId),
+    // The rights cost of a period reads the holds confirmed in it.
+    index("holds_closed").on(t.merchantId, t.closedAt),
   ],
 );
 

@@ -14,7 +14,7 @@ import type { RightsCost } from "./rights-cost";
 import type { TierCounts } from "./tier-distribution";
 import { fastDistinctMetrics } from "./fast-distinct";
 import { rollupCoverage, statesAfter, type RollupCoverage } from "./rollup";
-import { netSpendHeld, pointsFlowsHeld, rightsCostHeld } from "./held-tier";
+import { checkoutAndMallCostHeld, netSpendHeld, pointsFlowsHeld, rightsCostHeld } from "./held-tier";
 import { tierMovesSince } from "./tier-at-time";
 import { catchUpOpenDay, openCorrections, openRows, snapshot } from "./open-day";
 import { rfmAtOpenDay } from "./rfm-open";
@@ -127,7 +127,7 @@ async function flows(ctx: MetricContext, periods: Period[], cov: Cov): Promise<D
   const open = late.length ? await openRows(ctx, cov.throughDate, lastEnd, ["ms", "gs", "rc", "pi", "pr", "pe"], [...new Set([bucket, "*"])]) : null;
   // Days after the rollups from the open day's sums when it serves them, else from the rows.
   const parts = open ? allParts.filter((x) => x.part.start <= cov.throughDate) : allParts;
-  const [sums, rows] = await Promise.all([
+  const [sums, rows, extra] = await Promise.all([
     dailySums(ctx, periods, cov),
     parts.length
       ? queryRows<Record<string, unknown>>(
@@ -139,7 +139,10 @@ async function flows(ctx: MetricContext, periods: Period[], cov: Cov): Promise<D
               ${pointsFlowsHeld(ctx)}`,
         )
       : Promise.resolve([]),
+    // Checkout's and the mall's part of the rights cost, which no rollup holds, over each whole period.
+    queryRows<{ i: number; c: number }>(ctx.db, sql`select p.i, ${checkoutAndMallCostHeld(ctx)} as c from ${periodTable(periods)}`),
   ]);
+  for (const r of extra) sums[num(r.i)].rightsCost += num(r.c);
   for (const r of rows) {
     const s = sums[parts[num(r.i)].i];
     s.memberSpend += num(r.member_spend);

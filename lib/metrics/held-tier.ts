@@ -109,6 +109,43 @@ export function rightsCostHeld(ctx: MetricContext): SQL {
 }
 
 /**
+ * What checkout and the points mall add to the rights cost of the period of the row `p`
+ * (metrics.md, rights-cost), live from their own tables (the daily rollups do not hold them):
+ * - a coupon redeemed at a confirmed checkout hold costs the discount it gave there, not its unit
+ *   cost: (discount − unit cost) for each such instance redeemed in the period (still redeemed: a
+ *   full refund that gave it back took it out of both);
+ * - the value of points spent as cash at holds confirmed in the period;
+ * - stored-value bonus spent in the period (net of bonus a refund gave back);
+ * - unit cost × quantity of points-mall goods ordered in the period, net of goods orders cancelled in it.
+ * Each flow counts by the tier its member held at its instant (with a filter).
+ */
+export function checkoutAndMallCostHeld(ctx: MetricContext): SQL {
+  const dayStart = (d: SQL) => sql`(${d}::timestamp at time zone ${ctx.timeZone})`;
+  return sql`(
+    coalesce((select sum(hg.discount - ri.unit_cost) from holds h
+              join hold_grants hg on hg.merchant_id = h.merchant_id and hg.hold_id = h.hold_id
+              join right_instances ri on ri.merchant_id = hg.merchant_id and ri.grant_id = hg.grant_id
+              where h.merchant_id = ${ctx.merchantId} and h.status = 'confirmed'
+                and h.closed_at >= ${dayStart(sql`p.p_start`)} and h.closed_at < ${dayStart(sql`(p.p_end + 1)`)}
+                and ri.redeemed_at = h.closed_at and ri.redeemed_date between p.p_start and p.p_end
+                ${heldTierAt(ctx, sql`ri.member_id`, sql`ri.redeemed_at`)}), 0)
+  + coalesce((select sum(h.points_value) from holds h
+              where h.merchant_id = ${ctx.merchantId} and h.status = 'confirmed'
+                and h.closed_at >= ${dayStart(sql`p.p_start`)} and h.closed_at < ${dayStart(sql`(p.p_end + 1)`)}
+                ${heldTierAt(ctx, sql`h.member_id`, sql`h.closed_at`)}), 0)
+  + coalesce((select -sum(wl.bonus) from wallet_ledger wl
+              where wl.merchant_id = ${ctx.merchantId} and wl.type in ('spend', 'refund') and wl.business_date between p.p_start and p.p_end
+                ${heldTierAt(ctx, sql`wl.member_id`, sql`wl.at`)}), 0)
+  + coalesce((select sum(mo.unit_cost * mo.quantity) from mall_orders mo
+              where mo.merchant_id = ${ctx.merchantId} and mo.kind = 'goods' and mo.business_date between p.p_start and p.p_end
+                ${heldTierAt(ctx, sql`mo.member_id`, sql`mo.placed_at`)}), 0)
+  - coalesce((select sum(mo.unit_cost * mo.quantity) from mall_orders mo
+              where mo.merchant_id = ${ctx.merchantId} and mo.kind = 'goods' and mo.cancelled_date between p.p_start and p.p_end
+                ${heldTierAt(ctx, sql`mo.member_id`, sql`mo.placed_at`)}), 0)
+  )::bigint`;
+}
+
+/**
  * `cross join lateral (…) f`: points issued, redeemed and expired in each period `p` of a period
  * table (p.p_start, p.p_end), each ledger row by the tier held at the time.
  */

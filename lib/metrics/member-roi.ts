@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { addDays, daysInMonth } from "@/lib/util/dates";
 import { metricContext, num, periodTable, ratio, seriesAndTotal, type MetricContext, type MetricParams } from "./common";
-import { netSpendHeld, rightsCostHeld } from "./held-tier";
+import { checkoutAndMallCostHeld, netSpendHeld, rightsCostHeld } from "./held-tier";
 import type { Period } from "./periods";
 
 export interface MemberRoi {
@@ -39,7 +39,7 @@ export async function operatingCost(ctx: MetricContext, period: Period): Promise
 async function compute(ctx: MetricContext, periods: Period[]): Promise<MemberRoi[]> {
   const rows = await queryRows<{ rights_cost: number; member_spend: number }>(
     ctx.db,
-    sql`select p.i, ${rightsCostHeld(ctx)} as rights_cost, ${netSpendHeld(ctx, "members")} as member_spend
+    sql`select p.i, ${rightsCostHeld(ctx)} + ${checkoutAndMallCostHeld(ctx)} as rights_cost, ${netSpendHeld(ctx, "members")} as member_spend
         from ${periodTable(periods)} order by p.i`,
   );
   const out: MemberRoi[] = [];

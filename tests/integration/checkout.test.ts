@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { members, pointsLedger, pointsLots, rightInstances, walletLedger } from "@/db/schema";
+import { holdGrants, members, pointsLedger, pointsLots, rightInstances, walletLedger } from "@/db/schema";
 import { createMerchant } from "@/lib/tenancy/merchants";
 import { ingestEvents } from "@/lib/engine/ingest";
 import { checkoutQuote, confirmHold, createHold, releaseHold, walletView } from "@/lib/checkout/holds";
@@ -11,6 +11,10 @@ import { currentProgram } from "@/lib/program/store";
 import { AppError } from "@/lib/errors";
 import { memberView } from "@/lib/members/read-member";
 import { metrics } from "@/lib/metrics";
+import { fastMetrics } from "@/lib/metrics/fast";
+import { refreshDailyAggregates } from "@/lib/metrics/rollup";
+import { placeOrder } from "@/lib/mall/orders";
+import { mallOrderInput } from "@/lib/schemas/mall";
 import { testDatabases } from "../db";
 
 const hold = (o: Record<string, unknown>) => holdInput.parse(o);
@@ -189,6 +193,53 @@ describe.each(testDatabases)("the wallet KPI on $name", ({ open }) => {
         { period: "2026-11-01", toppedUp: 100_000, bonusIssued: 12_000, spent: 11_000, refunded: 10_000, balance: 55_000 + 112_000 - 11_000 - 10_000 - 967 },
       ]);
       expect(r.total).toEqual({ toppedUp: 150_000, bonusIssued: 17_000, spent: 11_000, refunded: 10_000, balance: 145_033 });
+    } finally {
+      await database.close();
+    }
+  });
+});
+
+describe.each(testDatabases)("rights-cost with checkout and the mall on $name", ({ open }) => {
+  it("a coupon costs the discount it gave at checkout; points as cash, bonus spent and mall goods count; fast = reference", async () => {
+    const database = await open();
+    try {
+      const db = database.db;
+      const merchantId = (await createMerchant(db, { slug: "rc", name: "Rights cost", demoProgram: true })).id;
+      // A registers (¥10 no-threshold coupon, unit cost ¥10; 100 points) and pays ¥2,000 (2,000 points).
+      await ingestEvents(db, merchantId, [
+        { id: "r", type: "member.registered", occurredAt: "2026-11-25T09:00:00+08:00", memberId: "A", data: {} },
+        { id: "o", type: "order.paid", occurredAt: "2026-11-26T10:00:00+08:00", memberId: "A", data: { orderId: "O1", amount: 200_000 } },
+      ]);
+      const program = await currentProgram(db, merchantId);
+      const [{ grantId }] = await db
+        .select({ grantId: rightInstances.grantId })
+        .from(rightInstances)
+        .where(and(eq(rightInstances.merchantId, merchantId), eq(rightInstances.memberId, "A"), eq(rightInstances.rightCode, "coupon_10")));
+      await db.transaction((tx) => topUpWallet(tx, merchantId, "A", { topUpId: "T", amount: 100_000 }, program.wallet, new Date("2026-11-27T04:00:00Z"), "2026-11-27"));
+      // November 28th (Shanghai): a ¥5 order paid with the ¥10 coupon (it gives ¥5); a ¥200 order with
+      // 1,000 points (¥10) and ¥112 of stored value (split 10,000 principal, 1,200 bonus); a tote bag
+      // from the mall (unit cost ¥15).
+      const at = new Date("2026-11-28T04:00:00Z");
+      await createHold(db, merchantId, "A", holdInput.parse({ id: "h1", orderId: "O2", amount: 500, grantIds: [grantId] }), at);
+      await confirmHold(db, merchantId, "h1", at);
+      await createHold(db, merchantId, "A", holdInput.parse({ id: "h2", orderId: "O3", amount: 20_000, points: 1_000, wallet: 11_200 }), at);
+      await confirmHold(db, merchantId, "h2", at);
+      await placeOrder(db, merchantId, "A", mallOrderInput.parse({ id: "m1", itemId: "tote_bag", quantity: 1 }), { now: at });
+      const day = { merchantId, from: "2026-11-28", to: "2026-11-28", granularity: "day" as const };
+      // Unit cost of the coupon redeemed (1,000) − its unit cost + the discount it gave (500) + points
+      // as cash (1,000) + bonus spent (1,200) + the tote bag (1,500) = 4,200.
+      const raw = await metrics["rights-cost"](db, day);
+      expect(raw.total).toMatchObject({ rightsCost: 4_200 });
+      expect((await fastMetrics["rights-cost"](db, day)).total).toEqual(raw.total);
+      // With the daily rollups through the 30th, the fast path reads them and adds the same.
+      await refreshDailyAggregates(db, merchantId, "2026-11-30");
+      const month = { merchantId, from: "2026-11-01", to: "2026-11-30", granularity: "month" as const };
+      expect((await fastMetrics["rights-cost"](db, day)).total).toEqual(raw.total);
+      expect(await fastMetrics["rights-cost"](db, month)).toEqual(await metrics["rights-cost"](db, month));
+      expect(await fastMetrics["member-roi"](db, month)).toEqual(await metrics["member-roi"](db, month));
+      // A tampered figure changes the answer (the test can fail): the coupon's discount at checkout.
+      await db.update(holdGrants).set({ discount: 400 }).where(eq(holdGrants.merchantId, merchantId));
+      expect((await metrics["rights-cost"](db, day)).total).toMatchObject({ rightsCost: 4_100 });
     } finally {
       await database.close();
     }

@@ -1,0 +1,1 @@
+CREATE INDEX "holds_closed" ON "holds" USING btree ("merchant_id","closed_at");
