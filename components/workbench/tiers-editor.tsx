@@ -211,6 +211,9 @@ export function TiersEditor({ memberCounts }: { memberCounts: Record<string, num
         <div className="px-5 pb-3">
           <ErrorText name="tiers" />
           <p className="mt-2 text-xs text-gray-500">{t("retentionHelp")}</p>
+          <p className="mt-1 text-xs text-gray-500" data-testid="refund-rule">
+            {t("refundRule")}
+          </p>
         </div>
       </Card>
 
