@@ -92,7 +92,11 @@ describe.each(testDatabases)("checkout on $name", ({ open }) => {
     // ¥10 coupon takes all ¥5, so they would make payable −¥1.
     expect(await codeOf(createHold(db, merchantId, "M1", hold({ id: "bad6", orderId: "X", amount: 500, grantIds: [coupon10], points: 100 }), now))).toBe("validation_failed payable");
     expect(await codeOf(createHold(db, merchantId, "M1", hold({ id: "bad7", ...base, grantIds: [coupon10, coupon10] }), now))).toBe("validation_failed grantIds.1");
+    expect(await codeOf(confirmHold(db, merchantId, "no-such-hold", now))).toBe("not_found");
+    expect(await codeOf(releaseHold(db, merchantId, "no-such-hold", null, now))).toBe("not_found");
     expect(holdInput.safeParse({ id: "x", orderId: "X", amount: 100, ttlSeconds: 59 }).success).toBe(false);
+    expect(holdInput.safeParse({ id: "x", orderId: "X", amount: 100, ttlSeconds: 86_401 }).success).toBe(false);
+    expect(holdInput.safeParse({ id: "x", orderId: "X", amount: -100 }).success).toBe(false);
     expect(holdInput.safeParse({ id: "x", orderId: "X", amount: 10.5 }).success).toBe(false);
     expect(holdInput.safeParse({ id: "x", orderId: "X", amount: 100, points: -100 }).success).toBe(false);
     expect((await checkoutQuote(db, merchantId, "M1", 25_800, now)).points.available).toBe(1_100);
