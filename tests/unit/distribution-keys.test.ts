@@ -15,9 +15,7 @@ const referenceTables: Record<string, string> = {
   sign_in_throttle: "keyed by account and client address, across merchants: a reference table",
 };
 
-const tables = Object.values(schema)
-  .filter((t): t is PgTable => t instanceof PgTable)
-  .map((t) => getTableConfig(t));
+const tables = (Object.values(schema) as unknown[]).filter((t): t is PgTable => t instanceof PgTable).map((t) => getTableConfig(t));
 const names = (cols: { name: string }[]) => cols.map((c) => c.name);
 
 describe("every merchant table can be distributed by merchant_id", () => {
