@@ -2,7 +2,7 @@
 // bench/routes/ added, so `next build` of the product never contains them (bench/insert is an
 // unauthenticated write). The copy is the same sources, config and start script, built and served
 // the same way, so its ceilings measure the product's server, plus four files.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -38,4 +38,38 @@ export function prepareBenchServer(root = process.cwd()): string {
  */
 export function benchEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "NODE_OPTIONS" && !k.startsWith("npm_"))) as NodeJS.ProcessEnv;
+}
+
+/**
+ * Builds (when needed) and starts the bench server on PostgreSQL `dbUrl` at `port`, and waits until
+ * it answers. `stop()` ends it and its children.
+ */
+export async function startBenchServer(dbUrl: string, port: number): Promise<{ stop: () => void }> {
+  const serverDir = prepareBenchServer();
+  console.log(`starting the server (npm start in ${serverDir}) on PostgreSQL, port ${port}…`);
+  const server = spawn(process.execPath, [path.join(serverDir, "scripts", "start.mjs")], {
+    cwd: serverDir,
+    env: { ...benchEnv(), DATABASE_URL: dbUrl, PORT: String(port), HOSTNAME: "127.0.0.1", NEXTAUTH_SECRET: "bench", SEED_DEMO_MEMBERS: "0" },
+    stdio: "ignore",
+    detached: true,
+  });
+  const stop = () => {
+    try {
+      process.kill(-server.pid!, "SIGTERM");
+    } catch {
+      /* gone */
+    }
+  };
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/api/v1/bench/ping`)).ok) return { stop };
+    } catch {
+      /* not up */
+    }
+    if (i > 600) {
+      stop();
+      throw new Error("server did not start");
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }

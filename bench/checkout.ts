@@ -3,12 +3,11 @@
 // measured in the same run. Targets (issue: checkout): hold and confirm p95 ≤ 25 ms, and
 // checkouts/s × 3 requests ≥ 40% of the ceiling.
 import { spawn } from "node:child_process";
-import path from "node:path";
 import postgres from "postgres";
 import { openDatabase } from "@/db/client";
 import { createMerchant } from "@/lib/tenancy/merchants";
 import { createApiKey } from "@/lib/tenancy/api-keys";
-import { benchEnv, prepareBenchServer } from "./build-server";
+import { benchEnv, startBenchServer } from "./build-server";
 import { flag, log } from "./common";
 
 const ADMIN = process.env.BENCH_ADMIN_URL ?? "postgres://postgres:postgres@127.0.0.1:5432/postgres";
@@ -48,24 +47,8 @@ export async function benchCheckout() {
   const { key } = await createApiKey(setup.db, m.id, { name: "bench" });
   await setup.close();
 
-  const serverDir = prepareBenchServer();
-  log(`starting the server (npm start in ${serverDir}) on PostgreSQL, port ${PORT}…`);
-  const server = spawn(process.execPath, [path.join(serverDir, "scripts", "start.mjs")], {
-    cwd: serverDir,
-    env: { ...benchEnv(), DATABASE_URL: dbUrl, PORT: String(PORT), HOSTNAME: "127.0.0.1", NEXTAUTH_SECRET: "bench", SEED_DEMO_MEMBERS: "0" },
-    stdio: "ignore",
-    detached: true,
-  });
+  const server = await startBenchServer(dbUrl, PORT);
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${BASE}/api/v1/bench/ping`)).ok) break;
-      } catch {
-        /* not up */
-      }
-      if (i > 600) throw new Error("server did not start");
-      await new Promise((r) => setTimeout(r, 500));
-    }
     // Each member registered (100 welcome points) with one ¥500 order (500 points): 600 points, enough for one checkout's 100.
     log(`registering ${members.toLocaleString("en")} members with an order each…`);
     const at = new Date(Date.now() - 86_400_000).toISOString();
@@ -94,10 +77,6 @@ export async function benchCheckout() {
     }
     console.log(`targets: hold and confirm p95 ≤ 25 ms; checkouts/s × 3 ≥ 40% of the ceiling`);
   } finally {
-    try {
-      process.kill(-server.pid!, "SIGTERM");
-    } catch {
-      /* gone */
-    }
+    server.stop();
   }
 }

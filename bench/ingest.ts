@@ -2,12 +2,11 @@
 // the same server's constant-JSON, one-insert and body-echo ceilings (routes of the bench's own
 // build, bench/build-server.ts), and the bare-SQL floor.
 import { spawn } from "node:child_process";
-import path from "node:path";
 import postgres from "postgres";
 import { openDatabase } from "@/db/client";
 import { createMerchant } from "@/lib/tenancy/merchants";
 import { createApiKey } from "@/lib/tenancy/api-keys";
-import { benchEnv, prepareBenchServer } from "./build-server";
+import { startBenchServer } from "./build-server";
 
 const ADMIN = process.env.BENCH_ADMIN_URL ?? "postgres://postgres:postgres@127.0.0.1:5432/postgres";
 const DB_NAME = "bench_ingest";
@@ -57,25 +56,8 @@ export async function benchIngest(_args: string[]) {
   await sqlc.unsafe("create table if not exists bench_insert (id bigserial primary key, at timestamptz not null default now())");
   await sqlc.end();
 
-  // The product's server with the calibration routes added, in a build of its own (bench/build-server.ts).
-  const serverDir = prepareBenchServer();
-  console.log(`starting the server (npm start in ${serverDir}) on PostgreSQL, port ${PORT}…`);
-  const server = spawn(process.execPath, [path.join(serverDir, "scripts", "start.mjs")], {
-    cwd: serverDir,
-    env: { ...benchEnv(), DATABASE_URL: dbUrl, PORT: String(PORT), HOSTNAME: "127.0.0.1", NEXTAUTH_SECRET: "bench", SEED_DEMO_MEMBERS: "0" },
-    stdio: "ignore",
-    detached: true,
-  });
+  const server = await startBenchServer(dbUrl, PORT);
   try {
-    for (let i = 0; ; i++) {
-      try {
-        if ((await fetch(`${BASE}/api/v1/bench/ping`)).ok) break;
-      } catch {
-        /* not up */
-      }
-      if (i > 600) throw new Error("server did not start");
-      await new Promise((r) => setTimeout(r, 500));
-    }
     // Members to order for, registered in batches.
     for (let i = 0; i < MEMBERS; i += 1000)
       await post("/api/v1/events", key, { events: Array.from({ length: 1000 }, (_, j) => ({ id: `reg-${i + j}`, type: "member.registered", occurredAt: "2026-01-01T10:00:00+08:00", memberId: `B${i + j}`, data: {} })) });
@@ -100,10 +82,6 @@ export async function benchIngest(_args: string[]) {
     console.log(`  (b) batches: ${Math.round(batch)} events/s = ${(batch / floor).toFixed(1)}× the bare-SQL floor (${Math.round(floor)}/s); target ≥ 20,000/s and ≥ 5×`);
     console.log(`  (b) bound: PostgreSQL alone writes ${Math.round(inServer)} events/s of this schema's rows (2 sessions, rows generated in the server, no client or engine); the batches reach ${pct(batch, inServer)} of it`);
   } finally {
-    try {
-      process.kill(-server.pid!, "SIGTERM");
-    } catch {
-      /* gone */
-    }
+    server.stop();
   }
 }
