@@ -11,23 +11,15 @@ import { confirmHold, createHold, releaseHold } from "@/lib/checkout/holds";
 import { adjustMember, redeemPoints } from "@/lib/members/points-ops";
 import { voidRight } from "@/lib/checkout/coupons";
 import { holdInput } from "@/lib/schemas/checkout";
-import { AppError } from "@/lib/errors";
 import { metrics } from "@/lib/metrics";
 import { fastMetrics } from "@/lib/metrics/fast";
 import { refreshAggregates } from "@/lib/metrics/aggregates";
 import { testDatabases } from "../db";
+import { outcome } from "../checks";
+
+const codeOf = (p: Promise<unknown>) => outcome(p, false);
 
 const hold = (o: Record<string, unknown>) => holdInput.parse(o);
-
-async function codeOf(p: Promise<unknown>) {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (e instanceof AppError) return e.code;
-    throw e;
-  }
-}
 
 let n = 0;
 async function ok(db: Db, m: string, events: unknown[]) {

@@ -1,14 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { holdGrants, members, pointsLedger, pointsLots, rightInstances, walletLedger } from "@/db/schema";
+import { holdGrants, rightInstances, walletLedger } from "@/db/schema";
 import { createMerchant } from "@/lib/tenancy/merchants";
 import { ingestEvents } from "@/lib/engine/ingest";
 import { checkoutQuote, confirmHold, createHold, releaseHold, walletView } from "@/lib/checkout/holds";
 import { refundTopUp, topUpWallet, walletLedgerPage } from "@/lib/checkout/wallet";
 import { holdInput } from "@/lib/schemas/checkout";
 import { currentProgram } from "@/lib/program/store";
-import { AppError } from "@/lib/errors";
 import { memberView } from "@/lib/members/read-member";
 import { metrics } from "@/lib/metrics";
 import { fastMetrics } from "@/lib/metrics/fast";
@@ -16,19 +15,9 @@ import { refreshDailyAggregates } from "@/lib/metrics/rollup";
 import { placeOrder } from "@/lib/mall/orders";
 import { mallOrderInput } from "@/lib/schemas/mall";
 import { testDatabases } from "../db";
+import { outcome as codeOf, pointsTotals } from "../checks";
 
 const hold = (o: Record<string, unknown>) => holdInput.parse(o);
-
-/** The error code a promise rejects with (and its first issue's path), or "ok". */
-async function codeOf(p: Promise<unknown>) {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (e instanceof AppError) return `${e.code}${e.issues[0] ? ` ${e.issues[0].path}` : ""}`;
-    throw e;
-  }
-}
 
 describe.each(testDatabases)("checkout on $name", ({ open }) => {
   let database: Database;
@@ -54,19 +43,7 @@ describe.each(testDatabases)("checkout on $name", ({ open }) => {
   });
   afterAll(() => database.close());
 
-  const balanceAndLots = async (memberId: string) => {
-    const db = database.db;
-    const [m] = await db.select().from(members).where(and(eq(members.merchantId, merchantId), eq(members.memberId, memberId)));
-    const [lots] = await db
-      .select({ n: sql<number>`coalesce(sum(${pointsLots.remaining}), 0)`.mapWith(Number) })
-      .from(pointsLots)
-      .where(and(eq(pointsLots.merchantId, merchantId), eq(pointsLots.memberId, memberId)));
-    const [ledger] = await db
-      .select({ n: sql<number>`coalesce(sum(${pointsLedger.delta}), 0)`.mapWith(Number) })
-      .from(pointsLedger)
-      .where(and(eq(pointsLedger.merchantId, merchantId), eq(pointsLedger.memberId, memberId)));
-    return { balance: m.pointsBalance, lots: lots.n, ledger: ledger.n };
-  };
+  const balanceAndLots = (memberId: string) => pointsTotals(database.db, merchantId, memberId);
 
   it("quotes a ¥258 order: 1,100 points usable (under half of it), the ¥10 coupon takes ¥10, each instance has a code", async () => {
     const q = await checkoutQuote(database.db, merchantId, "M1", 25_800, now);

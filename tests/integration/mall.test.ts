@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { auditLog, mallItems, mallOrders, members, pointsLedger, pointsLots, rightInstances } from "@/db/schema";
+import { auditLog, mallItems, mallOrders, pointsLedger, rightInstances } from "@/db/schema";
 import { createMerchant } from "@/lib/tenancy/merchants";
 import { ingestEvents } from "@/lib/engine/ingest";
 import { createHold } from "@/lib/checkout/holds";
@@ -10,26 +10,16 @@ import { mallOrderInput } from "@/lib/schemas/mall";
 import { cancelOrder, placeOrder, setOrderStatus } from "@/lib/mall/orders";
 import { deleteItem, exportItems, importItems, listItemsFor, saveItem } from "@/lib/mall/items";
 import { ordersCsv } from "@/lib/mall/list-orders";
-import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
 import { saveProgram } from "@/lib/program/store";
 import { demoProgram } from "@/lib/program/demo-program";
 import { testDatabases } from "../db";
+import { outcome as codeOf, pointsTotals } from "../checks";
 
 const order = (o: Record<string, unknown>) => mallOrderInput.parse(o);
 const operator: Actor = { kind: "user", userId: "u1", merchantId: "x", role: "operator", email: "op@example.com", name: "Op" };
 
 /** The error code a promise rejects with and its issues' paths, or "ok". */
-async function codeOf(p: Promise<unknown>) {
-  try {
-    await p;
-    return "ok";
-  } catch (e) {
-    if (e instanceof AppError) return `${e.code}${e.issues.length ? ` ${e.issues.map((i) => i.path).join(",")}` : ""}`;
-    throw e;
-  }
-}
-
 describe.each(testDatabases)("points mall on $name", ({ open }) => {
   let database: Database;
   let merchantId: string;
@@ -51,18 +41,10 @@ describe.each(testDatabases)("points mall on $name", ({ open }) => {
 
   const state = async (memberId: string, itemId = "tote_bag") => {
     const db = database.db;
-    const [m] = await db.select().from(members).where(and(eq(members.merchantId, merchantId), eq(members.memberId, memberId)));
-    const [lots] = await db
-      .select({ n: sql<number>`coalesce(sum(${pointsLots.remaining}), 0)`.mapWith(Number) })
-      .from(pointsLots)
-      .where(and(eq(pointsLots.merchantId, merchantId), eq(pointsLots.memberId, memberId)));
-    const [ledger] = await db
-      .select({ n: sql<number>`coalesce(sum(${pointsLedger.delta}), 0)`.mapWith(Number) })
-      .from(pointsLedger)
-      .where(and(eq(pointsLedger.merchantId, merchantId), eq(pointsLedger.memberId, memberId)));
+    const points = await pointsTotals(db, merchantId, memberId);
     const [item] = await db.select().from(mallItems).where(and(eq(mallItems.merchantId, merchantId), eq(mallItems.itemId, itemId)));
     const [orders] = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(mallOrders).where(and(eq(mallOrders.merchantId, merchantId), eq(mallOrders.memberId, memberId)));
-    return { balance: m.pointsBalance, lots: lots.n, ledger: ledger.n, stock: item?.stock ?? null, orders: orders.n };
+    return { ...points, stock: item?.stock ?? null, orders: orders.n };
   };
 
   it("the demo merchant has the three demo items (not the SVIP card)", async () => {
