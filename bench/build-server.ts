@@ -7,6 +7,10 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import postgres from "postgres";
+import { openDatabase } from "@/db/client";
+import { createMerchant } from "@/lib/tenancy/merchants";
+import { createApiKey } from "@/lib/tenancy/api-keys";
 
 /** Top-level entries the server build does not need (or that are this checkout's own state). */
 const SKIP = new Set(["node_modules", ".next", ".git", ".ci", "bench", "tests", "e2e", "docs", "test-results", "playwright-report", ".scratch", "tmp", "tsconfig.tsbuildinfo"]);
@@ -72,4 +76,24 @@ export async function startBenchServer(dbUrl: string, port: number): Promise<{ s
     }
     await new Promise((r) => setTimeout(r, 500));
   }
+}
+
+/**
+ * A fresh PostgreSQL database `name` (dropped first when it exists, on BENCH_ADMIN_URL's server),
+ * migrated, with a merchant on the demo program and an API key for it.
+ */
+export async function freshBenchMerchant(name: string) {
+  const adminUrl = process.env.BENCH_ADMIN_URL ?? "postgres://postgres:postgres@127.0.0.1:5432/postgres";
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const dbUrl = url.toString();
+  const setup = await openDatabase({ url: dbUrl });
+  const merchant = await createMerchant(setup.db, { slug: "bench", name: "Bench", demoProgram: true });
+  const { key } = await createApiKey(setup.db, merchant.id, { name: "bench" });
+  await setup.close();
+  return { dbUrl, merchantId: merchant.id, key };
 }

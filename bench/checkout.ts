@@ -4,13 +4,9 @@
 // checkouts/s × 3 requests ≥ 40% of the ceiling.
 import { spawn } from "node:child_process";
 import postgres from "postgres";
-import { openDatabase } from "@/db/client";
-import { createMerchant } from "@/lib/tenancy/merchants";
-import { createApiKey } from "@/lib/tenancy/api-keys";
-import { benchEnv, startBenchServer } from "./build-server";
+import { benchEnv, freshBenchMerchant, startBenchServer } from "./build-server";
 import { flag, log } from "./common";
 
-const ADMIN = process.env.BENCH_ADMIN_URL ?? "postgres://postgres:postgres@127.0.0.1:5432/postgres";
 const DB_NAME = "bench_checkout";
 const PORT = Number(process.env.BENCH_PORT ?? 3401);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -35,17 +31,7 @@ function load(mode: "checkout" | "ping", key: string, members: number): Promise<
 
 export async function benchCheckout() {
   const members = flag("members", 100_000);
-  const admin = postgres(ADMIN, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${DB_NAME} with (force)`);
-  await admin.unsafe(`create database ${DB_NAME}`);
-  await admin.end();
-  const url = new URL(ADMIN);
-  url.pathname = `/${DB_NAME}`;
-  const dbUrl = url.toString();
-  const setup = await openDatabase({ url: dbUrl });
-  const m = await createMerchant(setup.db, { slug: "bench", name: "Bench", demoProgram: true });
-  const { key } = await createApiKey(setup.db, m.id, { name: "bench" });
-  await setup.close();
+  const { dbUrl, key } = await freshBenchMerchant(DB_NAME);
 
   const server = await startBenchServer(dbUrl, PORT);
   try {

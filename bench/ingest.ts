@@ -3,12 +3,8 @@
 // build, bench/build-server.ts), and the bare-SQL floor.
 import { spawn } from "node:child_process";
 import postgres from "postgres";
-import { openDatabase } from "@/db/client";
-import { createMerchant } from "@/lib/tenancy/merchants";
-import { createApiKey } from "@/lib/tenancy/api-keys";
-import { startBenchServer } from "./build-server";
+import { freshBenchMerchant, startBenchServer } from "./build-server";
 
-const ADMIN = process.env.BENCH_ADMIN_URL ?? "postgres://postgres:postgres@127.0.0.1:5432/postgres";
 const DB_NAME = "bench_ingest";
 const PORT = Number(process.env.BENCH_PORT ?? 3400);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -41,17 +37,7 @@ async function post(path: string, key: string | null, body: unknown) {
 }
 
 export async function benchIngest(_args: string[]) {
-  const admin = postgres(ADMIN, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`drop database if exists ${DB_NAME} with (force)`);
-  await admin.unsafe(`create database ${DB_NAME}`);
-  await admin.end();
-  const url = new URL(ADMIN);
-  url.pathname = `/${DB_NAME}`;
-  const dbUrl = url.toString();
-  const setup = await openDatabase({ url: dbUrl });
-  const m = await createMerchant(setup.db, { slug: "bench", name: "Bench", demoProgram: true });
-  const { key } = await createApiKey(setup.db, m.id, { name: "bench" });
-  await setup.close();
+  const { dbUrl, merchantId, key } = await freshBenchMerchant(DB_NAME);
   const sqlc = postgres(dbUrl, { max: 1, onnotice: () => {} });
   await sqlc.unsafe("create table if not exists bench_insert (id bigserial primary key, at timestamptz not null default now())");
   await sqlc.end();
@@ -65,7 +51,7 @@ export async function benchIngest(_args: string[]) {
     const an = postgres(dbUrl, { max: 1, onnotice: () => {} });
     await an.unsafe("analyze");
     await an.end();
-    const ctx = { key, dbUrl, merchantId: m.id };
+    const ctx = { key, dbUrl, merchantId: merchantId };
     console.log(`\n(a) single-event requests, ${CLIENTS} concurrent clients, ${SECONDS} s each after ${WARMUP} s of warm-up`);
     const ping = await load("ceiling: constant JSON, App Router GET", "ping", CLIENTS, ctx);
     const pingPages = await load("ceiling: constant JSON, Pages API GET", "pingPages", CLIENTS, ctx);
