@@ -23,6 +23,7 @@ const orders$ = await import("@/app/api/v1/members/[memberId]/mall-orders/route"
 const cancel$ = await import("@/app/api/v1/mall-orders/[orderId]/cancel/route");
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+// The answers come in several shapes, each read field by field by the assertions: typed loosely on purpose.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function call(h: unknown, method: string, key: string | null, opts: { body?: unknown; params?: Record<string, string>; query?: string } = {}): Promise<{ status: number; json: any }> {
   const headers: Record<string, string> = { "content-type": "application/json" };
