@@ -217,19 +217,20 @@ export async function loadState(on: Db | Pipeline, b: Batch, req: LoadRequest): 
       isNew: false,
       dirty: false,
     });
-  for (const r of row.lots ?? [])
-    b.lotsOf(r.member_id as string).push({
-      id: int(r.id),
-      key: String(r.id),
-      source: r.source as string,
-      memberId: r.member_id as string,
-      earnedAt: date(r.earned_at)!,
-      expiresAt: date(r.expires_at)!,
-      amount: int(r.amount),
-      remaining: int(r.remaining),
-      held: int(r.held),
-      dirty: false,
-    });
+  // A lot as loaded; `held` is what open checkout holds set aside in it.
+  const lotOf = (r: Record<string, unknown>, id: unknown, held: number) => ({
+    id: int(id),
+    key: String(id),
+    source: r.source as string,
+    memberId: r.member_id as string,
+    earnedAt: date(r.earned_at)!,
+    expiresAt: date(r.expires_at)!,
+    amount: int(r.amount),
+    remaining: int(r.remaining),
+    held,
+    dirty: false,
+  });
+  for (const r of row.lots ?? []) b.lotsOf(r.member_id as string).push(lotOf(r, r.id, int(r.held)));
   for (const r of row.rights ?? [])
     b.rights.set(r.grant_id as string, {
       grantId: r.grant_id as string,
@@ -255,25 +256,14 @@ export async function loadState(on: Db | Pipeline, b: Batch, req: LoadRequest): 
     list.push({ holdId: h.hold_id as string, orderId: h.order_id as string, memberId: h.member_id as string, points: int(h.points), wallet: int(h.wallet), lots: [], grantIds: h.grants as unknown as string[] });
     b.orderHolds.set(h.order_id as string, list);
   }
+  const holdsById = new Map([...b.orderHolds.values()].flat().map((h) => [h.holdId, h]));
   for (const r of row.hold_lots ?? []) {
-    const hold = [...b.orderHolds.values()].flat().find((h) => h.holdId === r.hold_id);
+    const hold = holdsById.get(r.hold_id as string);
     if (!hold) continue;
     hold.lots.push({ holdId: hold.holdId, lotId: int(r.lot_id), points: int(r.points), returned: int(r.returned), dirty: false });
     // A refund gives points back into this lot: have it in the batch even when it is empty (then nothing holds it either).
     const lots = b.lotsOf(r.member_id as string);
-    if (!lots.some((l) => l.id === int(r.lot_id)))
-      lots.push({
-        id: int(r.lot_id),
-        key: String(r.lot_id),
-        source: r.source as string,
-        memberId: r.member_id as string,
-        earnedAt: date(r.earned_at)!,
-        expiresAt: date(r.expires_at)!,
-        amount: int(r.amount),
-        remaining: int(r.remaining),
-        held: 0,
-        dirty: false,
-      });
+    if (!lots.some((l) => l.id === int(r.lot_id))) lots.push(lotOf(r, r.lot_id, 0));
   }
   for (const r of row.sources ?? []) b.existingSources.add(r.source as string);
   for (const r of row.daily ?? []) {

@@ -23,14 +23,17 @@ const orders$ = await import("@/app/api/v1/members/[memberId]/mall-orders/route"
 const cancel$ = await import("@/app/api/v1/mall-orders/[orderId]/cancel/route");
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
-// The answers come in several shapes, each read field by field by the assertions: typed loosely on purpose.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function call(h: unknown, method: string, key: string | null, opts: { body?: unknown; params?: Record<string, string>; query?: string } = {}): Promise<{ status: number; json: any }> {
+/** The parts of the answers these tests read (an error, or a list of items). */
+interface Answer {
+  error: { code: string; issues: { path: string }[] };
+  items: { itemId: string; eligible: boolean }[];
+}
+async function call(h: unknown, method: string, key: string | null, opts: { body?: unknown; params?: Record<string, string>; query?: string } = {}): Promise<{ status: number; json: Answer }> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (key) headers.authorization = `Bearer ${key}`;
   const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
   const res = await (h as Handler)(new Request(`http://test/api${opts.query ?? ""}`, { method, headers, body }), { params: Promise.resolve(opts.params ?? {}) });
-  return { status: res.status, json: await res.json() };
+  return { status: res.status, json: (await res.json()) as Answer };
 }
 
 describe.each(testDatabases)("points mall over the API on $name", ({ open }) => {
@@ -69,10 +72,10 @@ describe.each(testDatabases)("points mall over the API on $name", ({ open }) => 
     const poor = await call(orders$.POST, "POST", key, { params: p, body: { id: "a3", itemId: "free_shipping" } });
     expect([poor.status, poor.json.error.code]).toEqual([409, "insufficient_points"]);
     const bad = await call(orders$.POST, "POST", key, { params: p, body: { id: "a4", itemId: "tote_bag", quantity: 1_000_000 } });
-    expect([bad.status, bad.json.error.code, bad.json.error.issues.map((i: { path: string }) => i.path)]).toEqual([400, "validation_failed", ["quantity"]]);
+    expect([bad.status, bad.json.error.code, bad.json.error.issues.map((i) => i.path)]).toEqual([400, "validation_failed", ["quantity"]]);
     for (let i = 0; i < 2; i++) expect(await call(cancel$.POST, "POST", key, { params: { orderId: "a1" } })).toMatchObject({ status: 200, json: { status: "cancelled" } });
     const list = await call(items$.GET, "GET", key, { query: "?memberId=M" });
-    expect(list.json.items.map((i: { itemId: string; eligible: boolean }) => [i.itemId, i.eligible])).toEqual([
+    expect(list.json.items.map((i) => [i.itemId, i.eligible])).toEqual([
       ["free_shipping", true],
       ["winback_20", false],
       ["tote_bag", true],
@@ -87,9 +90,9 @@ describe.each(testDatabases)("points mall over the API on $name", ({ open }) => 
     current.uid = operator;
     expect((await call(items$.POST, "POST", null, { body: item })).status).toBe(201);
     const neg = await call(item$.PUT, "PUT", null, { params: { itemId: "mug" }, body: { ...item, points: -5, cash: -1 } });
-    expect([neg.status, neg.json.error.issues.map((i: { path: string }) => i.path).sort()]).toEqual([400, ["cash", "points"]]);
+    expect([neg.status, neg.json.error.issues.map((i) => i.path).sort()]).toEqual([400, ["cash", "points"]]);
     const membership = await call(items$.POST, "POST", null, { body: { ...item, itemId: "svip_card", kind: "membership", plan: "svip" } });
-    expect([membership.status, membership.json.error.issues.map((i: { path: string }) => i.path)]).toEqual([400, ["kind"]]);
+    expect([membership.status, membership.json.error.issues.map((i) => i.path)]).toEqual([400, ["kind"]]);
     const wrong = await call(item$.PATCH, "PATCH", null, { params: { itemId: "mug" } });
     expect([wrong.status, wrong.json.error.code]).toEqual([405, "method_not_allowed"]);
   });
