@@ -9,6 +9,7 @@ import { ingestEvents } from "@/lib/engine/ingest";
 import { runPeriodJob } from "@/lib/engine/period";
 import { sequenceOutbox } from "@/lib/outbox/sequence";
 import { readOutbox } from "@/lib/outbox/read-outbox";
+import { automationMessageCounts } from "@/lib/messages/stats";
 import type { ProgramInput } from "@/lib/schemas/program";
 import { testDatabases } from "../db";
 
@@ -104,6 +105,9 @@ describe.each(testDatabases)("message templates, frequency cap and quiet hours o
       variables: { memberName: "王小明", tier: "银卡会员", points: 1000, expiringPoints: null, expiresOn: null, couponName: "¥10无门槛券", couponCode: codes[0] },
     });
     expect((msgs[1].payload as { text: string }).text).toBe(`王小明升级为金卡会员，积分5000，赠¥10无门槛券（券码${codes[1]}）`);
+
+    // The automation page's counts for the 30 days up to 5 Mar 02:00Z: 1 sent, 1 held (released), 1 capped.
+    expect(await automationMessageCounts(db, m, new Date("2026-03-05T02:00:00Z"))).toEqual({ upgrade_welcome: { sent: 1, held: 1, waiting: 0, capped: 1, pending: 0 } });
 
     // The API's feed: the sent and the released message, in the order they entered it; the capped one never.
     const page = await readOutbox(db, m, { limit: 100 });
