@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Database, Db } from "@/db/client";
 import { outbox, rightInstances } from "@/db/schema";
 import { createMerchant } from "@/lib/tenancy/merchants";
@@ -148,5 +148,15 @@ describe.each(testDatabases)("message templates, frequency cap and quiet hours o
       text: "李雷您好，您有 500 积分将于 2026-03-10 起陆续到期（当前共 500 积分），记得到店或积分商城使用哦。",
       variables: { memberName: "李雷", tier: "普通会员", points: 500, expiringPoints: 500, expiresOn: "2026-03-10", couponName: null, couponCode: null },
     });
+  });
+
+  it("a version stored before templates (no messaging, a free-text label) loads with none and sends the label as before", async () => {
+    const { messaging: _, ...old } = demoProgram;
+    const m = await merchant({ ...old, automations: [{ ...upgradeWelcome, actions: [{ kind: "message", template: "升级祝贺" }] }] });
+    await db.execute(sql`update program_versions set messaging = null where merchant_id = ${m}`);
+    await ingest(m, [reg("O", "2026-03-01T10:00:00+08:00", "老会员"), order("oo", "O", "2026-03-01T23:00:00+08:00", 100_000)]);
+    await sequenceOutbox(db, m, 5_000, new Date("2026-03-01T15:00:00Z"));
+    const [msg] = await rows(m, "O");
+    expect([msg.template, msg.payload, msg.status, msg.seq === null]).toEqual(["升级祝贺", { automation: "upgrade_welcome", tier: "silver" }, "sent", false]);
   });
 });
