@@ -3,6 +3,7 @@ import clsx from "clsx";
 import { useLocale, useTranslations } from "next-intl";
 import { useWatch } from "react-hook-form";
 import type { Program } from "@/lib/schemas/program";
+import type { MessageCounts } from "@/lib/messages/stats";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
@@ -16,13 +17,15 @@ type Action = Automation["actions"][number];
 const triggerKinds = ["registered", "tierUpgraded", "birthdayInDays", "noOrderForDays", "pointsExpiringInDays"] as const;
 const actionKinds = ["grantRight", "bonusPoints", "message"] as const;
 
-export function AutomationsEditor({ firings }: { firings: Record<string, { count: number; last: string | null }> }) {
+export function AutomationsEditor({ firings, messages = {} }: { firings: Record<string, { count: number; last: string | null }>; messages?: Record<string, MessageCounts> }) {
   const t = useTranslations("workbench.automations");
+  const tm = useTranslations("messaging");
   const locale = useLocale();
   const { control, setValue, getValues } = useProgramForm();
   const { readOnly, quickSave } = useEditor();
   const automations = (useWatch({ control, name: "automations" }) ?? []) as Automation[];
   const rights = (useWatch({ control, name: "rights" }) ?? []) as Program["rights"];
+  const templates = (useWatch({ control, name: "messaging.templates" }) ?? []) as Program["messaging"]["templates"];
   const set = (i: number, a: Automation) => {
     const all = [...(getValues("automations") as Automation[])];
     all[i] = a;
@@ -32,7 +35,7 @@ export function AutomationsEditor({ firings }: { firings: Record<string, { count
     set(i, { ...automations[i], trigger: kind === "registered" || kind === "tierUpgraded" ? { kind } : { kind, days: kind === "birthdayInDays" ? 7 : 30 } });
   const setAction = (i: number, j: number, a: Action) => set(i, { ...automations[i], actions: automations[i].actions.map((x, k) => (k === j ? a : x)) });
   const newAction = (kind: Action["kind"]): Action =>
-    kind === "grantRight" ? { kind, rightCode: rights[0]?.code ?? "" } : kind === "bonusPoints" ? { kind, points: 100 } : { kind, template: "message" };
+    kind === "grantRight" ? { kind, rightCode: rights[0]?.code ?? "" } : kind === "bonusPoints" ? { kind, points: 100 } : { kind, template: templates[0]?.code ?? "message" };
   const rightName = (code: string) => {
     const r = rights.find((x) => x.code === code);
     return r ? (locale === "en" ? r.name.en : r.name.zh) : code;
@@ -127,9 +130,20 @@ export function AutomationsEditor({ firings }: { firings: Record<string, { count
                         <div className="min-w-0 flex-1">
                           <NumberInput name={`automations.${i}.actions.${j}.points`} id={`a${i}-act${j}-points`} min={1} aria-label={t("points")} />
                         </div>
+                      ) : templates.length ? (
+                        <div className="min-w-0 flex-1">
+                          <select className={clsx(inputClasses(), "w-full")} aria-label={t("template")} value={act.template} onChange={(e) => setAction(i, j, { ...act, template: e.target.value })} data-testid={`a${i}-act${j}-template`}>
+                            {templates.some((x) => x.code === act.template) ? null : <option value={act.template}>{act.template}</option>}
+                            {templates.map((x) => (
+                              <option key={x.code} value={x.code}>{`${x.code} · ${tm(`channels.${x.channel}`)}`}</option>
+                            ))}
+                          </select>
+                          <ErrorText name={`automations.${i}.actions.${j}.template`} />
+                        </div>
                       ) : (
                         <div className="min-w-0 flex-1">
                           <TextInput name={`automations.${i}.actions.${j}.template`} id={`a${i}-act${j}-template`} aria-label={t("template")} />
+                          <ErrorText name={`automations.${i}.actions.${j}.template`} />
                         </div>
                       )}
                       {readOnly || a.actions.length <= 1 ? null : (
@@ -145,6 +159,7 @@ export function AutomationsEditor({ firings }: { firings: Record<string, { count
               <div className="flex flex-col items-end gap-2 text-right">
                 <p className="text-2xl font-semibold text-gray-900 tabular-nums" data-testid={`fired-${a.code}`}>{fired?.count ?? 0}</p>
                 <p className="text-xs text-gray-500">{fired?.last ? t("firedLast", { date: fired.last }) : t("neverFired")}</p>
+                {a.actions.some((x) => x.kind === "message") ? <MessageCountsNote counts={messages[a.code]} code={a.code} /> : null}
                 {readOnly ? null : (
                   <Button variant="ghost" size="sm" className="text-red-600" onClick={() => setValue("automations", automations.filter((_, k) => k !== i) as never, { shouldDirty: true })}>
                     {t("delete")}
@@ -157,5 +172,20 @@ export function AutomationsEditor({ firings }: { firings: Record<string, { count
       </ul>
       {automations.length === 0 ? <p className="px-5 py-8 text-center text-sm text-gray-500">{t("empty")}</p> : null}
     </Card>
+  );
+}
+
+/** An automation's messages over the last 30 days: sent, held by the quiet hours, capped. */
+function MessageCountsNote({ counts, code }: { counts: MessageCounts | undefined; code: string }) {
+  const t = useTranslations("messaging");
+  const c = counts ?? { sent: 0, held: 0, waiting: 0, capped: 0, pending: 0 };
+  return (
+    <dl className="grid grid-cols-3 gap-x-2 text-right text-xs text-gray-500" data-testid={`messages-${code}`} aria-label={t("last30")}>
+      <dt className="col-span-3 font-medium text-gray-600">{t("last30")}</dt>
+      <div><dt>{t("sent")}</dt><dd className="font-semibold text-gray-900 tabular-nums" data-testid={`sent-${code}`}>{c.sent}</dd></div>
+      <div><dt>{t("held")}</dt><dd className="font-semibold text-amber-700 tabular-nums" data-testid={`held-${code}`}>{c.held}</dd></div>
+      <div><dt>{t("capped")}</dt><dd className="font-semibold text-red-700 tabular-nums" data-testid={`capped-${code}`}>{c.capped}</dd></div>
+      {c.waiting + c.pending > 0 ? <dd className="col-span-3">{t("waiting", { n: c.waiting + c.pending })}</dd> : null}
+    </dl>
   );
 }

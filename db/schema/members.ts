@@ -290,13 +290,23 @@ export const outbox = pgTable(
     seq: bigint("seq", { mode: "number" }),
     /** When it was sequenced: the first moment it was visible as committed. */
     committedAt: tz("committed_at"),
+    /**
+     * An automation's message (source `auto:…`) as the frequency cap and quiet hours decided it
+     * (lib/messages/delivery.ts): `sent` (into the feed), `held` (into the feed at `held_until`),
+     * `capped` (never sent); null: not decided yet, or not an automation's message.
+     */
+    status: text("status", { enum: ["sent", "held", "capped"] }),
+    heldUntil: tz("held_until"),
   },
   (t) => [
     primaryKey({ columns: [t.merchantId, t.id] }),
     unique("outbox_source").on(t.merchantId, t.source),
     unique("outbox_seq").on(t.merchantId, t.seq),
-    index("outbox_unsequenced").on(t.merchantId, t.id).where(sql`seq is null`),
+    // Capped messages are never sequenced: out of the sequencer's index, so they do not pile up in its scan.
+    index("outbox_unsequenced").on(t.merchantId, t.id).where(sql`seq is null and status is distinct from 'capped'`),
     index("outbox_created").on(t.merchantId, t.createdAt),
+    // A member's recent messages, for the frequency cap.
+    index("outbox_member").on(t.merchantId, t.memberId, t.createdAt),
   ],
 );
 

@@ -23,6 +23,8 @@ export const programVersions = pgTable(
     costs: jsonb("costs").notNull(),
     /** Stored value rules (`{ enabled, topUpBonuses }`); null in versions written before stored value: disabled. */
     wallet: jsonb("wallet"),
+    /** Message templates, frequency cap and quiet hours (lib/schemas/messages.ts); null in versions written before them: none. */
+    messaging: jsonb("messaging"),
     createdBy: text("created_by"),
     note: text("note"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -3,6 +3,7 @@ import type { Program } from "@/lib/schemas/program";
 import { businessDate, addDays } from "@/lib/util/dates";
 import { newId } from "@/lib/util/ids";
 import { AppError } from "@/lib/errors";
+import { messageRow } from "@/lib/messages/queue-message";
 import { settleDebt, takeFromLots, type Lot } from "./lots";
 import { lotExpiry, qualifyingRank, describeThresholds, type Measures } from "./rules";
 
@@ -319,7 +320,7 @@ export class Batch {
       const source = `${key}:${i}`;
       if (act.kind === "grantRight") this.issueRight(m, p, act.rightCode, source, at, null);
       else if (act.kind === "bonusPoints") this.earnPoints(m, p, act.points, { kind: "bonus", source, rule: `automation:${a.code}`, reason: `automation ${a.name.en}: bonus points`, at, date });
-      else this.outbox.push({ memberId: m.memberId, template: act.template, payload: { automation: a.code, ...payload }, source, createdAt: at });
+      else this.outbox.push(messageRow(this, m, p, a, act.template, { source, at, date, payload }));
     });
   }
 }

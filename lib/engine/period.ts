@@ -6,7 +6,7 @@ import { currentProgram, programAt, type LoadedProgram } from "@/lib/program/sto
 import { AppError } from "@/lib/errors";
 import { addDays, addMonths, businessDate, daysInMonth, lastEndedBusinessDay, startOfBusinessDate } from "@/lib/util/dates";
 import { Batch } from "./batch";
-import { loadMembers, loadWindowed, lockKeys, lockMerchant } from "./load";
+import { loadLots, loadMembers, loadWindowed, lockKeys, lockMerchant } from "./load";
 import { describeThresholds, qualifyingRank, windowsUsed } from "./rules";
 import { writeBatch } from "./write";
 import { invalidateRollupsFrom } from "@/lib/metrics/rollup";
@@ -288,6 +288,7 @@ async function timeAutomations(tx: Db, merchantId: string, p: LoadedProgram, dat
     await lockKeys(tx, merchantId, ids.map((x) => `m:${x}`));
     const b = new Batch(merchantId);
     await loadMembers(tx, b, ids);
+    if (t.kind === "pointsExpiringInDays") await loadLots(tx, b, ids); // the expiring points a reminder names
     for (const r of todo) {
       const m = b.members.get(r.member_id);
       if (m) b.fireAutomation(m, p, a, r.occasion, dayStart, date, { trigger: t.kind });

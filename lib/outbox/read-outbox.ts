@@ -37,13 +37,16 @@ export interface OutboxListRow {
   payload: Record<string, unknown>;
   createdAt: Date;
   committedAt: Date | null;
+  /** What the frequency cap and quiet hours made of an automation's message (null: not decided, or not one). */
+  status: "sent" | "held" | "capped" | null;
+  heldUntil: Date | null;
 }
 
 /** The console's outbox page: newest first, 50 a page, older pages by `before` (an id). */
 export async function listOutbox(db: Db, merchantId: string, o: { before?: number; limit?: number } = {}): Promise<{ rows: OutboxListRow[]; total: number; nextBefore: number | null }> {
   const limit = o.limit ?? 50;
   const rows = await db
-    .select({ id: outbox.id, memberId: outbox.memberId, memberName: members.name, template: outbox.template, payload: outbox.payload, createdAt: outbox.createdAt, committedAt: outbox.committedAt })
+    .select({ id: outbox.id, memberId: outbox.memberId, memberName: members.name, template: outbox.template, payload: outbox.payload, createdAt: outbox.createdAt, committedAt: outbox.committedAt, status: outbox.status, heldUntil: outbox.heldUntil })
     .from(outbox)
     .leftJoin(members, and(eq(members.merchantId, outbox.merchantId), eq(members.memberId, outbox.memberId)))
     .where(and(eq(outbox.merchantId, merchantId), o.before ? lt(outbox.id, o.before) : undefined))

@@ -73,6 +73,30 @@ export const demoProgram: ProgramInput = {
     { code: "winback", name: { zh: "沉睡唤醒", en: "Win-back" }, trigger: { kind: "noOrderForDays", days: 30 }, actions: [{ kind: "grantRight", rightCode: "winback_20" }], cooldownDays: 90 },
     { code: "points_expiring", name: { zh: "积分到期提醒", en: "Points expiring reminder" }, trigger: { kind: "pointsExpiringInDays", days: 30 }, actions: [{ kind: "message", template: "points_expiring" }], cooldownDays: 30 },
   ],
+  messaging: {
+    defaultLocale: "zh",
+    templates: [
+      {
+        code: "tier_upgraded",
+        channel: "wechat_subscribe",
+        text: {
+          zh: "{memberName}，恭喜您升级为{tier}！当前积分 {points}，新等级的会员权益已为您开启。",
+          en: "Congratulations, {memberName}: you are now {tier}! You have {points} points, and your new benefits are ready.",
+        },
+      },
+      {
+        code: "points_expiring",
+        channel: "sms",
+        text: {
+          zh: "{memberName}您好，您有 {expiringPoints} 积分将于 {expiresOn} 起陆续到期（当前共 {points} 积分），记得到店或积分商城使用哦。",
+          en: "Hello {memberName}, {expiringPoints} of your points expire from {expiresOn} ({points} points in all): use them in store or in the points mall.",
+        },
+      },
+    ],
+    // At most 3 messages a week per member (避免过度打扰); quiet hours are left for the merchant to set.
+    frequencyCap: { max: 3, days: 7 },
+    quietHours: null,
+  },
   lifecycle: { newDays: 30, dormantDays: 60, lostDays: 90 },
   costs: { toolFen: 200000, labourFen: 1500000, otherFen: 0 },
   wallet: {

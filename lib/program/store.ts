@@ -2,6 +2,7 @@ import { and, desc, eq, lte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { programVersions, tiers, rights, matrixCells, campaigns, automations } from "@/db/schema";
 import { couponEffect, pointsRules, programInput, retention as retentionRule, walletDisabled, walletRules, type Program, type ProgramInput, type Retention } from "@/lib/schemas/program";
+import { messagingDefault, messagingRules } from "@/lib/schemas/messages";
 import { AppError, validationError } from "@/lib/errors";
 
 /** The beginning of time for version 1, so history from any date can be loaded under it. */
@@ -75,6 +76,7 @@ export async function saveProgram(
       lifecycle: p.lifecycle,
       costs: p.costs,
       wallet: p.wallet,
+      messaging: p.messaging,
       createdBy: opts.createdBy ?? null,
       note: opts.note ?? null,
     });
@@ -187,6 +189,7 @@ export async function loadProgramVersion(db: Db, merchantId: string, version: nu
     lifecycle: head.lifecycle as Program["lifecycle"],
     costs: head.costs as Program["costs"],
     wallet: head.wallet == null ? walletDisabled : walletRules.parse(head.wallet),
+    messaging: head.messaging == null ? messagingDefault : messagingRules.parse(head.messaging),
     tiers: ts.map((t, i) => ({
       code: t.code,
       name: { zh: t.nameZh, en: t.nameEn },

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { safeText } from "./text";
+import { messagingDefault, messagingRules, placeholdersOf } from "./messages";
 
 const code = z
   .string()
@@ -232,7 +233,26 @@ export const programFields = z.object({
     costs: z.object({ toolFen: fen, labourFen: fen, otherFen: fen }),
     /** Programs saved before stored value read back with it disabled. */
     wallet: walletRules.default(walletDisabled),
+    /** Programs saved before message templates read back with none, no cap and no quiet hours. */
+    messaging: messagingRules.default(messagingDefault),
   });
+
+/**
+ * A message action names one of the program's templates. Programs written before templates name a
+ * free-text label instead; that stays valid (sent as it is) while the program has no templates.
+ * Expiring points are known only to a points-expiring trigger, a coupon only to an automation that grants one.
+ */
+function messageActionIssues(p: z.output<typeof programFields>, a: AutomationInput, template: string): string[] {
+  const t = p.messaging.templates.find((x) => x.code === template);
+  if (!t) return p.messaging.templates.length ? [`unknown template "${template}"`] : [];
+  const used = new Set([...placeholdersOf(t.text.zh), ...placeholdersOf(t.text.en)]);
+  const issues: string[] = [];
+  for (const v of ["expiringPoints", "expiresOn"])
+    if (used.has(v) && a.trigger.kind !== "pointsExpiringInDays") issues.push(`template "${template}" uses {${v}}, which only a points-expiring trigger knows`);
+  for (const v of ["couponName", "couponCode"])
+    if (used.has(v) && !a.actions.some((x) => x.kind === "grantRight")) issues.push(`template "${template}" uses {${v}}, which needs a "grant right" action in this automation`);
+  return issues;
+}
 
 export const programInput = programFields
   .superRefine((p, ctx) => {
@@ -296,7 +316,13 @@ export const programInput = programFields
       a.actions.forEach((act, j) => {
         if (act.kind === "grantRight" && !rightCodes.has(act.rightCode))
           ctx.addIssue({ code: "custom", path: ["automations", i, "actions", j, "rightCode"], message: `unknown right "${act.rightCode}"` });
+        if (act.kind === "message") messageActionIssues(p, a, act.template).forEach((message) => ctx.addIssue({ code: "custom", path: ["automations", i, "actions", j, "template"], message }));
       });
+    });
+    const templateCodes = new Set<string>();
+    p.messaging.templates.forEach((t, i) => {
+      if (templateCodes.has(t.code)) ctx.addIssue({ code: "custom", path: ["messaging", "templates", i, "code"], message: `duplicate template code "${t.code}"` });
+      templateCodes.add(t.code);
     });
     const bonusFloors = new Set<number>();
     p.wallet.topUpBonuses.forEach((b, i) => {

@@ -6,6 +6,8 @@ import { ProgramForm } from "@/components/workbench/program-form";
 import { VersionNote } from "@/components/workbench/version-note";
 import { loadEditor } from "@/lib/workbench/load";
 import { automationFiringCounts } from "@/lib/workbench/queries";
+import { automationMessageCounts } from "@/lib/messages/stats";
+import { MessagingEditor } from "@/components/workbench/messaging-editor";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("nav"))("automations") };
@@ -13,12 +15,13 @@ export async function generateMetadata(): Promise<Metadata> {
 
 export default async function AutomationsPage() {
   const { db, merchantId, program, readOnly, version, effectiveFrom } = await loadEditor();
-  const [t, firings] = await Promise.all([getTranslations("workbench.automations"), automationFiringCounts(db, merchantId)]);
+  const [t, firings, messages] = await Promise.all([getTranslations("workbench.automations"), automationFiringCounts(db, merchantId), automationMessageCounts(db, merchantId)]);
   return (
     <>
       <PageHeader title={t("pageTitle")} description={t("pageDescription")} actions={<VersionNote version={version} effectiveFrom={effectiveFrom} />} />
       <ProgramForm program={program} version={version} readOnly={readOnly}>
-        <AutomationsEditor firings={firings} />
+        <MessagingEditor />
+        <AutomationsEditor firings={firings} messages={messages} />
       </ProgramForm>
     </>
   );

@@ -8,6 +8,7 @@ import { listOutbox } from "@/lib/outbox/read-outbox";
 import { ForbiddenPanel } from "@/components/shell/forbidden-panel";
 import { PageHeader } from "@/components/shell/page-header";
 import { Card, CardHeader } from "@/components/ui/card";
+import { Badge } from "@/components/ui/badge";
 import { buttonClasses } from "@/components/ui/button";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -21,9 +22,10 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
   if (!can(actor, "outbox.read")) return <ForbiddenPanel actor={actor} />;
   const raw = (await searchParams).before;
   const before = Number(Array.isArray(raw) ? raw[0] : raw);
-  const [{ rows, total, nextBefore }, t, format] = await Promise.all([
+  const [{ rows, total, nextBefore }, t, tm, format] = await Promise.all([
     listOutbox(db, actor.merchantId, { before: Number.isSafeInteger(before) && before > 0 ? before : undefined }),
     getTranslations("background.outbox"),
+    getTranslations("messaging.status"),
     getFormatter(),
   ]);
   const templateLabel = (k: string) => (t.has(`templates.${k}`) ? t(`templates.${k}` as never) : k);
@@ -56,7 +58,17 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
                       {templateLabel(r.template)} <code className="text-xs text-gray-500">{r.template}</code>
                     </td>
                     <td className="px-5 py-2">
-                      <code className="text-xs break-all text-gray-700">{JSON.stringify(r.payload)}</code>
+                      {typeof r.payload.text === "string" ? <p className="mb-1 text-gray-900">{r.payload.text}</p> : null}
+                      {r.status === "capped" ? (
+                        <Badge tone="red">{tm("capped")}</Badge>
+                      ) : r.status === "held" ? (
+                        <Badge tone="amber">{r.committedAt ? tm("released") : tm("held", { time: format.dateTime(r.heldUntil!, { dateStyle: "medium", timeStyle: "short" }) })}</Badge>
+                      ) : r.committedAt ? (
+                        <Badge tone="green">{tm("sent")}</Badge>
+                      ) : (
+                        <Badge>{tm("pending")}</Badge>
+                      )}
+                      <code className="mt-1 block text-xs break-all text-gray-500">{JSON.stringify(r.payload)}</code>
                     </td>
                   </tr>
                 ))}
