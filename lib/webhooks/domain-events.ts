@@ -64,7 +64,7 @@ export async function isSubscribed(db: Db, merchantId: string, type: DomainEvent
   return rows.length > 0;
 }
 
-/** A points ledger row as `points.earned` / `points.spent` / `points.expired`, by its kind and the sign of its net effect. */
+/** A points ledger row (not an expiry: the period job reports those per member) as `points.earned` / `points.spent`, by the sign of its net effect. */
 export function pointsEvent(r: {
   memberId: string;
   delta: number;
@@ -79,7 +79,7 @@ export function pointsEvent(r: {
 }): DomainEvent | null {
   const net = r.delta - r.debtDelta;
   if (net === 0) return null;
-  const type: DomainEventType = r.kind === "expire" ? "points.expired" : net > 0 ? "points.earned" : "points.spent";
+  const type: DomainEventType = net > 0 ? "points.earned" : "points.spent";
   const data: Record<string, unknown> = {
     memberId: r.memberId,
     points: Math.abs(net),

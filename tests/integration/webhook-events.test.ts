@@ -18,7 +18,8 @@ import { jobHandlers } from "@/lib/jobs/background";
 import { grantRight, setTierManually } from "@/lib/members/operator-actions";
 import { redeemPoints } from "@/lib/members/points-ops";
 import { currentProgram } from "@/lib/program/store";
-import { webhookEventTypes } from "@/lib/schemas/webhooks";
+import { webhookEventTypes, type WebhookEventType } from "@/lib/schemas/webhooks";
+import { webhookEventData } from "@/lib/schemas/webhook-events";
 import { createMerchant } from "@/lib/tenancy/merchants";
 import { createWebhookEndpoint } from "@/lib/webhooks/endpoints";
 import { testDatabases } from "../db";
@@ -30,7 +31,8 @@ const receiver = http.createServer((req, res) => {
   req.on("data", (c) => (body += c));
   req.on("end", () => {
     received.push({ headers: req.headers as Record<string, string>, body });
-    res.writeHead(200).end("ok");
+    // No keep-alive: a connection reused as this server closes it idle would fail an attempt (retried later, but not in this test's time).
+    res.writeHead(200, { connection: "close" }).end("ok");
   });
 });
 let receiverUrl = "";
@@ -192,6 +194,11 @@ describe.each(testDatabases)("domain events for webhooks on $name", ({ open }) =
     const welcomeDelivery = deliveries.find((d) => (d.body as { data: { grantId?: string } }).data.grantId === welcome.grantId && d.type === "right.issued");
     expect((welcomeDelivery?.body as { data: { code: string } }).data.code).toBe(welcome.code);
     expect(received.map((r) => JSON.parse(r.body).type).filter((t) => t === "hold.expired")).toHaveLength(1);
+    // Each body's data is what docs/webhooks.md and the OpenAPI document say (strict: no field more, none missing).
+    for (const r of received) {
+      const body = JSON.parse(r.body) as { type: WebhookEventType; data: unknown };
+      expect([body.type, webhookEventData[body.type].safeParse(body.data).error?.issues ?? null]).toEqual([body.type, null]);
+    }
   });
 
   it("gives b.emit for events no batch row implies (membership.started / membership.ended), written with the batch", async () => {
