@@ -21,6 +21,9 @@ import { currentProgram } from "@/lib/program/store";
 import { webhookEventTypes, type WebhookEventType } from "@/lib/schemas/webhooks";
 import { webhookEventData } from "@/lib/schemas/webhook-events";
 import { createMerchant } from "@/lib/tenancy/merchants";
+import { saveItem } from "@/lib/mall/items";
+import { cancelOrder, placeOrder } from "@/lib/mall/orders";
+import { mallOrderInput } from "@/lib/schemas/mall";
 import { createWebhookEndpoint } from "@/lib/webhooks/endpoints";
 import { testDatabases } from "../db";
 
@@ -173,6 +176,14 @@ describe.each(testDatabases)("domain events for webhooks on $name", ({ open }) =
 
     // A hold left to lapse: the fan-out notices it once its expiresAt has passed.
     await createHold(db, merchantId, "M1", { id: "H2", orderId: "SO2", amount: 10000, points: 100, grantIds: [], wallet: 0, ttlSeconds: 60 }, now);
+
+    // The points mall: an order of a 200-point coupon item spends and issues; its cancel gives the points back.
+    await saveItem(db, merchantId, { itemId: "coupon_item", name: "十元券", nameEn: "¥10 coupon", kind: "right", right: "coupon_10", points: 200 }, null, "create", now);
+    await placeOrder(db, merchantId, "M1", mallOrderInput.parse({ id: "MO1", itemId: "coupon_item", quantity: 1 }), { now });
+    expect((await rows("points.spent")).at(-1)!.data).toMatchObject({ memberId: "M1", points: 200, delta: -200, kind: "spend", rule: "mall", source: "mall:MO1", balance: 500 });
+    expect((await rows("right.issued")).at(-1)!.data).toMatchObject({ memberId: "M1", rightCode: "coupon_10", source: "mall:MO1:0" });
+    await cancelOrder(db, merchantId, "MO1", { now });
+    expect((await rows("points.earned")).at(-1)!.data).toMatchObject({ memberId: "M1", points: 200, delta: 200, kind: "spend", rule: "mall", source: "mall-cancel:MO1", balance: 700 });
     let clock = now.getTime() + 30_000;
     const runner = new JobRunner({ db, handlers: jobHandlers, now: () => new Date(clock), concurrency: 2 });
     await runner.drain();
