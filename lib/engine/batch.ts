@@ -169,6 +169,8 @@ export class Batch {
   newSources = new Set<string>();
   /** Domain events emitted by hand (beside those derived from the rows: lib/engine/batch-events.ts). */
   domainEvents: DomainEvent[] = [];
+  /** The webhook types the merchant had endpoints for when the batch loaded its state (null: not known, all are built). */
+  webhookTypes: Set<string> | null = null;
 
   constructor(public readonly merchantId: string) {}
 
