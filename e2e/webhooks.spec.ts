@@ -66,3 +66,22 @@ test("the outbox page lists the automations' messages in Chinese", async ({ page
   await expect(page.getByRole("heading", { level: 1, name: "消息外发箱" })).toBeVisible();
   await expect(page.getByRole("heading", { name: /全部消息/ })).toBeVisible();
 });
+
+test("the event-type picker lists every type of api.md, in Chinese and in English", async ({ page, context, baseURL }) => {
+  const types = ["member.registered", "member.tier_changed", "points.earned", "points.spent", "points.expired", "points.expiring", "right.issued", "right.redeemed", "message.queued", "hold.expired", "membership.started", "membership.ended", "wallet.changed"];
+  await signIn(page, "owner");
+  await page.goto("/settings/webhooks");
+  const form = page.getByTestId("create-webhook-form");
+  await expect(form.getByRole("checkbox")).toHaveCount(types.length);
+  for (const type of types) await expect(form.getByRole("checkbox", { name: new RegExp(`${type.replace(".", "\\.")}$`) })).toBeVisible();
+  await expect(form.getByRole("checkbox", { name: "积分获得 points.earned" })).toBeVisible();
+  await expect(form.getByRole("checkbox", { name: "储值余额变动 wallet.changed" })).toBeVisible();
+  await expect(form.getByRole("checkbox", { name: "消息待发送 message.queued" })).toBeChecked();
+
+  await context.addCookies([{ name: "NEXT_LOCALE", value: "en", url: baseURL! }]);
+  await page.reload();
+  await expect(form.getByRole("checkbox")).toHaveCount(types.length);
+  await expect(form.getByRole("checkbox", { name: "Points earned points.earned" })).toBeVisible();
+  await expect(form.getByRole("checkbox", { name: "Checkout hold expired hold.expired" })).toBeVisible();
+  await expect(form.getByRole("checkbox", { name: "Paid membership ended membership.ended" })).toBeVisible();
+});

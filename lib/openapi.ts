@@ -5,7 +5,8 @@ import { checkoutAnswer, holdAnswer, holdInput } from "@/lib/schemas/checkout";
 import { mallItemAnswer, mallItemInput, mallItemsImport, mallOrderAnswer, mallOrderInput } from "@/lib/schemas/mall";
 import { errorCodes } from "@/lib/errors";
 import { outboxPage, outboxQuery } from "@/lib/schemas/outbox";
-import { webhookCreatedOut, webhookInput, webhookListOut } from "@/lib/schemas/webhooks";
+import { webhookCreatedOut, webhookEventTypes, webhookInput, webhookListOut } from "@/lib/schemas/webhooks";
+import { webhookEventData, webhookEventSummaries } from "@/lib/schemas/webhook-events";
 
 // OpenAPI 3.1 schemas are JSON Schema 2020-12, which zod 4 emits itself: the document is built
 // from the very schemas the handlers parse with, so the two cannot drift.
@@ -219,5 +220,29 @@ export function openApiDocument() {
         },
       },
     },
+    // What the app POSTs to a shop's endpoints (Standard Webhooks; docs/webhooks.md): one entry per event type.
+    webhooks: Object.fromEntries(
+      webhookEventTypes.map((type) => [
+        type,
+        {
+          post: {
+            summary: webhookEventSummaries[type],
+            description: "Signed per Standard Webhooks (headers webhook-id, webhook-timestamp, webhook-signature); verify with the endpoint's secret.",
+            requestBody: {
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    required: ["type", "timestamp", "data"],
+                    properties: { type: { const: type }, timestamp: { type: "string", format: "date-time", description: "When the change was committed" }, data: schema(webhookEventData[type], "output") },
+                  },
+                },
+              },
+            },
+            responses: { "200": { description: "Any 2xx: received. Anything else, or no answer in 10 s, is retried with backoff." } },
+          },
+        },
+      ]),
+    ),
   };
 }

@@ -15,6 +15,8 @@ import mallZh from "./areas/mall.zh-CN.json";
 import mallEn from "./areas/mall.en.json";
 import messagingZh from "./areas/messaging.zh-CN.json";
 import messagingEn from "./areas/messaging.en.json";
+import webhookEventsZh from "./areas/webhook-events.zh-CN.json";
+import webhookEventsEn from "./areas/webhook-events.en.json";
 
 /**
  * Messages per locale: the core file plus one pair of files per product area
@@ -31,6 +33,7 @@ const areas: [Messages, Messages][] = [
   [backgroundZh, backgroundEn],
   [mallZh, mallEn],
   [messagingZh, messagingEn],
+  [webhookEventsZh, webhookEventsEn],
 ];
 
 function merge(core: Messages, extra: Messages[]): Messages {

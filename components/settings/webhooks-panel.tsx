@@ -182,6 +182,7 @@ export function WebhooksPanel({ endpoints, selected, deliveries }: { endpoints: 
 
 function CreateEndpointForm({ onCreated }: { onCreated: (c: { url: string; secret: string }) => void }) {
   const t = useTranslations("background.webhooks");
+  const te = useTranslations("webhookEvents");
   const [url, setUrl] = useState("");
   const [description, setDescription] = useState("");
   const [types, setTypes] = useState<string[]>(["message.queued"]);
@@ -214,13 +215,13 @@ function CreateEndpointForm({ onCreated }: { onCreated: (c: { url: string; secre
         <legend className="text-sm font-medium text-gray-700">{t("types")}</legend>
         <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1">
           {webhookEventTypes.map((type) => (
-            <label key={type} className="flex items-center gap-1.5 font-mono text-xs text-gray-700">
+            <label key={type} className="flex items-center gap-1.5 text-xs text-gray-700">
               <input type="checkbox" checked={types.includes(type)} onChange={(e) => setTypes(e.target.checked ? [...types, type] : types.filter((x) => x !== type))} />
-              {type}
+              {te(type.replace(".", "_") as never)} <span className="font-mono text-gray-500">{type}</span>
             </label>
           ))}
         </div>
-        {errors.types ? <p className="mt-1 text-sm text-red-600">{errors.types}</p> : <p className="mt-1 text-xs text-gray-500">{t("typesHint")}</p>}
+        {errors.types ? <p className="mt-1 text-sm text-red-600">{errors.types}</p> : <p className="mt-1 text-xs text-gray-500">{t("typesHint")} {te("docsHint")}</p>}
       </fieldset>
       <Button type="submit" disabled={submitting}>
         {t("add")}

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { pgTable, text, timestamp, bigint, bigserial, date, primaryKey, index, unique, jsonb, pgSequence } from "drizzle-orm/pg-core";
 
 const money = (name: string) => bigint(name, { mode: "number" });
@@ -41,6 +42,8 @@ export const holds = pgTable(
     index("holds_order").on(t.merchantId, t.orderId),
     // The rights cost of a period reads the holds confirmed in it.
     index("holds_closed").on(t.merchantId, t.closedAt),
+    // Holds that lapse unconfirmed stay "held": the webhook fan-out finds them by expiry (hold.expired).
+    index("holds_open_expiry").on(t.merchantId, t.expiresAt).where(sql`status = 'held'`),
   ],
 );
 

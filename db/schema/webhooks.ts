@@ -1,4 +1,5 @@
-import { pgTable, text, timestamp, integer, bigint, jsonb, boolean, primaryKey, unique, index } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { pgTable, text, timestamp, integer, bigint, bigserial, jsonb, boolean, primaryKey, unique, uniqueIndex, index } from "drizzle-orm/pg-core";
 import { merchants } from "./tenancy";
 
 const tz = (name: string) => timestamp(name, { withTimezone: true });
@@ -17,6 +18,8 @@ export const webhookEndpoints = pgTable(
     enabled: boolean("enabled").notNull().default(true),
     /** The outbox position up to which messages have been turned into deliveries for this endpoint. */
     outboxCursor: bigint("outbox_cursor", { mode: "number" }).notNull().default(0),
+    /** The domain-event position up to which events have been turned into deliveries for this endpoint. */
+    eventsCursor: bigint("events_cursor", { mode: "number" }).notNull().default(0),
     createdAt: tz("created_at").notNull().defaultNow(),
     deletedAt: tz("deleted_at"),
     /** Since when every attempt has failed (none since a delivery went through). */
@@ -56,5 +59,37 @@ export const webhookDeliveries = pgTable(
     primaryKey({ columns: [t.merchantId, t.id] }),
     unique("webhook_deliveries_source").on(t.merchantId, t.endpointId, t.source),
     index("webhook_deliveries_endpoint").on(t.merchantId, t.endpointId, t.createdAt),
+  ],
+);
+
+/**
+ * Changes the shop may be told about by webhook (every type of api.md but `message.queued`, which
+ * comes from the outbox): written in the transaction of the change itself, and only while the
+ * merchant has an endpoint subscribed to the type (lib/webhooks/domain-events.ts). Not the outbox:
+ * the outbox is the shop's feed of messages to send, this feeds webhooks only.
+ */
+export const domainEvents = pgTable(
+  "domain_events",
+  {
+    id: bigserial("id", { mode: "number" }).notNull(),
+    merchantId: text("merchant_id").notNull(),
+    type: text("type").notNull(),
+    memberId: text("member_id"),
+    /** The webhook body's `data` (docs/webhooks.md). */
+    data: jsonb("data").notNull(),
+    /** What caused it, where a repeat must be dropped (a lapsed hold is noticed once). */
+    source: text("source"),
+    /** When the change happened (the event's time for engine events). */
+    occurredAt: tz("occurred_at").notNull(),
+    /** Its place in the feed, given once it is committed (as the outbox's: lib/webhooks/domain-events.ts). */
+    seq: bigint("seq", { mode: "number" }),
+    committedAt: tz("committed_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.id] }),
+    unique("domain_events_seq").on(t.merchantId, t.seq),
+    index("domain_events_unsequenced").on(t.merchantId, t.id).where(sql`seq is null`),
+    uniqueIndex("domain_events_hold_expired").on(t.merchantId, t.source).where(sql`type = 'hold.expired'`),
+    index("domain_events_hold_expired_at").on(t.merchantId, t.occurredAt).where(sql`type = 'hold.expired'`),
   ],
 );

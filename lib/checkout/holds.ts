@@ -13,6 +13,7 @@ import { businessDate } from "@/lib/util/dates";
 import { canonicalJson, sha256 } from "@/lib/util/ids";
 import { couponDiscount, maxUsablePoints, pointsValueFen, splitWalletSpend, type CouponQuote } from "./math";
 import type { z } from "zod";
+import { emitDomainEvents, pointsEvent, rightRedeemedEvent, walletEvent } from "@/lib/webhooks/domain-events";
 
 type HoldRow = typeof holds.$inferSelect;
 type RightRow = typeof rightInstances.$inferSelect;
@@ -320,13 +321,17 @@ export async function confirmHold(db: Db, merchantId: string, holdId: string, no
         .update(members)
         .set({ pointsBalance: sql`${members.pointsBalance} - ${h.points}`, updatedAt: now })
         .where(and(eq(members.merchantId, merchantId), eq(members.memberId, h.memberId)));
+      await emitDomainEvents(tx, merchantId, [pointsEvent({ memberId: h.memberId, delta: -h.points, debtDelta: 0, kind: "spend", rule: "checkout", source, reason, occurredAt: now, businessDate: date })!], { withBalance: true });
     }
 
-    if (grantIds.length)
-      await tx
+    if (grantIds.length) {
+      const redeemed = await tx
         .update(rightInstances)
         .set({ redeemedAt: now, redeemedDate: date })
-        .where(and(eq(rightInstances.merchantId, merchantId), inArray(rightInstances.grantId, grantIds), isNull(rightInstances.redeemedAt)));
+        .where(and(eq(rightInstances.merchantId, merchantId), inArray(rightInstances.grantId, grantIds), isNull(rightInstances.redeemedAt)))
+        .returning({ grantId: rightInstances.grantId, memberId: rightInstances.memberId, rightCode: rightInstances.rightCode, code: rightInstances.code });
+      await emitDomainEvents(tx, merchantId, redeemed.map((r) => rightRedeemedEvent({ ...r, redeemedAt: now, via: "checkout", holdId })));
+    }
 
     if (h.wallet > 0) await debitWallet(tx, merchantId, h, now, date);
 
@@ -392,18 +397,9 @@ async function debitWallet(tx: Db, merchantId: string, h: HoldRow, now: Date, da
   const principalAfter = w.principal - split.principal;
   const bonusAfter = w.bonus - split.bonus;
   await tx.update(wallets).set({ principal: principalAfter, bonus: bonusAfter }).where(and(eq(wallets.merchantId, merchantId), eq(wallets.memberId, h.memberId)));
-  await tx.insert(walletLedger).values({
-    merchantId,
-    memberId: h.memberId,
-    type: "spend",
-    source: `hold:${h.holdId}`,
-    principal: -split.principal,
-    bonus: -split.bonus,
-    principalAfter,
-    bonusAfter,
-    at: now,
-    businessDate: date,
-  });
+  const row = { memberId: h.memberId, type: "spend" as const, source: `hold:${h.holdId}`, principal: -split.principal, bonus: -split.bonus, principalAfter, bonusAfter, at: now, businessDate: date };
+  await tx.insert(walletLedger).values({ merchantId, ...row });
+  await emitDomainEvents(tx, merchantId, [walletEvent(row)]);
 }
 
 /**

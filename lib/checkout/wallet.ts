@@ -5,6 +5,7 @@ import { AppError } from "@/lib/errors";
 import type { WalletRules } from "@/lib/schemas/program";
 import { proRata, topUpBonus } from "./math";
 import { heldTotals } from "./holds";
+import { emitDomainEvents, walletEvent } from "@/lib/webhooks/domain-events";
 
 type LedgerType = (typeof walletLedger.$inferInsert)["type"];
 
@@ -15,18 +16,9 @@ async function postWallet(tx: Db, merchantId: string, memberId: string, row: { t
     .values({ merchantId, memberId, principal: row.principal, bonus: row.bonus })
     .onConflictDoUpdate({ target: [wallets.merchantId, wallets.memberId], set: { principal: sql`${wallets.principal} + ${row.principal}`, bonus: sql`${wallets.bonus} + ${row.bonus}` } })
     .returning();
-  await tx.insert(walletLedger).values({
-    merchantId,
-    memberId,
-    type: row.type,
-    source: row.source,
-    principal: row.principal,
-    bonus: row.bonus,
-    principalAfter: w.principal,
-    bonusAfter: w.bonus,
-    at: row.at,
-    businessDate: row.date,
-  });
+  const ledger = { memberId, type: row.type, source: row.source, principal: row.principal, bonus: row.bonus, principalAfter: w.principal, bonusAfter: w.bonus, at: row.at, businessDate: row.date };
+  await tx.insert(walletLedger).values({ merchantId, ...ledger });
+  await emitDomainEvents(tx, merchantId, [walletEvent(ledger)]);
   return w;
 }
 

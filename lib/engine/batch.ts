@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { messageRow } from "@/lib/messages/queue-message";
 import { settleDebt, takeFromLots, type Lot } from "./lots";
 import { lotExpiry, qualifyingRank, describeThresholds, type Measures } from "./rules";
+import type { DomainEvent, DomainEventType } from "@/lib/webhooks/domain-events";
 
 export interface MemberState {
   memberId: string;
@@ -167,8 +168,20 @@ export class Batch {
   outbox: { memberId: string; template: string; payload: unknown; source: string; createdAt: Date }[] = [];
   refunds: { eventId: string; orderId: string; memberId: string | null; refundedAt: Date; businessDate: string; amount: number }[] = [];
   newSources = new Set<string>();
+  /** Domain events emitted by hand (beside those derived from the rows: lib/engine/batch-events.ts). */
+  domainEvents: DomainEvent[] = [];
+  /** The webhook types the merchant had endpoints for when the batch loaded its state (null: not known, all are built). */
+  webhookTypes: Set<string> | null = null;
 
   constructor(public readonly merchantId: string) {}
+
+  /**
+   * Emits a domain event for webhooks, written with the batch in its transaction (none if the batch
+   * is rolled back). For types no batch row implies, e.g. `membership.started` / `membership.ended`.
+   */
+  emit(type: DomainEventType, memberId: string | null, data: Record<string, unknown>, occurredAt: Date) {
+    this.domainEvents.push({ type, memberId, data: { memberId, ...data }, occurredAt });
+  }
 
   hasSource(source: string) {
     return this.existingSources.has(source) || this.newSources.has(source);

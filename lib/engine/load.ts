@@ -139,7 +139,8 @@ const LOAD_SQL = `select
     where $11::date is not null and merchant_id = $1 and ${listText("member_id", 10)} and business_date >= $11::date group by member_id, business_date`)} as window_orders,
   ${rowsOf(`select member_id, business_date as date, sum(delta) as g from growth_ledger
     where $11::date is not null and merchant_id = $1 and ${listText("member_id", 10)} and business_date >= $11::date group by member_id, business_date`)} as window_growth,
-  case when $12::boolean then ${rowsOf(`select version, effective_from from program_versions where merchant_id = $1 order by version`)} end as versions`;
+  case when $12::boolean then ${rowsOf(`select version, effective_from from program_versions where merchant_id = $1 order by version`)} end as versions,
+  (select coalesce(jsonb_agg(distinct t.x), '[]') from webhook_endpoints e, jsonb_array_elements_text(e.types) as t(x) where e.merchant_id = $1 and e.deleted_at is null) as webhook_types`;
 
 type Json = Record<string, unknown>;
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
@@ -277,6 +278,8 @@ export async function loadState(on: Db | Pipeline, b: Batch, req: LoadRequest): 
     for (const g of row.window_growth ?? []) b.windowed.get(g.member_id as string)?.push({ date: g.date as string, spend: 0, growth: int(g.g), orders: 0 });
   }
   const stored = new Map((row.events ?? []).map((r) => [r.id as string, r.hash as string]));
+  // The webhook types the merchant listens to: the batch builds no domain event of another (batch-events.ts).
+  b.webhookTypes = new Set((row.webhook_types ?? []) as unknown as string[]);
   const versions = row.versions ? row.versions.map((v) => ({ version: int(v.version), effectiveFrom: date(v.effective_from)! })) : null;
   return { stored, versions };
 }

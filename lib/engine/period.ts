@@ -11,6 +11,8 @@ import { describeThresholds, qualifyingRank, windowsUsed } from "./rules";
 import { writeBatch } from "./write";
 import { invalidateRollupsFrom } from "@/lib/metrics/rollup";
 import { extendAggregates, openDayAfter } from "@/lib/metrics/aggregates";
+import { isoSql, isSubscribed, subscribedSql } from "@/lib/webhooks/domain-events";
+import { emitPointsExpiring } from "./period-events";
 
 export interface PeriodRunResult {
   asOf: string;
@@ -98,6 +100,7 @@ async function runDay(db: Db, merchantId: string, date: string, last: boolean) {
       await issueScheduledRights(tx, merchantId, p, date, dayStart, "birthday");
     }
     await timeAutomations(tx, merchantId, p, date, dayStart, dayEnd);
+    await emitPointsExpiring(tx, merchantId, p.timeZone, date, at);
     if (last || Number(date.slice(8, 10)) === daysInMonth(date)) {
       await updateLifecycle(tx, merchantId, p, date);
       await updateRfm(tx, merchantId, dayEnd);
@@ -138,7 +141,13 @@ async function expirePoints(tx: Db, merchantId: string, p: LoadedProgram, date: 
           when n < remaining then 'expired: points from ' || source || ' (' || (remaining - n) || ' held by an open checkout are kept until it closes)'
           else 'expired: points from ' || source end,
         ${p.version}, ${new Date(dayEnd.getTime() - 1).toISOString()}::timestamptz, ${date}::date from x
-    ), s as (select member_id, sum(n) as t from x group by member_id)
+    ), s as (select member_id, sum(n) as t from x group by member_id
+    ), ev as (
+      insert into domain_events (merchant_id, type, member_id, data, occurred_at)
+      select ${merchantId}, 'points.expired', s.member_id, jsonb_build_object('memberId', s.member_id, 'points', s.t, 'balance', mb.points_balance - s.t,
+          'businessDate', ${date}::text, 'expiredAt', ${new Date(dayEnd.getTime() - 1).toISOString()}::text), ${new Date(dayEnd.getTime() - 1).toISOString()}::timestamptz
+      from s join members mb on mb.merchant_id = ${merchantId} and mb.member_id = s.member_id where ${subscribedSql(merchantId, sql`'points.expired'`)}
+    )
     update members m set points_balance = m.points_balance - s.t, updated_at = now()
     from s where m.merchant_id = ${merchantId} and m.member_id = s.member_id`);
 }
@@ -206,7 +215,16 @@ async function issueScheduledRights(tx: Db, merchantId: string, p: LoadedProgram
   if (!cells.length) return;
   const period = cadence === "monthly" ? date.slice(0, 7) : date.slice(0, 4);
   const birthdayFilter = cadence === "birthday" ? sql`and m.birthday is not null and extract(month from m.birthday) = ${Number(date.slice(5, 7))}` : sql``;
-  await tx.execute(sql`
+  // right.issued (webhooks) from the rows made, with their codes, when an endpoint takes it.
+  const events = (await isSubscribed(tx, merchantId, "right.issued"))
+    ? sql`returning grant_id, member_id, right_code, tier_code, value, unit_cost, source, issued_at, expires_at, code
+    ), ev as (
+      insert into domain_events (merchant_id, type, member_id, data, occurred_at)
+      select ${merchantId}, 'right.issued', member_id, jsonb_build_object('memberId', member_id, 'grantId', grant_id, 'rightCode', right_code, 'code', code,
+        'tierCode', tier_code, 'value', value, 'unitCost', unit_cost, 'source', source, 'issuedAt', ${isoSql(sql`issued_at`)}, 'expiresAt', ${isoSql(sql`expires_at`)}), issued_at
+      from ins)`
+    : sql`)`;
+  await tx.execute(sql`with ins as (
     insert into right_instances (merchant_id, grant_id, member_id, right_code, tier_code, value, unit_cost, source, issued_at, issued_date, expires_at)
     select ${merchantId}, gen_random_uuid()::text, m.member_id, c.right_code, m.tier_code, c.value, c.unit_cost,
       ${cadence} || ':' || ${period} || ':' || c.right_code || ':' || m.member_id || ':' || g.i,
@@ -217,7 +235,7 @@ async function issueScheduledRights(tx: Db, merchantId: string, p: LoadedProgram
       on c.tier_code = m.tier_code
     cross join lateral generate_series(1, c.quantity) as g(i)
     where m.merchant_id = ${merchantId} and m.registered_at < ${dayStart.toISOString()}::timestamptz ${birthdayFilter}
-    on conflict do nothing`);
+    on conflict do nothing ${events} select 1`);
 }
 
 /** Birthday-in-N-days, no-order-for-N-days and points-expiring-in-N-days, each at most once per occasion or cooldown. */

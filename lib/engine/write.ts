@@ -3,6 +3,8 @@ import { runStmt, type Db, type Pipeline, type Stmt } from "@/db/client";
 import type { events } from "@/db/schema";
 import type { Batch } from "./batch";
 import { combineWrites, insertSql, listText } from "./sql-json";
+import { batchDomainEvents } from "./batch-events";
+import { domainEventsSql } from "@/lib/webhooks/domain-events";
 
 /** Updates of rows a batch changed, from the batch's own objects ($2, camelCase keys; Dates as ISO instants). */
 const MEMBERS_UPDATE = `update members m set tier_code = x."tierCode", tier_since = x."tierSince", manual_tier_code = x."manualTierCode",
@@ -102,5 +104,6 @@ export function batchWrites(b: Batch, eventRows: (typeof events.$inferInsert)[],
     onConflictDoNothing: true,
   }));
   parts.push(insertSql("outbox", m, { memberId: "text", template: "text", payload: "jsonb", source: "text", createdAt: "timestamptz" }, b.outbox));
+  parts.push(domainEventsSql(m, batchDomainEvents(b)));
   return combineWrites(parts);
 }

@@ -17,6 +17,7 @@ import { canonicalJson, sha256 } from "@/lib/util/ids";
 import { orderedInWindow, findItem } from "./items";
 import { orderRefusal } from "./rules";
 import type { z } from "zod";
+import { emitDomainEvents, pointsEvent } from "@/lib/webhooks/domain-events";
 
 type OrderRow = typeof mallOrders.$inferSelect;
 
@@ -125,6 +126,7 @@ export async function placeOrder(
         .update(members)
         .set({ pointsBalance: sql`${members.pointsBalance} - ${points}`, updatedAt: now })
         .where(and(eq(members.merchantId, merchantId), eq(members.memberId, memberId)));
+      await emitDomainEvents(tx, merchantId, [pointsEvent({ memberId, delta: -points, debtDelta: 0, kind: "spend", rule: "mall", source: `mall:${input.id}`, reason: `points mall: ${input.quantity} × ${item.name}`, occurredAt: now, businessDate: date })!], { withBalance: true });
     }
 
     const [o] = await tx
@@ -207,11 +209,13 @@ export async function cancelOrder(db: Db, merchantId: string, orderId: string, o
         occurredAt: now,
         businessDate: date,
       });
-      if (returned)
+      if (returned) {
         await tx
           .update(members)
           .set({ pointsBalance: sql`${members.pointsBalance} + ${returned}`, updatedAt: now })
           .where(and(eq(members.merchantId, merchantId), eq(members.memberId, o.memberId)));
+        await emitDomainEvents(tx, merchantId, [pointsEvent({ memberId: o.memberId, delta: returned, debtDelta: 0, kind: "spend", rule: "mall", source: `mall-cancel:${orderId}`, reason: `points mall: order ${orderId} cancelled`, occurredAt: now, businessDate: date })!], { withBalance: true });
+      }
     }
 
     await tx

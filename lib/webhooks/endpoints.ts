@@ -9,24 +9,27 @@ import { sequenceOutbox } from "@/lib/outbox/sequence";
 import { webhookInput, type WebhookInput } from "@/lib/schemas/webhooks";
 import { newId } from "@/lib/util/ids";
 import { createDelivery } from "./deliveries";
+import { domainEventsEnd, sequenceDomainEvents } from "./domain-events";
 import { ensureFanout } from "./fanout";
 import { assertPublicUrlOrThrow } from "./url-check";
 
 /**
  * Registers an endpoint and answers its secret (the only time it is shown). It receives what is
- * queued from now on: its outbox cursor starts at the feed's current end.
+ * queued from now on: its outbox and domain-event cursors start at the feeds' current ends.
  */
 export async function createWebhookEndpoint(db: Db, merchantId: string, input: WebhookInput | unknown, actor: Actor | null, now = new Date()) {
   const parsed = webhookInput.safeParse(input);
   if (!parsed.success) throw validationError(parsed.error);
   await assertPublicUrlOrThrow(parsed.data.url);
   await sequenceOutbox(db, merchantId);
+  await sequenceDomainEvents(db, merchantId);
   const id = `ep_${newId().replace(/-/g, "")}`;
   const secret = `whsec_${randomBytes(24).toString("base64")}`;
   const { url, types, description } = parsed.data;
   await db.transaction(async (tx) => {
     const [{ end }] = await queryRows<{ end: string | number }>(tx, sql`select coalesce(max(seq), 0) as end from outbox where merchant_id = ${merchantId}`);
-    await tx.insert(webhookEndpoints).values({ merchantId, id, url, types, description: description ?? null, secret, outboxCursor: Number(end) });
+    const eventsCursor = await domainEventsEnd(tx, merchantId);
+    await tx.insert(webhookEndpoints).values({ merchantId, id, url, types, description: description ?? null, secret, outboxCursor: Number(end), eventsCursor });
     await writeAudit(tx, actor, { merchantId, action: "webhook.create", entity: "webhook_endpoint", entityId: id, after: { url, types, description } });
     await ensureFanout(tx, merchantId, now);
   });
