@@ -1,6 +1,7 @@
 // The load generator of `npm run bench -- checkout`, a plain Node process (not under tsx, whose
 // loader slows a client several times over). Each client loops quote → hold → confirm for members in
-// turn (each member once), or GETs the constant-JSON ceiling route.
+// turn (each member once per run), or GETs the constant-JSON ceiling route (its p95 too: the latency floor
+// of any request to this server under the same load).
 // Usage: node bench/checkout-load.mjs <checkout|ping> <base> <key> <members> <seconds> <warmup> <clients>
 import http from "node:http";
 
@@ -25,8 +26,9 @@ function request(method, path, body = "") {
   });
 }
 
-let seq = 0;
-const times = { quote: [], hold: [], confirm: [] };
+// From a random member on, so runs (and runs on a reused database) mostly meet members with points left.
+let seq = Math.floor(Math.random() * MEMBERS);
+const times = { quote: [], hold: [], confirm: [], ping: [] };
 let failures = 0;
 async function checkout(c, record) {
   const n = ++seq;
@@ -49,7 +51,11 @@ async function checkout(c, record) {
   }
   return 1;
 }
-const ping = async () => ((await request("GET", "/api/v1/bench/ping")).status === 200 ? 1 : 0);
+async function ping(record) {
+  const res = await request("GET", "/api/v1/bench/ping");
+  if (record) times.ping.push(res.ms);
+  return res.status === 200 ? 1 : 0;
+}
 
 async function run(seconds, record) {
   const end = Date.now() + seconds * 1000;
@@ -58,7 +64,7 @@ async function run(seconds, record) {
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
       while (Date.now() < end) {
-        const done = mode === "ping" ? await ping() : await checkout(c, record);
+        const done = mode === "ping" ? await ping(record) : await checkout(c, record);
         units += done;
       }
     }),
@@ -68,4 +74,4 @@ async function run(seconds, record) {
 const p95 = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)] : null);
 await run(Number(warmupArg), false);
 const rate = await run(Number(secondsArg), true);
-console.log(JSON.stringify({ rate, failures, p95: { quote: p95(times.quote), hold: p95(times.hold), confirm: p95(times.confirm) } }));
+console.log(JSON.stringify({ rate, failures, p95: { quote: p95(times.quote), hold: p95(times.hold), confirm: p95(times.confirm), ping: p95(times.ping) } }));
