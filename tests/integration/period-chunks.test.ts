@@ -5,6 +5,7 @@ import { events, members, periodProgress, periodRuns, pointsLedger } from "@/db/
 import { createMerchant } from "@/lib/tenancy/merchants";
 import { ingestEvents } from "@/lib/engine/ingest";
 import { runPeriodJob } from "@/lib/engine/period";
+import { runPeriodDays } from "@/lib/jobs/period-days";
 import { refreshAggregates } from "@/lib/metrics/aggregates";
 import { rollupCoverage } from "@/lib/metrics/rollup";
 import { distinctCoverage } from "@/lib/metrics/fast-distinct";
@@ -135,5 +136,29 @@ describe.each(testDatabases)("the period job in chunks of members on $name", ({ 
     });
     expect((await rollupCoverage(db, busy))?.throughDate).toBe("2026-03-31");
     expect((await distinctCoverage(db, busy))?.throughDate).toBe("2026-03-31");
+  });
+
+  it("a stopping server (SIGTERM) stops the period job after the chunk in flight; the next run resumes the day there", async () => {
+    const db = database.db;
+    const m = await merchant("chunks-sigterm");
+    await ingestOk(db, m, six.map((id) => reg(id, "2025-01-05T09:00:00+08:00")));
+    const was = process.env.PERIOD_CHUNK_MEMBERS;
+    process.env.PERIOD_CHUNK_MEMBERS = "2";
+    try {
+      const stopping = new AbortController();
+      stopping.abort();
+      const stopped = await runPeriodDays(db, m, { asOf: "2026-01-05", from: "2026-01-05", trigger: "schedule", timeZone: "Asia/Shanghai", signal: stopping.signal });
+      expect(stopped).toMatchObject({ stopped: true, days: [] });
+      expect((await db.select().from(periodProgress).where(eq(periodProgress.merchantId, m))).map((r) => r.doneThrough)).toEqual(["A2"]);
+      expect(await balances(m)).toEqual({ A1: 0, A2: 0, A3: 100, A4: 100, A5: 100, A6: 100 });
+      const resumed = await runPeriodDays(db, m, { asOf: "2026-01-05", from: "2026-01-05", trigger: "schedule", timeZone: "Asia/Shanghai" });
+      expect(resumed.stopped).toBe(false);
+      // The day's report counts all its expiries: 6 × 100, A1–A2 by the stopped run, A3–A6 by this one.
+      expect(resumed.days.map((d) => [d.businessDate, d.expiredPoints])).toEqual([["2026-01-05", 600]]);
+      expect(await balances(m)).toEqual({ A1: 0, A2: 0, A3: 0, A4: 0, A5: 0, A6: 0 });
+    } finally {
+      if (was === undefined) delete process.env.PERIOD_CHUNK_MEMBERS;
+      else process.env.PERIOD_CHUNK_MEMBERS = was;
+    }
   });
 });
