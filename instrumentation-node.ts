@@ -1,7 +1,7 @@
 // Node.js-only start-up work, loaded by instrumentation.ts (kept apart so no other runtime bundles it):
 // open (lock, migrate) the database, seed the demo merchant on an empty one (embedded database, or DEMO=1) and print
-// its logins, or say how to create the first owner; start the background work; resume the imports a
-// stopped server left unfinished.
+// its logins, or say how to create the first owner; start the background work (which resumes the
+// imports a stopped server left unfinished).
 import { getDatabase } from "./db/client";
 import { DataDirLockedError } from "./db/lock";
 import { seedDemoIfEmpty, demoLoginsText, demoLoginsExist, firstOwnerText } from "./lib/bootstrap";
@@ -34,12 +34,11 @@ export async function startNode() {
     },
   });
   if (seeded === "seeded") console.log("Seeded the demo merchant.");
-  // Background work (the daily period job, …) runs in this process; on the embedded database it is the
-  // only one. On SIGTERM/SIGINT it stops the runner and the imports at their next safe point, closes the
-  // database and exits; the imports resume at the next start.
-  const { resumeInterruptedImports, stopImports } = await import("./lib/members/import-csv");
-  (await import("./lib/jobs/background")).startBackgroundWork(database, { alsoStop: [stopImports] });
+  // Background work (the daily period job, imports, webhook deliveries, …) runs in this process's job
+  // runner; on the embedded database it is the only one. On SIGTERM/SIGINT the runner stops its jobs at
+  // their next safe point (an import after its current chunk), closes the database and exits; what was
+  // stopped is queued again and resumes at the next start.
+  (await import("./lib/jobs/background")).startBackgroundWork(database);
   if (seeded === "no_demo") console.log(firstOwnerText());
   else if (await demoLoginsExist(db)) console.log(demoLoginsText());
-  void resumeInterruptedImports(db).catch((e) => console.error("resuming imports failed:", e));
 }

@@ -1,4 +1,4 @@
-// npm run bench -- <name> [args]: ingest | checkout | metrics | members | seed | import-file
+// npm run bench -- <name> [args]: ingest | checkout | metrics | members | seed | import-file | period
 const [benchName, ...args] = process.argv.slice(2);
 const benches: Record<string, () => Promise<void>> = {
   seed: async () => (await import("./seed")).benchSeed(args),
@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<void>> = {
   "import-file": async () => {
     await import("./import-file");
   },
+  period: async () => (await import("./period")).benchPeriod(),
 };
 const run = benches[benchName ?? ""];
 if (!run) {

@@ -9,13 +9,11 @@ import { changePassword, createUser } from "@/lib/tenancy/users";
 import { createApiKey } from "@/lib/tenancy/api-keys";
 import { assertMerchantAsOfAllowed, runPeriodJob } from "@/lib/engine/period";
 import { randomToken } from "@/lib/util/ids";
-import { metricDistinctState, metricRollupState, roles, users } from "@/db/schema";
+import { roles, users } from "@/db/schema";
 import { and, eq } from "drizzle-orm";
 import { periodJobInput } from "@/lib/schemas/events";
 import { seedMerchantHistory } from "@/lib/seed/generate";
-import { refreshAggregates } from "@/lib/metrics/aggregates";
-import { currentProgram } from "@/lib/program/store";
-import { addDays, businessDate } from "@/lib/util/dates";
+import { queueMetricsRefresh, refreshMerchantAggregates } from "@/lib/metrics/refresh-job";
 import { webhookEventTypes } from "@/lib/schemas/webhooks";
 import { createWebhookEndpoint, deleteWebhookEndpoint, listWebhookEndpoints } from "@/lib/webhooks/endpoints";
 
@@ -145,17 +143,17 @@ program
   .option("--from <date>", "first business date to (re)build (default: where the rollups end)")
   .option("--to <date>", "last business date (default: yesterday in the merchant's time zone)")
   .option("--all", "rebuild everything from the merchant's earliest data (set-based; RFM on month ends and the last 62 days)")
-  .action(async (o: { merchant: string; from?: string; to?: string; all?: boolean }) => {
+  .option("--queue", "queue it for the running server's job runner (kind metrics.refresh) instead of running it here (PostgreSQL)")
+  .action(async (o: { merchant: string; from?: string; to?: string; all?: boolean; queue?: boolean }) => {
     await withDb(async ({ db }) => {
       const m = await findMerchantBySlugOrThrow(db, o.merchant);
-      const tz = (await currentProgram(db, m.id)).timeZone;
-      const to = o.to ?? addDays(businessDate(new Date(), tz), -1);
-      if (o.all) {
-        await db.delete(metricRollupState).where(eq(metricRollupState.merchantId, m.id));
-        await db.delete(metricDistinctState).where(eq(metricDistinctState.merchantId, m.id));
+      const refresh = { from: o.from, to: o.to, rebuild: !!o.all };
+      if (o.queue) {
+        console.log(`queued metrics refresh ${await queueMetricsRefresh(db, m.id, refresh)}; the server's job runner builds it`);
+        return;
       }
       const t0 = Date.now();
-      const c = await refreshAggregates(db, m.id, o.from ?? to, to);
+      const c = await refreshMerchantAggregates(db, m.id, refresh);
       console.log(`built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       console.log(`daily rollups cover ${c.daily.firstDate} … ${c.daily.throughDate}; range-distinct aggregates ${c.distinct.firstDate} … ${c.distinct.throughDate}`);
     });

@@ -319,3 +319,19 @@ export const periodRuns = pgTable(
   },
   (t) => [primaryKey({ columns: [t.merchantId, t.businessDate] })],
 );
+
+/**
+ * A period-job day under way: it runs in chunks of members (ids after `doneThrough` are left), each
+ * its own short transaction; the row goes when the day's `period_runs` row comes, so a crash resumes
+ * after the last committed chunk.
+ */
+export const periodProgress = pgTable(
+  "period_progress",
+  {
+    merchantId: text("merchant_id").notNull(),
+    businessDate: date("business_date", { mode: "string" }).notNull(),
+    doneThrough: text("done_through").notNull(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.businessDate] })],
+);

@@ -10,9 +10,10 @@ import { loadLots, loadMembers, loadWindowed, lockKeys, lockMerchant } from "./l
 import { describeThresholds, qualifyingRank, windowsUsed } from "./rules";
 import { writeBatch } from "./write";
 import { invalidateRollupsFrom } from "@/lib/metrics/rollup";
-import { extendAggregates, openDayAfter } from "@/lib/metrics/aggregates";
+import { openDayAfter } from "@/lib/metrics/aggregates";
 import { isoSql, isSubscribed, subscribedSql } from "@/lib/webhooks/domain-events";
 import { emitPointsExpiring } from "./period-events";
+import { applyRfm, chunkEnd, clearDayProgress, dayProgress, defaultChunkMembers, extendAggregatesBeside, inRange, rfmBounds, saveDayProgress, type MemberRange } from "./period-chunks";
 
 export interface PeriodRunResult {
   asOf: string;
@@ -56,7 +57,7 @@ export async function runPeriodJob(
   db: Db,
   merchantId: string,
   asOf: string,
-  opts: { onDay?: (date: string, i: number, n: number) => void; refreshProjections?: boolean; analyze?: boolean; from?: string } = {},
+  opts: { onDay?: (date: string, i: number, n: number) => void; refreshProjections?: boolean; analyze?: boolean; from?: string } & DayOptions = {},
 ): Promise<PeriodRunResult> {
   const [{ first }] = await db.select({ first: min(events.occurredAt) }).from(events).where(eq(events.merchantId, merchantId));
   if (!first) return { asOf, daysRun: [] };
@@ -71,7 +72,7 @@ export async function runPeriodJob(
   for (let i = 0; i < todo.length; i++) {
     // Lifecycle and RFM are projections of "now": refreshed at the end of a run (and at month ends,
     // so history shows them), not on each day a long catch-up run passes through.
-    await runDay(db, merchantId, todo[i], opts.refreshProjections !== false && i === todo.length - 1);
+    await runDay(db, merchantId, todo[i], opts.refreshProjections !== false && i === todo.length - 1, opts);
     opts.onDay?.(todo[i], i + 1, todo.length);
   }
   if (todo.length && opts.analyze !== false) await analyzeEngineTables(db);
@@ -80,36 +81,76 @@ export async function runPeriodJob(
   return { asOf, daysRun: todo };
 }
 
-async function runDay(db: Db, merchantId: string, date: string, last: boolean) {
-  await db.transaction(async (tx) => {
-    // One runner per merchant at a time; a day another runner finished is skipped.
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${merchantId}:period`}, 0))`);
-    const [ran] = await tx.select().from(periodRuns).where(and(eq(periodRuns.merchantId, merchantId), eq(periodRuns.businessDate, date)));
-    if (ran) return;
-    // The day's set-based updates (expiry, rights, lifecycle, RFM) change members without taking
-    // their keys: hold the whole merchant, so no batch loads a member before and writes it after.
-    await lockMerchant(tx, merchantId);
-    const dayEnd = startOfBusinessDate(addDays(date, 1), (await programAt(tx, merchantId, new Date(Date.parse(`${date}T12:00:00Z`)))).timeZone);
-    const p = await programAt(tx, merchantId, new Date(dayEnd.getTime() - 1));
-    const at = new Date(dayEnd.getTime() - 1);
-    const dayStart = startOfBusinessDate(date, p.timeZone);
-    await expirePoints(tx, merchantId, p, date, dayStart, dayEnd, new Date());
-    await tierMaintenance(tx, merchantId, p, date, at);
-    if (date.endsWith("-01")) {
-      await issueScheduledRights(tx, merchantId, p, date, dayStart, "monthly");
-      await issueScheduledRights(tx, merchantId, p, date, dayStart, "birthday");
-    }
-    await timeAutomations(tx, merchantId, p, date, dayStart, dayEnd);
-    await emitPointsExpiring(tx, merchantId, p.timeZone, date, at);
-    if (last || Number(date.slice(8, 10)) === daysInMonth(date)) {
-      await updateLifecycle(tx, merchantId, p, date);
-      await updateRfm(tx, merchantId, dayEnd);
-    }
-    await tx.insert(periodRuns).values({ merchantId, businessDate: date });
-    await invalidateRollupsFrom(tx, merchantId, date);
-    // Once a merchant has KPI aggregates (built after the demo seed, by `metrics rollup` or an earlier run), each closed day is added to them.
-    await extendAggregates(tx, merchantId, date);
-  });
+export interface DayOptions {
+  /** Members per chunk (default `PERIOD_CHUNK_MEMBERS`, 1,000). */
+  chunkMembers?: number;
+  /** Called after each committed chunk but the day's last (tests: events arriving between chunks; a crash). */
+  onChunk?: (date: string, doneThrough: string) => Promise<void> | void;
+  /** Called as the day is about to be added to the KPI aggregates (tests: an event arriving then). */
+  onExtending?: () => Promise<void>;
+}
+
+/** What a day's last chunk answers: the day is recorded as run (by this call). */
+const DAY_DONE = "\u0000done";
+
+/**
+ * One business day, in chunks of members (lib/engine/period-chunks.ts): each chunk is a short
+ * transaction that holds the merchant (its set-based updates change members without taking their
+ * keys) and runs every step for its members only, then records how far the day got; the last one
+ * also records the day as run. Events of the merchant go through between chunks: each member's
+ * period work happens wholly before or wholly after any event of theirs, as it did when the day was
+ * one transaction. A crash resumes after the last committed chunk.
+ */
+async function runDay(db: Db, merchantId: string, date: string, last: boolean, o: DayOptions = {}) {
+  const [ran] = await db.select().from(periodRuns).where(and(eq(periodRuns.merchantId, merchantId), eq(periodRuns.businessDate, date)));
+  if (ran) return;
+  const dayEnd = startOfBusinessDate(addDays(date, 1), (await programAt(db, merchantId, new Date(Date.parse(`${date}T12:00:00Z`)))).timeZone);
+  const p = await programAt(db, merchantId, new Date(dayEnd.getTime() - 1));
+  const at = new Date(dayEnd.getTime() - 1);
+  const dayStart = startOfBusinessDate(date, p.timeZone);
+  const projections = last || Number(date.slice(8, 10)) === daysInMonth(date);
+  // RFM quintiles rank all members: their ends are found once, before the chunks (a read, without the lock).
+  const rfm = projections ? await rfmBounds(db, merchantId, dayEnd) : null;
+  const size = o.chunkMembers ?? defaultChunkMembers();
+  for (;;) {
+    const doneThrough = await db.transaction(async (tx) => {
+      // One runner per merchant at a time; a day (or chunk) another runner finished is skipped.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${merchantId}:period`}, 0))`);
+      const [ran] = await tx.select().from(periodRuns).where(and(eq(periodRuns.merchantId, merchantId), eq(periodRuns.businessDate, date)));
+      if (ran) return null;
+      const after = await dayProgress(tx, merchantId, date);
+      const range: MemberRange = { after, upTo: await chunkEnd(tx, merchantId, after, size) };
+      await lockMerchant(tx, merchantId);
+      await expirePoints(tx, merchantId, p, date, dayStart, dayEnd, new Date(), range);
+      await tierMaintenance(tx, merchantId, p, date, at, range);
+      if (date.endsWith("-01")) {
+        await issueScheduledRights(tx, merchantId, p, date, dayStart, "monthly", range);
+        await issueScheduledRights(tx, merchantId, p, date, dayStart, "birthday", range);
+      }
+      await timeAutomations(tx, merchantId, p, date, dayStart, dayEnd, range);
+      if (projections) {
+        await updateLifecycle(tx, merchantId, p, date, range);
+        if (rfm) await applyRfm(tx, merchantId, dayEnd, rfm, range);
+      }
+      if (range.upTo !== null) {
+        await saveDayProgress(tx, merchantId, date, range.upTo);
+        return range.upTo;
+      }
+      // The day's points.expiring events, once, for all members (set-based), in the day's last chunk.
+      await emitPointsExpiring(tx, merchantId, p.timeZone, date, at);
+      await clearDayProgress(tx, merchantId, date);
+      await tx.insert(periodRuns).values({ merchantId, businessDate: date });
+      await invalidateRollupsFrom(tx, merchantId, date);
+      return DAY_DONE;
+    });
+    if (doneThrough === DAY_DONE) break;
+    if (doneThrough === null) return;
+    await o.onChunk?.(date, doneThrough);
+  }
+  // Once a merchant has KPI aggregates (built after the demo seed, by `metrics rollup` or an earlier
+  // run), each closed day is added to them, outside the merchant's lock. (A crash before it leaves the
+  // day to the next day's extension, which extends from where the aggregates end.)
+  await extendAggregatesBeside(db, merchantId, date, dayStart, dayEnd, { extending: o.onExtending });
 }
 
 /**
@@ -120,7 +161,7 @@ async function runDay(db: Db, merchantId: string, date: string, last: boolean) {
  * run, with the source `expire:<lot>:<that day>` (a lot's first expiry is `expire:<lot>`), so the
  * balance stays Σ ledger = Σ lots remaining ≥ held.
  */
-async function expirePoints(tx: Db, merchantId: string, p: LoadedProgram, date: string, dayStart: Date, dayEnd: Date, now: Date) {
+async function expirePoints(tx: Db, merchantId: string, p: LoadedProgram, date: string, dayStart: Date, dayEnd: Date, now: Date, range: MemberRange) {
   await tx.execute(sql`
     with c as (
       select l.id, l.member_id, l.source, l.expires_at, l.remaining - coalesce((
@@ -128,7 +169,7 @@ async function expirePoints(tx: Db, merchantId: string, p: LoadedProgram, date: 
           where hl.merchant_id = l.merchant_id and hl.member_id = l.member_id and hl.lot_id = l.id and h.status = 'held' and h.expires_at > ${now.toISOString()}::timestamptz
         ), 0) as n, l.remaining
       from points_lots l
-      where l.merchant_id = ${merchantId} and l.remaining > 0 and l.expires_at <= ${dayEnd.toISOString()}::timestamptz
+      where l.merchant_id = ${merchantId} and l.remaining > 0 and l.expires_at <= ${dayEnd.toISOString()}::timestamptz and ${inRange(sql`l.member_id`, range)}
       for update of l
     ), x as (select * from c where n > 0
     ), u as (
@@ -156,7 +197,7 @@ async function expirePoints(tx: Db, merchantId: string, p: LoadedProgram, date: 
  * Ended trials, downgrades for inactivity and re-qualification, through the same batch writer as
  * events. Each member is held to the retention rule of the tier they are in now.
  */
-async function tierMaintenance(tx: Db, merchantId: string, p: LoadedProgram, date: string, at: Date) {
+async function tierMaintenance(tx: Db, merchantId: string, p: LoadedProgram, date: string, at: Date, range: MemberRange) {
   // A tier's rule with months k: checked against the start of the business day after (date − k months).
   const cutoff = (months: number) => startOfBusinessDate(addDays(addMonths(date, -months), 1), p.timeZone).toISOString();
   const tiers = JSON.stringify(
@@ -166,7 +207,7 @@ async function tierMaintenance(tx: Db, merchantId: string, p: LoadedProgram, dat
     tx,
     sql`select m.member_id from members m
         join jsonb_to_recordset(${tiers}::jsonb) as t(code text, rank int, kind text, cutoff timestamptz) on t.code = m.tier_code
-        where m.merchant_id = ${merchantId} and m.registered_at <= ${at.toISOString()}::timestamptz and (
+        where m.merchant_id = ${merchantId} and ${inRange(sql`m.member_id`, range)} and m.registered_at <= ${at.toISOString()}::timestamptz and (
           (m.trial_until is not null and m.trial_until <= ${at.toISOString()}::timestamptz)
           or (t.rank > 0 and t.kind = 'inactivity' and greatest(coalesce(m.last_order_at, m.tier_since), m.tier_since) < t.cutoff)
           or (t.rank > 0 and t.kind = 'requalify' and m.tier_since < t.cutoff))`,
@@ -207,7 +248,7 @@ async function tierMaintenance(tx: Db, merchantId: string, p: LoadedProgram, dat
 }
 
 /** Monthly rights on the 1st for every member by tier; birthday-month rights on the 1st of the month. */
-async function issueScheduledRights(tx: Db, merchantId: string, p: LoadedProgram, date: string, dayStart: Date, cadence: "monthly" | "birthday") {
+async function issueScheduledRights(tx: Db, merchantId: string, p: LoadedProgram, date: string, dayStart: Date, cadence: "monthly" | "birthday", range: MemberRange) {
   const cells = p.matrix
     .map((c) => ({ c, r: p.rights.find((r) => r.code === c.rightCode) }))
     .filter(({ c, r }) => r?.cadence === cadence && c.quantity > 0)
@@ -234,12 +275,12 @@ async function issueScheduledRights(tx: Db, merchantId: string, p: LoadedProgram
     join jsonb_to_recordset(${JSON.stringify(cells)}::jsonb) as c(tier_code text, right_code text, value text, unit_cost bigint, quantity int, validity_days int)
       on c.tier_code = m.tier_code
     cross join lateral generate_series(1, c.quantity) as g(i)
-    where m.merchant_id = ${merchantId} and m.registered_at < ${dayStart.toISOString()}::timestamptz ${birthdayFilter}
+    where m.merchant_id = ${merchantId} and ${inRange(sql`m.member_id`, range)} and m.registered_at < ${dayStart.toISOString()}::timestamptz ${birthdayFilter}
     on conflict do nothing ${events} select 1`);
 }
 
 /** Birthday-in-N-days, no-order-for-N-days and points-expiring-in-N-days, each at most once per occasion or cooldown. */
-async function timeAutomations(tx: Db, merchantId: string, p: LoadedProgram, date: string, dayStart: Date, dayEnd: Date) {
+async function timeAutomations(tx: Db, merchantId: string, p: LoadedProgram, date: string, dayStart: Date, dayEnd: Date, range: MemberRange) {
   for (const a of p.automations) {
     if (!a.enabled) continue;
     const t = a.trigger;
@@ -247,13 +288,13 @@ async function timeAutomations(tx: Db, merchantId: string, p: LoadedProgram, dat
     const cooldown = a.cooldownDays
       ? sql`and not exists (select 1 from automation_firings f where f.merchant_id = ${merchantId} and f.automation_code = ${a.code} and f.member_id = m.member_id and f.fired_date > ${addDays(date, -a.cooldownDays)}::date)`
       : sql``;
-    const registered = sql`m.merchant_id = ${merchantId} and m.registered_at < ${dayEnd.toISOString()}::timestamptz`;
+    const registered = sql`m.merchant_id = ${merchantId} and ${inRange(sql`m.member_id`, range)} and m.registered_at < ${dayEnd.toISOString()}::timestamptz`;
     const idle = sql`coalesce(m.last_order_at, m.registered_at)`;
     // Each trigger picks the members whose condition starts today (every day is run, in order),
     // plus, with a cooldown, those whose cooldown ends today; candidates come from index ranges
     // and only they are checked in full, so a day costs the same at 5,000 or 1,000,000 members.
     const cooledDown = a.cooldownDays
-      ? sql`union select f.member_id from automation_firings f where f.merchant_id = ${merchantId}
+      ? sql`union select f.member_id from automation_firings f where f.merchant_id = ${merchantId} and ${inRange(sql`f.member_id`, range)}
             and f.automation_code = ${a.code} and f.fired_date = ${addDays(date, -a.cooldownDays)}::date`
       : sql``;
     if (t.kind === "birthdayInDays") {
@@ -266,9 +307,9 @@ async function timeAutomations(tx: Db, merchantId: string, p: LoadedProgram, dat
       rows = await queryRows(tx, sql`
         with cand as (
           -- coalesce(…, 'epoch') as the members list's index has it (no null is in a range after 1970).
-          select member_id from members where merchant_id = ${merchantId}
+          select member_id from members where merchant_id = ${merchantId} and ${inRange(sql`member_id`, range)}
             and coalesce(last_order_at, 'epoch'::timestamptz) >= ${from}::timestamptz and coalesce(last_order_at, 'epoch'::timestamptz) < ${to}::timestamptz
-          union select member_id from members where merchant_id = ${merchantId} and last_order_at is null
+          union select member_id from members where merchant_id = ${merchantId} and ${inRange(sql`member_id`, range)} and last_order_at is null
             and registered_at >= ${from}::timestamptz and registered_at < ${to}::timestamptz
           ${cooledDown}
         )
@@ -280,7 +321,7 @@ async function timeAutomations(tx: Db, merchantId: string, p: LoadedProgram, dat
       const until = startOfBusinessDate(addDays(date, t.days + 1), p.timeZone).toISOString();
       rows = await queryRows(tx, sql`
         with cand as (
-          select member_id from points_lots where merchant_id = ${merchantId} and remaining > 0
+          select member_id from points_lots where merchant_id = ${merchantId} and ${inRange(sql`member_id`, range)} and remaining > 0
             and expires_at > ${from}::timestamptz and expires_at <= ${until}::timestamptz
           ${cooledDown}
         )
@@ -315,7 +356,7 @@ async function timeAutomations(tx: Db, merchantId: string, p: LoadedProgram, dat
   }
 }
 
-async function updateLifecycle(tx: Db, merchantId: string, p: LoadedProgram, date: string) {
+async function updateLifecycle(tx: Db, merchantId: string, p: LoadedProgram, date: string, range: MemberRange) {
   const from = (days: number) => startOfBusinessDate(addDays(date, -days + 1), p.timeZone).toISOString();
   await tx.execute(sql`
     update members m set lifecycle = x.l from (
@@ -324,30 +365,8 @@ async function updateLifecycle(tx: Db, merchantId: string, p: LoadedProgram, dat
         when last_order_at is null or last_order_at < ${from(p.lifecycle.lostDays)}::timestamptz then 'lost'
         when last_order_at < ${from(p.lifecycle.dormantDays)}::timestamptz then 'dormant'
         else 'active' end as l
-      from members where merchant_id = ${merchantId}) x
-    where m.merchant_id = ${merchantId} and m.member_id = x.member_id and m.lifecycle <> x.l`);
-}
-
-/** RFM scores 1–5 by quintile over the trailing 12 months (recent, frequent, big spenders score 5). */
-async function updateRfm(tx: Db, merchantId: string, dayEnd: Date) {
-  const from = new Date(dayEnd.getTime() - 365 * 86_400_000).toISOString();
-  await tx.execute(sql`
-    with s as (
-      select m.member_id, max(o.paid_at) as last, count(o.order_id) as f, coalesce(sum(o.amount - o.refunded_amount), 0) as mon
-      from members m left join orders o on o.merchant_id = m.merchant_id and o.member_id = m.member_id
-        and o.paid_at >= ${from}::timestamptz and o.paid_at < ${dayEnd.toISOString()}::timestamptz
-      where m.merchant_id = ${merchantId} and m.registered_at < ${dayEnd.toISOString()}::timestamptz
-      group by m.member_id
-    ), q as (
-      select member_id,
-        ntile(5) over (order by last asc nulls first, member_id) as r,
-        ntile(5) over (order by f, member_id) as f,
-        ntile(5) over (order by mon, member_id) as mm
-      from s
-    )
-    update members m set rfm_r = q.r, rfm_f = q.f, rfm_m = q.mm
-    from q where m.merchant_id = ${merchantId} and m.member_id = q.member_id
-      and (m.rfm_r, m.rfm_f, m.rfm_m) is distinct from (q.r::smallint, q.f::smallint, q.mm::smallint)`);
+      from members where merchant_id = ${merchantId} and ${inRange(sql`member_id`, range)}) x
+    where m.merchant_id = ${merchantId} and ${inRange(sql`m.member_id`, range)} and m.member_id = x.member_id and m.lifecycle <> x.l`);
 }
 
 /**

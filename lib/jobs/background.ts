@@ -2,9 +2,12 @@ import type { Database } from "@/db/client";
 import { PERIOD_SCHEDULE_KIND } from "./period-days";
 import { ensurePeriodSchedules, PERIOD_MANUAL_KIND, periodManualHandler, periodScheduleHandler } from "./period-schedule";
 import { JobRunner, type JobHandler } from "./runner";
-import { pruneFinishedJobs } from "./queue";
+import { pruneFinishedJobs, releaseLeases } from "./queue";
 import { DELIVER_KIND, deliverHandler } from "@/lib/webhooks/deliveries";
 import { FANOUT_KIND, fanoutHandler } from "@/lib/webhooks/fanout";
+import { ensureImportJobs, IMPORT_JOB_KIND } from "@/lib/members/import-csv";
+import { importHandler } from "@/lib/members/import-job";
+import { METRICS_REFRESH_KIND, metricsRefreshHandler } from "@/lib/metrics/refresh-job";
 
 /** Every kind of background work and its handler. */
 export const jobHandlers: Record<string, JobHandler> = {
@@ -12,6 +15,8 @@ export const jobHandlers: Record<string, JobHandler> = {
   [PERIOD_MANUAL_KIND]: periodManualHandler,
   [FANOUT_KIND]: fanoutHandler,
   [DELIVER_KIND]: deliverHandler,
+  [IMPORT_JOB_KIND]: importHandler,
+  [METRICS_REFRESH_KIND]: metricsRefreshHandler,
 };
 
 const holder = globalThis as unknown as { __memberConsoleJobs?: JobRunner };
@@ -30,9 +35,12 @@ export function startBackgroundWork(database: Database, opts: { alsoStop?: (() =
   holder.__memberConsoleJobs = runner;
   const ensure = () =>
     ensurePeriodSchedules(database.db, new Date())
+      .then(() => ensureImportJobs(database.db, new Date()))
       .then(() => pruneFinishedJobs(database.db, new Date()))
       .catch((e) => console.error(`jobs: scheduling failed: ${(e as Error).message}`));
-  void ensure().then(() => runner.start());
+  // On the embedded database this is the only process: jobs left running (a crash, kill -9) resume now, not after their lease.
+  const released = database.kind === "pglite" ? releaseLeases(database.db, new Date()).catch(() => 0) : Promise.resolve(0);
+  void released.then(ensure).then(() => runner.start());
   const every = setInterval(ensure, 60_000);
   every.unref();
   let stopping = false;

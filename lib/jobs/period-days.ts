@@ -35,7 +35,7 @@ export async function merchantClock(db: Db, merchantId: string, now: Date): Prom
 
 export type PeriodDayReport = typeof periodDayReports.$inferSelect;
 
-/** Stops a run between two days (each day is its own transaction: a safe point). */
+/** Stops a run between two days or two chunks of a day (each committed chunk is a safe point: the day resumes after it). */
 class Stopped extends Error {}
 
 /**
@@ -58,6 +58,9 @@ export async function runPeriodDays(
         const end = new Date();
         ran.push({ date, startedAt, durationMs: end.getTime() - startedAt.getTime() });
         startedAt = end;
+        if (o.signal?.aborted) throw new Stopped();
+      },
+      onChunk: () => {
         if (o.signal?.aborted) throw new Stopped();
       },
     });

@@ -135,3 +135,12 @@ export async function pruneFinishedJobs(db: Db, now: Date, keepMs = 7 * 86_400_0
   const rows = await queryRows(db, sql`delete from jobs where state = 'done' and finished_at < ${new Date(now.getTime() - keepMs).toISOString()}::timestamptz returning id`);
   return rows.length;
 }
+
+/**
+ * Ends the leases of jobs left running (embedded database, at start: only one process can open
+ * it, so whoever held them is gone); the runner takes them again at once instead of after the lease.
+ */
+export async function releaseLeases(db: Db, now: Date): Promise<number> {
+  const rows = await queryRows(db, sql`update jobs set locked_until = ${now.toISOString()}::timestamptz where state = 'running' and locked_until > ${now.toISOString()}::timestamptz returning id`);
+  return rows.length;
+}

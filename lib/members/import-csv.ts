@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { and, desc, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { importJobs } from "@/db/schema";
 import { AppError } from "@/lib/errors";
@@ -16,6 +16,7 @@ import { csvLine } from "@/lib/csv/write";
 import { rowToEvent, suggestMapping } from "@/lib/csv/validate";
 import { importFields, type ImportKind } from "@/lib/schemas/members";
 import { importFilePath, importReportPath, removeFile } from "./import-files";
+import { enqueueJob } from "@/lib/jobs/queue";
 
 export { MAX_IMPORT_BYTES } from "./import-files";
 export const IMPORT_BATCH = 1000;
@@ -44,10 +45,15 @@ export async function previewImport(file: string, kind: ImportKind) {
   return { encoding, headers, total, preview, mapping: suggestMapping([...f.required, ...f.optional], headers) };
 }
 
+/** The background job kind that runs an import (lib/members/import-job.ts); its key is `import:<id>`. */
+export const IMPORT_JOB_KIND = "import.run";
+export const importQueueKey = (importId: string) => `import:${importId}`;
+
 /**
- * Creates the job row and moves the uploaded file to the job's place in the import directory,
- * where it stays until the job ends (so a restart resumes it); `run` then does the work (the
- * caller decides whether to await it).
+ * Creates the import's row and, in the same transaction, its background job (kind `import.run`),
+ * and moves the uploaded file to the import's place in the import directory, where it stays until
+ * the import ends (so a restart resumes it). The server's job runner runs it; `run` runs it here
+ * instead (tests, benchmarks): a job that finds its import done or failed does nothing.
  */
 export async function createImportJob(
   db: Db,
@@ -66,7 +72,8 @@ export async function createImportJob(
     if (header && !headers.includes(header)) throw new AppError("validation_failed", `column "${header}" is not in the file`, [{ path: `mapping.${field}`, message: "not a column of the file" }]);
   const id = newId();
   fs.renameSync(input.file, importFilePath(merchantId, id));
-  const [job] = await db
+  const [job] = await db.transaction(async (tx) => {
+    const rows = await tx
     .insert(importJobs)
     .values({
       merchantId,
@@ -81,6 +88,9 @@ export async function createImportJob(
       createdBy: actor.kind === "user" ? actor.email : `key ${actor.prefix}`,
     })
     .returning();
+    await enqueueJob(tx, { merchantId, kind: IMPORT_JOB_KIND, key: importQueueKey(id), payload: { importId: id, ...(input.lanes ? { lanes: input.lanes } : {}) } });
+    return rows;
+  });
   return { job, run: () => startImport(db, merchantId, id, { lanes: input.lanes }) };
 }
 
@@ -146,8 +156,12 @@ export async function runImportJob(db: Db, merchantId: string, jobId: string, op
   const reportFile = importReportPath(merchantId, jobId);
   const counts: Counts = { processed: job.processed, applied: job.applied, duplicates: job.duplicates, rejected: job.rejected };
   let committedRows = job.committedRows;
+  if (!fs.existsSync(file)) {
+    // Its server stopped and the file went with it (another machine, a cleaned directory): say how far it got.
+    await failJob(db, merchantId, jobId, counts, committedRows, `The server stopped during this import and its file is no longer on the server: ${job.applied} rows were applied (${job.committedRows} of ${job.total} rows processed). Import the file again to finish; rows already in are skipped as duplicates.`);
+    return "failed";
+  }
   try {
-    if (!fs.existsSync(file)) throw new Error(`import file ${file} is missing`);
     await db.update(importJobs).set({ status: "running", updatedAt: new Date() }).where(where);
     const { timeZone } = await currentProgram(db, merchantId);
     const mapping = job.mapping ?? {};
@@ -288,25 +302,14 @@ async function failJob(db: Db, merchantId: string, jobId: string, counts: Counts
 }
 
 /**
- * At server start: every import left queued or running by a stopped process resumes after its
- * last committed chunk, when its file is still on disk; one whose file is gone fails, saying how
- * far it got. Resolves when the resumed imports end (or stop again). Kept in this module with one
- * entry point so a generic job queue can take it over later.
+ * Gives every unfinished import its background job when it has none (imports started before
+ * imports ran on the job queue); the runner then resumes each after its last committed chunk.
  */
-export async function resumeInterruptedImports(db: Db, opts: Omit<RunImportOptions, "signal"> = {}) {
-  const jobs = await db.select().from(importJobs).where(inArray(importJobs.status, ["queued", "running"]));
-  const runs: Promise<unknown>[] = [];
-  for (const job of jobs) {
-    if (running.has(`${job.merchantId}/${job.id}`)) continue;
-    if (fs.existsSync(importFilePath(job.merchantId, job.id))) {
-      console.log(`Resuming import ${job.id} (${job.fileName}) after row ${job.committedRows} of ${job.total}.`);
-      runs.push(startImport(db, job.merchantId, job.id, opts));
-    } else {
-      const counts = { processed: job.processed, applied: job.applied, duplicates: job.duplicates, rejected: job.rejected };
-      await failJob(db, job.merchantId, job.id, counts, job.committedRows, `The server stopped during this import and its file is no longer on the server: ${job.applied} rows were applied (${job.committedRows} of ${job.total} rows processed). Import the file again to finish; rows already in are skipped as duplicates.`);
-    }
-  }
-  await Promise.allSettled(runs);
+export async function ensureImportJobs(db: Db, now = new Date()) {
+  await db.execute(sql`insert into jobs (merchant_id, kind, key, payload, run_at)
+    select merchant_id, ${IMPORT_JOB_KIND}, 'import:' || id, jsonb_build_object('importId', id), ${now.toISOString()}::timestamptz
+    from import_jobs where status in ('queued', 'running')
+    on conflict (merchant_id, key) do nothing`);
 }
 
 export async function getImportJobOrThrow(db: Db, merchantId: string, id: string) {

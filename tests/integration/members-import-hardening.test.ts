@@ -8,7 +8,10 @@ import { auditLog, events, members } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { createMerchant } from "@/lib/tenancy/merchants";
 import { ingestEvents } from "@/lib/engine/ingest";
-import { IMPORT_FAILED_MESSAGE, createImportJob, getImportJobOrThrow, importJobView, resumeInterruptedImports, runImportJob, startImport, stopImports } from "@/lib/members/import-csv";
+import { IMPORT_FAILED_MESSAGE, IMPORT_JOB_KIND, createImportJob, ensureImportJobs, getImportJobOrThrow, importJobView, importQueueKey, runImportJob, startImport, stopImports } from "@/lib/members/import-csv";
+import { importJobHandler } from "@/lib/members/import-job";
+import { JobRunner } from "@/lib/jobs/runner";
+import { jobs } from "@/db/schema";
 import { importFilePath, importReportPath, saveUpload } from "@/lib/members/import-files";
 import { parseCsv } from "@/lib/csv/parse";
 import { exportMembersCsv } from "@/lib/members/export-members";
@@ -41,6 +44,9 @@ describe.each(testDatabases)("import hardening on $name", ({ open }) => {
   });
   const membersWithPrefix = async (prefix: string) =>
     (await database.db.select({ n: count() }).from(members).where(and(eq(members.merchantId, merchantId), like(members.memberId, `${prefix}-%`))))[0].n;
+  /** What a server's start does for imports: its job runner resumes every unfinished one. */
+  const resumeInterruptedImports = (db: Database["db"]) => new JobRunner({ db, handlers: { [IMPORT_JOB_KIND]: importJobHandler() } }).drain();
+  const queueRow = async (importId: string) => (await database.db.select().from(jobs).where(and(eq(jobs.merchantId, merchantId), eq(jobs.key, importQueueKey(importId)))))[0];
   const eventsWithPrefix = async (prefix: string) =>
     (await database.db.select({ n: count() }).from(events).where(and(eq(events.merchantId, merchantId), like(events.eventId, `import-member-${prefix}-%`))))[0].n;
 
@@ -108,7 +114,7 @@ describe.each(testDatabases)("import hardening on $name", ({ open }) => {
     expect(await membersWithPrefix("STOP")).toBe(1000);
     expect(fs.existsSync(importFilePath(merchantId, job.id))).toBe(true);
 
-    await resumeInterruptedImports(database.db, { lanes: 1 });
+    await resumeInterruptedImports(database.db);
     const done = await getImportJobOrThrow(database.db, merchantId, job.id);
     expect(done).toMatchObject({ status: "done", total: 2500, committedRows: 2500, processed: 2500, applied: 2500, duplicates: 0, rejected: 0 });
     expect(await membersWithPrefix("STOP")).toBe(2500);
@@ -130,7 +136,7 @@ describe.each(testDatabases)("import hardening on $name", ({ open }) => {
     const stopped = await getImportJobOrThrow(database.db, merchantId, job.id);
     expect(stopped.status).toBe("running");
     expect(stopped.committedRows).toBeLessThanOrEqual(2000);
-    await resumeInterruptedImports(database.db, { lanes: 1 });
+    await resumeInterruptedImports(database.db);
     expect(await getImportJobOrThrow(database.db, merchantId, job.id)).toMatchObject({ status: "done", applied: 4000, duplicates: 0 });
     expect(await membersWithPrefix("TURN")).toBe(4000);
   });
@@ -149,7 +155,7 @@ describe.each(testDatabases)("import hardening on $name", ({ open }) => {
     await expect.poll(async () => (await membersWithPrefix("CRASH")) === 1999, { timeout: 30_000 }).toBe(true);
     expect(await getImportJobOrThrow(database.db, merchantId, job.id)).toMatchObject({ status: "running", committedRows: 1000 });
 
-    await resumeInterruptedImports(database.db, { lanes: 1 });
+    await resumeInterruptedImports(database.db);
     const done = await getImportJobOrThrow(database.db, merchantId, job.id);
     // Rows 1–1,000 applied by the first run; 1,001–2,000 again (999 duplicates, row 1,700 rejected
     // again, reported once), 2,001–2,500 applied.
@@ -157,6 +163,84 @@ describe.each(testDatabases)("import hardening on $name", ({ open }) => {
     expect(await membersWithPrefix("CRASH")).toBe(2499);
     expect(await eventsWithPrefix("CRASH")).toBe(2499);
     expect(parseCsv(done.report!).rows.map((r) => r.row)).toEqual(["1701"]);
+  });
+
+  it("on the job queue: a runner stopped (SIGTERM) after the first chunk queues the import again; the next runner ends it with every row applied once", async () => {
+    const { job } = await createImportJob(database.db, merchantId, { kind: "members", fileName: "q-stop.csv", file: await saveUpload(membersFile("QSTOP", 2500)), mapping, lanes: 1 }, actor);
+    expect(await queueRow(job.id)).toMatchObject({ kind: IMPORT_JOB_KIND, state: "queued" });
+    let batches = 0;
+    let stopping: Promise<void> | undefined;
+    const first: JobRunner = new JobRunner({
+      db: database.db,
+      handlers: {
+        [IMPORT_JOB_KIND]: importJobHandler({
+          ingest: async (db, m, raws) => {
+            const r = await ingestEvents(db, m, raws);
+            // The process's SIGTERM handler stops its runner while the first chunk is in flight.
+            if (++batches === 1) stopping = first.stop();
+            return r;
+          },
+        }),
+      },
+    });
+    expect(await first.runDue()).toBe(1);
+    await stopping;
+    expect(await getImportJobOrThrow(database.db, merchantId, job.id)).toMatchObject({ status: "running", committedRows: 1000, applied: 1000 });
+    expect(await membersWithPrefix("QSTOP")).toBe(1000);
+    // Queued again for the next runner, its attempts reset: a stop is not a failure.
+    expect(await queueRow(job.id)).toMatchObject({ state: "queued", attempts: 0, lockedBy: null });
+
+    expect(await resumeInterruptedImports(database.db)).toBeGreaterThanOrEqual(1);
+    expect(await getImportJobOrThrow(database.db, merchantId, job.id)).toMatchObject({ status: "done", committedRows: 2500, processed: 2500, applied: 2500, duplicates: 0, rejected: 0 });
+    expect(await membersWithPrefix("QSTOP")).toBe(2500);
+    expect(await eventsWithPrefix("QSTOP")).toBe(2500);
+    expect(await queueRow(job.id)).toMatchObject({ state: "done" });
+  });
+
+  it("on the job queue: after a crash mid-import, another runner takes the job over once its lease runs out and ends it; rows of the unrecorded chunk come back as duplicates", async () => {
+    const { job } = await createImportJob(database.db, merchantId, { kind: "members", fileName: "q-crash.csv", file: await saveUpload(membersFile("QCRASH", 2500)), mapping, lanes: 1 }, actor);
+    let batches = 0;
+    const t0 = Date.now();
+    // The crashed process: its second chunk commits, then it hangs for good (no record, no heartbeat that matters).
+    const crashed = new JobRunner({
+      db: database.db,
+      now: () => new Date(t0),
+      leaseMs: 60_000,
+      handlers: {
+        [IMPORT_JOB_KIND]: importJobHandler({
+          ingest: async (db, m, raws) => {
+            const r = await ingestEvents(db, m, raws);
+            if (++batches === 2) return new Promise<never>(() => {});
+            return r;
+          },
+        }),
+      },
+    });
+    void crashed.runDue();
+    await expect.poll(async () => (await membersWithPrefix("QCRASH")) === 2000, { timeout: 30_000 }).toBe(true);
+    expect(await getImportJobOrThrow(database.db, merchantId, job.id)).toMatchObject({ status: "running", committedRows: 1000 });
+    // Within the lease nobody else takes it.
+    const during = new JobRunner({ db: database.db, now: () => new Date(t0 + 59_000), handlers: { [IMPORT_JOB_KIND]: importJobHandler() } });
+    await during.drain();
+    expect(await queueRow(job.id)).toMatchObject({ state: "running", lockedBy: crashed.worker, attempts: 1 });
+    // Past it, the restarted server's runner does.
+    const after = new JobRunner({ db: database.db, now: () => new Date(t0 + 61_000), handlers: { [IMPORT_JOB_KIND]: importJobHandler() } });
+    expect(await after.drain()).toBeGreaterThanOrEqual(1);
+    // Rows 1–1,000 applied by the first run, 1,001–2,000 come back as duplicates, 2,001–2,500 applied.
+    expect(await getImportJobOrThrow(database.db, merchantId, job.id)).toMatchObject({ status: "done", committedRows: 2500, processed: 2500, applied: 1500, duplicates: 1000, rejected: 0 });
+    expect(await membersWithPrefix("QCRASH")).toBe(2500);
+    expect(await eventsWithPrefix("QCRASH")).toBe(2500);
+    expect(await queueRow(job.id)).toMatchObject({ state: "done", attempts: 2, lockedBy: null });
+  });
+
+  it("an unfinished import without a queue job (started before imports ran on the queue) gets one at start", async () => {
+    const { job } = await createImportJob(database.db, merchantId, { kind: "members", fileName: "legacy.csv", file: await saveUpload(membersFile("LEGACY", 3)), mapping, lanes: 1 }, actor);
+    await database.db.delete(jobs).where(and(eq(jobs.merchantId, merchantId), eq(jobs.key, importQueueKey(job.id))));
+    await ensureImportJobs(database.db);
+    await ensureImportJobs(database.db);
+    expect(await queueRow(job.id)).toMatchObject({ kind: IMPORT_JOB_KIND, state: "queued", payload: { importId: job.id } });
+    await resumeInterruptedImports(database.db);
+    expect(await getImportJobOrThrow(database.db, merchantId, job.id)).toMatchObject({ status: "done", applied: 3 });
   });
 
   it("the members export neutralises a formula in a name; numbers stay numbers", async () => {
@@ -172,7 +256,7 @@ describe.each(testDatabases)("import hardening on $name", ({ open }) => {
   it("an unfinished import whose file is gone fails on start, saying how far it got", async () => {
     const { job } = await createImportJob(database.db, merchantId, { kind: "members", fileName: "gone.csv", file: await saveUpload(membersFile("GONE", 2)), mapping, lanes: 1 }, actor);
     fs.unlinkSync(importFilePath(merchantId, job.id));
-    await resumeInterruptedImports(database.db, { lanes: 1 });
+    await resumeInterruptedImports(database.db);
     const failed = await getImportJobOrThrow(database.db, merchantId, job.id);
     expect(failed.status).toBe("failed");
     expect(failed.error).toContain("0 rows were applied (0 of 2 rows processed)");
