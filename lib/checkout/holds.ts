@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, inArray, isNull, ne, or, sql } from "drizzle-orm";
+import { coded, codeColumns } from "@/lib/reasons/row";
 import type { Db } from "@/db/client";
 import { holdGrants, holdLots, holds, holdTopUps, members, pointsLedger, pointsLots, rightInstances, wallets, walletLedger, walletTopUps } from "@/db/schema";
 import { AppError, type Issue } from "@/lib/errors";
@@ -314,8 +315,8 @@ export async function confirmHold(db: Db, merchantId: string, holdId: string, no
           .set({ remaining: sql`${pointsLots.remaining} - ${t.points}` })
           .where(and(eq(pointsLots.merchantId, merchantId), eq(pointsLots.memberId, h.memberId), eq(pointsLots.id, t.lotId)));
       const expired = taken.filter((t) => t.expiresAt <= now).reduce((s, t) => s + t.points, 0);
-      const reason = `checkout: order ${h.orderId}${expired ? ` (${expired} of them from lots that expired while held)` : ""}`;
-      await tx.insert(pointsLedger).values({ merchantId, memberId: h.memberId, delta: -h.points, kind: "spend", source, rule: "checkout", reason, programVersion: program.version, occurredAt: now, businessDate: date });
+      const why = coded("checkout", { orderId: h.orderId, expiredHeld: expired });
+      await tx.insert(pointsLedger).values({ merchantId, memberId: h.memberId, delta: -h.points, kind: "spend", source, rule: "checkout", reason: why.reason, ...codeColumns(why), programVersion: program.version, occurredAt: now, businessDate: date });
       await tx
         .update(members)
         .set({ pointsBalance: sql`${members.pointsBalance} - ${h.points}`, updatedAt: now })
