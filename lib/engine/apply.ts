@@ -7,6 +7,7 @@ import { pointsGiveBack } from "@/lib/checkout/math";
 import { refundTopUp, returnHoldWallet, topUpWallet } from "@/lib/checkout/wallet";
 import type { Batch, HoldState, MemberState, OrderState, WalletOp } from "./batch";
 import { coded, codeColumns } from "@/lib/reasons/row";
+import { firstOrderUpgrade } from "./first-order";
 import { campaignsInForce, campaignMultiplierPct, orderGrowth, orderPoints, proRataClawback } from "./rules";
 
 export interface EventContext {
@@ -72,6 +73,7 @@ function register(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "m
   if (b.members.has(e.memberId)) throw reject(`member ${e.memberId} is already registered`, "memberId", "conflict");
   const p = ctx.program;
   const trialTier = p.trial ? p.tiers.find((t) => t.code === p.trial!.tierCode) : undefined;
+  const firstOrder = p.trial?.kind === "firstOrderUpgrade" ? p.tiers.find((t) => t.code === p.trial!.upgradeTo) : undefined;
   const m: MemberState = {
     memberId: e.memberId,
     name: e.data.name ?? null,
@@ -82,7 +84,7 @@ function register(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "m
     tierCode: trialTier?.code ?? p.tiers[0].code,
     tierSince: ctx.at,
     manualTierCode: null,
-    trialUntil: trialTier ? new Date(ctx.at.getTime() + p.trial!.days * 86_400_000) : null,
+    trialUntil: trialTier && !firstOrder ? new Date(ctx.at.getTime() + p.trial!.days * 86_400_000) : null,
     growth: 0,
     pointsBalance: 0,
     pointsDebt: 0,
@@ -100,7 +102,9 @@ function register(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "m
   };
   b.members.set(m.memberId, m);
   b.windowed?.set(m.memberId, []);
-  const why = trialTier ? coded("registered_trial", { tier: trialTier.name, days: p.trial!.days }) : coded("registered");
+  const why = firstOrder && trialTier
+    ? coded("registered_first_order", { tier: trialTier.name, upgradeTo: firstOrder.name, days: p.trial!.days })
+    : trialTier ? coded("registered_trial", { tier: trialTier.name, days: p.trial!.days }) : coded("registered");
   b.tierRows.push({
     memberId: m.memberId,
     fromTier: null,
@@ -172,6 +176,7 @@ function orderPaid(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "
     isNew: true,
     dirty: true,
   });
+  if (m) firstOrderUpgrade(b, p, m, at, date, `ev:${e.id}`);
   if (m) b.evaluateUpgrade(m, p, at, date, `ev:${e.id}`);
 }
 

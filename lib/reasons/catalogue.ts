@@ -41,8 +41,8 @@ export const reasonCodes = [
   "mall_cancel",
   "redemption",
   "manual",
+  "registered_first_order",
   "first_order_upgrade",
-  "first_order_window_ended",
 ] as const;
 export type ReasonCode = (typeof reasonCodes)[number];
 export type Lang = "zh" | "en";
@@ -162,9 +162,9 @@ const templates: Record<ReasonCode, Record<Lang, (p: P, l: Lang) => string>> = {
     zh: (p, l) => `注册 ${p.days} 天内完成首笔订单，升级为${named(p.tier, l)}`,
     en: (p, l) => `first paid order within ${p.days} days of registering: upgraded to ${named(p.tier, l)}`,
   },
-  first_order_window_ended: {
-    zh: (p) => `注册 ${p.days} 天内未消费，首单升级机会结束`,
-    en: (p) => `no paid order within ${p.days} days of registering`,
+  registered_first_order: {
+    zh: (p, l) => `注册即享${named(p.tier, l)}权益，${p.days} 天内首笔订单升级${named(p.upgradeTo, l)}`,
+    en: (p, l) => `registered as ${named(p.tier, l)}; a first paid order within ${p.days} days upgrades to ${named(p.upgradeTo, l)}`,
   },
 };
 
