@@ -259,3 +259,21 @@ test("the owner sees every change in the audit log, filterable", async ({ page }
   await page.goto("/settings/audit?actor=nobody-here");
   await expect(page.getByTestId("audit-row")).toHaveCount(0);
 });
+
+test("operator offers 0元升级 beside the trial, and the points editor states the expiry rule", async ({ page }) => {
+  await signIn(page, "operator");
+  await page.goto("/tiers");
+  await page.getByText("开启体验等级").click();
+  await page.getByLabel("方式", { exact: true }).selectOption("firstOrderUpgrade");
+  await expect(page.getByTestId("start-offer-help")).toContainText("7 天内消费满 1 笔升级金卡");
+  await page.getByLabel("注册即享等级").selectOption("silver");
+  await page.getByLabel("首单期限（天）").fill("7");
+  await page.getByLabel("首单后升级到").selectOption("gold");
+  await page.getByTestId("save-program").click();
+  await expect(page.getByTestId("save-status")).toContainText("已保存为第");
+  expect((await program(page)).trial).toEqual({ tierCode: "silver", days: 7, kind: "firstOrderUpgrade", upgradeTo: "gold" });
+
+  // The demo program's points expire 12 months after they are earned, at the end of that day.
+  await page.goto("/points");
+  await expect(page.getByTestId("expiry-rule")).toHaveText("积分在获得 12 个月后的同一天结束时过期：2026-06-13 获得的积分可用至 2027-06-13（含当天）。");
+});

@@ -81,13 +81,21 @@ export function openApiDocument() {
         },
       },
       "/api/v1/members/{memberId}": {
-        get: { summary: "A member's state", parameters: [memberIdParam], responses: { "200": { description: "The member" }, ...errors(401, 404) } },
+        get: {
+          summary: "A member's state",
+          description:
+            "`points.nextExpiry` is the next lot to expire: `validThrough`, the last business day its points can be used (they expire at the end of it), and its points; `points.expiryRule` states the rule in the caller's language.",
+          parameters: [memberIdParam],
+          responses: { "200": { description: "The member" }, ...errors(401, 404) },
+        },
       },
       "/api/v1/members/{memberId}/ledger": {
         get: {
           summary: "Points ledger, newest first",
+          description:
+            "Each entry carries `reasonCode` and `reasonParams` (null for an old row no code is known for) and `reason`, the text in the caller's language: the console's locale cookie, else Accept-Language (zh or en), else zh-CN.",
           parameters: [memberIdParam, { name: "cursor", in: "query", schema: { type: "string" } }, { name: "limit", in: "query", schema: { type: "integer", maximum: 200 } }],
-          responses: { "200": { description: "{ entries, nextCursor }" }, ...errors(400, 401, 404) },
+          responses: { "200": { description: "{ entries: [{ id, delta, debtDelta, kind, source, rule, reasonCode, reasonParams, reason, programVersion, occurredAt, businessDate }], nextCursor }" }, ...errors(400, 401, 404) },
         },
       },
       "/api/v1/members/{memberId}/rights": {

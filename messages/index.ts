@@ -17,6 +17,8 @@ import messagingZh from "./areas/messaging.zh-CN.json";
 import messagingEn from "./areas/messaging.en.json";
 import webhookEventsZh from "./areas/webhook-events.zh-CN.json";
 import webhookEventsEn from "./areas/webhook-events.en.json";
+import reasonsZh from "./areas/reasons.zh-CN.json";
+import reasonsEn from "./areas/reasons.en.json";
 
 /**
  * Messages per locale: the core file plus one pair of files per product area
@@ -34,6 +36,7 @@ const areas: [Messages, Messages][] = [
   [mallZh, mallEn],
   [messagingZh, messagingEn],
   [webhookEventsZh, webhookEventsEn],
+  [reasonsZh, reasonsEn],
 ];
 
 function merge(core: Messages, extra: Messages[]): Messages {

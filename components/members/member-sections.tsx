@@ -5,6 +5,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { formatDateTime, formatInt, formatYuan, localName } from "./format";
 import { ReasonAction } from "./reason-action";
+import { ReasonText } from "./reason-text";
 import { WalletCard } from "./checkout-sections";
 
 function Table({ caption, head, children, empty, testId }: { caption: string; head: ReactNode[]; children: ReactNode[]; empty: string; testId?: string }) {
@@ -37,6 +38,7 @@ const rightTone = { held: "green", used: "gray", expired: "red", void: "gray" } 
 export async function MemberSections({ detail: d, timeZone: tz, canWrite }: { detail: MemberDetail; timeZone: string; canWrite: boolean }) {
   const t = await getTranslations("memberDetail");
   const tc = await getTranslations("checkout.coupon");
+  const tr = await getTranslations("reasons");
   const couponText = (c: MemberDetail["rights"][number]["coupon"]) => {
     if (!c) return "—";
     if (c.type === "shipping") return tc("shipping");
@@ -61,7 +63,9 @@ export async function MemberSections({ detail: d, timeZone: tz, canWrite }: { de
                   <Badge tone={directionTone[h.direction]}>{t(`history.${h.direction}`)}</Badge> {h.from ? `${localName(h.from, locale)} → ` : ""}
                   {localName(h.to, locale)}
                 </p>
-                <p className="mt-0.5 text-xs break-words text-gray-500">{h.reason}</p>
+                <p className="mt-0.5 text-xs break-words text-gray-500">
+                  <ReasonText view={h} originalLabel={tr("original")} />
+                </p>
               </div>
             </li>
           ))}
@@ -74,7 +78,7 @@ export async function MemberSections({ detail: d, timeZone: tz, canWrite }: { de
           {d.lots.map((l) => (
             <tr key={l.id}>
               <td className={td}>{formatDateTime(l.earnedAt, tz, false)}</td>
-              <td className={td}>{formatDateTime(l.expiresAt, tz, false)}</td>
+              <td className={td}>{l.validThrough ?? "—"}</td>
               <td className={`${td} tabular-nums`}>{formatInt(l.amount, locale)}</td>
               <td className={`${td} tabular-nums`}>{formatInt(l.remaining, locale)}</td>
             </tr>
@@ -90,8 +94,12 @@ export async function MemberSections({ detail: d, timeZone: tz, canWrite }: { de
               <td className={`${td} whitespace-nowrap`}>{formatDateTime(p.occurredAt, tz)}</td>
               <td className={`${td} tabular-nums font-medium ${p.delta >= 0 ? "text-emerald-700" : "text-red-600"}`}>{signed(p.delta, locale)}</td>
               <td className={td}>{t(`kinds.${p.kind}`)}</td>
-              <td className={`${td} max-w-md break-words`}>{p.reason}</td>
-              <td className={`${td} font-mono text-xs text-gray-500 break-all`}>{p.source}</td>
+              <td className={`${td} max-w-md break-words`}>
+                <ReasonText view={p} originalLabel={tr("original")} />
+              </td>
+              <td className={`${td} text-xs text-gray-500`} title={p.source} data-source={p.source}>
+                {p.sourceText}
+              </td>
             </tr>
           ))}
         </Table>
@@ -124,12 +132,14 @@ export async function MemberSections({ detail: d, timeZone: tz, canWrite }: { de
 
       <Card aria-labelledby="growth-ledger-heading">
         <CardHeader id="growth-ledger-heading" title={t("ledger.growth")} />
-        <Table caption={t("ledger.growth")} head={[t("ledger.when"), t("ledger.delta"), t("ledger.reason")]} empty={empty}>
+        <Table caption={t("ledger.growth")} head={[t("ledger.when"), t("ledger.delta"), t("ledger.reason")]} empty={empty} testId="growth-ledger">
           {d.growth.map((g) => (
             <tr key={g.id}>
               <td className={`${td} whitespace-nowrap`}>{formatDateTime(g.occurredAt, tz)}</td>
               <td className={`${td} tabular-nums font-medium`}>{signed(g.delta, locale)}</td>
-              <td className={`${td} break-words`}>{g.reason}</td>
+              <td className={`${td} break-words`}>
+                <ReasonText view={g} originalLabel={tr("original")} />
+              </td>
             </tr>
           ))}
         </Table>

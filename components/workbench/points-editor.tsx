@@ -3,7 +3,10 @@ import { useLocale, useTranslations } from "next-intl";
 import { useState } from "react";
 import { useWatch } from "react-hook-form";
 import { explainOrderPoints } from "@/lib/engine/rules";
+import { expiryRuleText } from "@/lib/program/expiry-rule";
 import type { Program } from "@/lib/schemas/program";
+
+type Expiry = Program["points"]["expiry"];
 import { Card, CardHeader } from "@/components/ui/card";
 import { CheckoutRulesCard } from "./checkout-controls";
 import { inputClasses } from "@/components/ui/field";
@@ -85,7 +88,7 @@ export function PointsEditor({ defaultDate }: { defaultDate: string }) {
   const t = useTranslations("workbench.points");
   const locale = useLocale();
   const { control, setValue } = useProgramForm();
-  const [expiryKind, tiers, rights, dailyCap] = useWatch({ control, name: ["points.expiry.kind", "tiers", "rights", "points.dailyCap"] });
+  const [expiryKind, tiers, rights, dailyCap, expiry] = useWatch({ control, name: ["points.expiry.kind", "tiers", "rights", "points.dailyCap", "points.expiry"] });
   return (
     <div className="space-y-6">
       <ExampleLine defaultDate={defaultDate} />
@@ -145,6 +148,9 @@ export function PointsEditor({ defaultDate }: { defaultDate: string }) {
                   <NumberInput name="points.expiry.months" id="expiry-months" min={1} max={120} />
                 </LabeledControl>
               ) : null}
+              <p className="col-span-2 text-xs text-gray-500" data-testid="expiry-rule">
+                {expiry && (expiry.kind !== "rollingMonths" || Number(expiry.months) >= 1) ? expiryRuleText({ ...expiry, ...(expiry.kind === "rollingMonths" ? { months: Number(expiry.months) } : {}) } as Expiry, locale === "en" ? "en" : "zh") : null}
+              </p>
               <LabeledControl label={t("pointValue")} name="points.pointValueCentiFen" htmlFor="point-value">
                 <NumberInput name="points.pointValueCentiFen" id="point-value" min={1} />
                 <span className="text-xs text-gray-500">{t("pointValueHelp")}</span>

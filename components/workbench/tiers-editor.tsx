@@ -100,6 +100,7 @@ function TierRetention({ index }: { index: number }) {
 export function TiersEditor({ memberCounts }: { memberCounts: Record<string, number> }) {
   const t = useTranslations("workbench.tiers");
   const tc = useTranslations("workbench.form");
+  const ts = useTranslations("startOffer");
   const locale = useLocale();
   const { control, register } = useProgramForm();
   const { readOnly, tierMoves, setTierMoves } = useEditor();
@@ -231,7 +232,25 @@ export function TiersEditor({ memberCounts }: { memberCounts: Record<string, num
             </label>
             {trial ? (
               <>
-                <LabeledControl label={t("trialTier")} name="trial.tierCode" htmlFor="trial-tier">
+                <LabeledControl label={ts("kind")} name="trial.kind" htmlFor="trial-kind">
+                  <select
+                    id="trial-kind"
+                    className={inputClasses()}
+                    value={trial.kind ?? "trial"}
+                    onChange={(e) => {
+                      const kind = e.target.value as "trial" | "firstOrderUpgrade";
+                      const above = tiers[tiers.findIndex((x) => x.code === trial.tierCode) + 1]?.code;
+                      setValue("trial", kind === "trial" ? { tierCode: trial.tierCode, days: trial.days } : { ...trial, kind, days: 7, upgradeTo: above ?? trial.tierCode }, { shouldDirty: true, shouldValidate: true });
+                    }}
+                  >
+                    <option value="trial">{ts("trial")}</option>
+                    <option value="firstOrderUpgrade">{ts("firstOrderUpgrade")}</option>
+                  </select>
+                </LabeledControl>
+                <p className="col-span-2 text-xs text-gray-500" data-testid="start-offer-help">
+                  {trial.kind === "firstOrderUpgrade" ? ts("firstOrderUpgradeHelp") : ts("trialHelp")}
+                </p>
+                <LabeledControl label={trial.kind === "firstOrderUpgrade" ? ts("startTier") : t("trialTier")} name="trial.tierCode" htmlFor="trial-tier">
                   <SelectInput name="trial.tierCode" id="trial-tier">
                     {tiers.map((x, i) => (
                       <option key={i} value={x.code}>
@@ -240,9 +259,20 @@ export function TiersEditor({ memberCounts }: { memberCounts: Record<string, num
                     ))}
                   </SelectInput>
                 </LabeledControl>
-                <LabeledControl label={t("trialDays")} name="trial.days" htmlFor="trial-days">
+                <LabeledControl label={trial.kind === "firstOrderUpgrade" ? ts("withinDays") : t("trialDays")} name="trial.days" htmlFor="trial-days">
                   <NumberInput name="trial.days" id="trial-days" min={1} max={90} />
                 </LabeledControl>
+                {trial.kind === "firstOrderUpgrade" ? (
+                  <LabeledControl label={ts("upgradeTo")} name="trial.upgradeTo" htmlFor="trial-upgrade-to">
+                    <SelectInput name="trial.upgradeTo" id="trial-upgrade-to">
+                      {tiers.map((x, i) => (
+                        <option key={i} value={x.code}>
+                          {tierName(i)}
+                        </option>
+                      ))}
+                    </SelectInput>
+                  </LabeledControl>
+                ) : null}
               </>
             ) : null}
           </div>

@@ -128,6 +128,9 @@ export const pointsLedger = pgTable(
     source: text("source").notNull(),
     rule: text("rule"),
     reason: text("reason").notNull(),
+    /** Why, as a code of lib/reasons with its parameters (rendered per locale); null on rows from before codes. */
+    reasonCode: text("reason_code"),
+    reasonParams: jsonb("reason_params"),
     programVersion: integer("program_version"),
     occurredAt: tz("occurred_at").notNull(),
     businessDate: date("business_date", { mode: "string" }).notNull(),
@@ -176,6 +179,9 @@ export const growthLedger = pgTable(
     source: text("source").notNull(),
     rule: text("rule"),
     reason: text("reason").notNull(),
+    /** Why, as a code of lib/reasons with its parameters (rendered per locale); null on rows from before codes. */
+    reasonCode: text("reason_code"),
+    reasonParams: jsonb("reason_params"),
     programVersion: integer("program_version"),
     occurredAt: tz("occurred_at").notNull(),
     businessDate: date("business_date", { mode: "string" }).notNull(),
@@ -196,6 +202,8 @@ export const tierHistory = pgTable(
     toTier: text("to_tier").notNull(),
     direction: text("direction", { enum: ["initial", "up", "down", "manual", "trial"] }).notNull(),
     reason: text("reason").notNull(),
+    reasonCode: text("reason_code"),
+    reasonParams: jsonb("reason_params"),
     source: text("source").notNull(),
     changedAt: tz("changed_at").notNull(),
     businessDate: date("business_date", { mode: "string" }).notNull(),

@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, sql, type SQL } from "drizzle-orm";
 import { pipelinedTransaction, preparedText, runStmt, type Db, type Stmt } from "@/db/client";
 import { holdGrants, holdLots, holds, pointsLots, wallets } from "@/db/schema";
+import { coded, codeColumns } from "@/lib/reasons/row";
 import { AppError, type Issue } from "@/lib/errors";
 import { writeAudit } from "@/lib/audit";
 import type { Actor } from "@/lib/auth/actor";
@@ -341,10 +342,11 @@ export async function confirmHold(db: Db, merchantId: string, holdId: string, no
     if (h.points > 0) {
       parts.push(spendLotsStmt(merchantId, h.memberId, taken.map((t) => ({ lotId: t.lotId, points: t.points }))));
       const expired = taken.filter((t) => instant(t.expiresAt) <= now).reduce((s, t) => s + t.points, 0);
-      const reason = `checkout: order ${h.orderId}${expired ? ` (${expired} of them from lots that expired while held)` : ""}`;
+      const why = coded("checkout", { orderId: h.orderId, expiredHeld: expired });
+      const reason = why.reason;
       parts.push(
         insertSql("points_ledger", merchantId, POINTS_LEDGER_COLUMNS, [
-          { memberId: h.memberId, delta: -h.points, kind: "spend", source, rule: "checkout", reason, programVersion: program.version, occurredAt: now, businessDate: date },
+          { memberId: h.memberId, delta: -h.points, kind: "spend", source, rule: "checkout", reason, ...codeColumns(why), programVersion: program.version, occurredAt: now, businessDate: date },
         ]),
         lowerBalanceStmt(merchantId, h.memberId, h.points, now),
       );
@@ -372,6 +374,8 @@ const POINTS_LEDGER_COLUMNS = {
   source: "text",
   rule: "text",
   reason: "text",
+  reasonCode: "text",
+  reasonParams: "jsonb",
   programVersion: "integer",
   occurredAt: "timestamptz",
   businessDate: "date",

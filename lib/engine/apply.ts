@@ -6,6 +6,8 @@ import type { Db } from "@/db/client";
 import { pointsGiveBack } from "@/lib/checkout/math";
 import { refundTopUp, returnHoldWallet, topUpWallet } from "@/lib/checkout/wallet";
 import type { Batch, HoldState, MemberState, OrderState, WalletOp } from "./batch";
+import { coded, codeColumns } from "@/lib/reasons/row";
+import { firstOrderUpgrade } from "./first-order";
 import { campaignsInForce, campaignMultiplierPct, orderGrowth, orderPoints, proRataClawback } from "./rules";
 
 export interface EventContext {
@@ -71,6 +73,7 @@ function register(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "m
   if (b.members.has(e.memberId)) throw reject(`member ${e.memberId} is already registered`, "memberId", "conflict");
   const p = ctx.program;
   const trialTier = p.trial ? p.tiers.find((t) => t.code === p.trial!.tierCode) : undefined;
+  const firstOrder = p.trial?.kind === "firstOrderUpgrade" ? p.tiers.find((t) => t.code === p.trial!.upgradeTo) : undefined;
   const m: MemberState = {
     memberId: e.memberId,
     name: e.data.name ?? null,
@@ -81,7 +84,7 @@ function register(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "m
     tierCode: trialTier?.code ?? p.tiers[0].code,
     tierSince: ctx.at,
     manualTierCode: null,
-    trialUntil: trialTier ? new Date(ctx.at.getTime() + p.trial!.days * 86_400_000) : null,
+    trialUntil: trialTier && !firstOrder ? new Date(ctx.at.getTime() + p.trial!.days * 86_400_000) : null,
     growth: 0,
     pointsBalance: 0,
     pointsDebt: 0,
@@ -99,12 +102,16 @@ function register(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "m
   };
   b.members.set(m.memberId, m);
   b.windowed?.set(m.memberId, []);
+  const why = firstOrder && trialTier
+    ? coded("registered_first_order", { tier: trialTier.name, upgradeTo: firstOrder.name, days: p.trial!.days })
+    : trialTier ? coded("registered_trial", { tier: trialTier.name, days: p.trial!.days }) : coded("registered");
   b.tierRows.push({
     memberId: m.memberId,
     fromTier: null,
     toTier: m.tierCode,
     direction: "initial",
-    reason: trialTier ? `registered: trial of ${trialTier.name.en} for ${p.trial!.days} days` : "registered",
+    reason: why.reason,
+    ...codeColumns(why),
     source: `ev:${e.id}:tier`,
     changedAt: ctx.at,
     businessDate: ctx.date,
@@ -129,21 +136,20 @@ function orderPaid(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "
     if (points + bonus > MAX_POINTS_PER_EVENT)
       throw reject(`this order would earn ${points + bonus} points; one event may earn at most ${MAX_POINTS_PER_EVENT}`, "data.amount");
     if (growth > MAX_GROWTH_PER_EVENT) throw reject(`this order would earn ${growth} growth; one event may earn at most ${MAX_GROWTH_PER_EVENT}`, "data.amount");
-    const yuan = (e.data.amount / 100).toFixed(2);
     b.earnPoints(m, p, points, {
       kind: "earn",
       source: `ev:${e.id}:order`,
       rule: "order",
-      reason: `order ${e.data.orderId} ¥${yuan} × ${p.points.perYuan}/yuan × tier ${tier.pointsMultiplierPct}% × campaign ${campaignPct}%`,
+      ...coded("order", { orderId: e.data.orderId, amount: e.data.amount, perYuan: p.points.perYuan, tierPct: tier.pointsMultiplierPct, campaignPct }),
       at,
       date,
     });
     for (const c of campaigns) {
       if (c.effect.kind === "bonusPoints")
-        b.earnPoints(m, p, c.effect.points, { kind: "bonus", source: `ev:${e.id}:campaign:${c.code}`, rule: `campaign:${c.code}`, reason: `campaign ${c.name.en}: bonus`, at, date });
+        b.earnPoints(m, p, c.effect.points, { kind: "bonus", source: `ev:${e.id}:campaign:${c.code}`, rule: `campaign:${c.code}`, ...coded("campaign_bonus", { campaign: c.code, name: c.name }), at, date });
       if (c.effect.kind === "grantRight") b.issueRight(m, p, c.effect.rightCode, `campaign:${c.code}:${m.memberId}:${date}`, at, m.tierCode);
     }
-    b.addGrowth(m, p, growth, { kind: "earn", source: `ev:${e.id}:order`, rule: "order", reason: `order ${e.data.orderId} ¥${yuan} × ${p.growth.perYuan}/yuan`, at, date });
+    b.addGrowth(m, p, growth, { kind: "earn", source: `ev:${e.id}:order`, rule: "order", ...coded("order_growth", { orderId: e.data.orderId, amount: e.data.amount, perYuan: p.growth.perYuan }), at, date });
     m.lifetimeSpend += e.data.amount;
     m.orderCount += 1;
     if (!m.lastOrderAt || m.lastOrderAt < at) m.lastOrderAt = at;
@@ -170,6 +176,7 @@ function orderPaid(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "
     isNew: true,
     dirty: true,
   });
+  if (m) firstOrderUpgrade(b, p, m, at, date, `ev:${e.id}`);
   if (m) b.evaluateUpgrade(m, p, at, date, `ev:${e.id}`);
 }
 
@@ -198,14 +205,14 @@ function orderRefunded(b: Batch, ctx: EventContext, e: Extract<EventInput, { typ
     kind: "clawback",
     source: `ev:${e.id}:refund`,
     rule: "refund",
-    reason: `refund of order ${o.orderId}: ¥${(e.data.amount / 100).toFixed(2)} of ¥${(o.amount / 100).toFixed(2)}`,
+    ...coded("refund", { orderId: o.orderId, amount: e.data.amount, orderAmount: o.amount }),
     at,
     date,
     version: p.version,
     preferredSource: `ev:${o.eventId}:order`,
     allowDebt: true,
   });
-  b.addGrowth(m, p, -clawGrowth, { kind: "clawback", source: `ev:${e.id}:refund`, rule: "refund", reason: `refund of order ${o.orderId}`, at, date });
+  b.addGrowth(m, p, -clawGrowth, { kind: "clawback", source: `ev:${e.id}:refund`, rule: "refund", ...coded("refund_growth", { orderId: o.orderId }), at, date });
   m.lifetimeSpend -= e.data.amount;
   // A full refund takes the order back out of the member's order count and the windowed order
   // measures (a partial one leaves it counted). The tier it may have bought is not taken back here:
@@ -243,9 +250,8 @@ function giveBack(b: Batch, ctx: EventContext, eventId: string, m: MemberState, 
   }
   if (given + forfeited > 0) {
     const source = `ev:${eventId}:return`;
-    const yuan = (n: number) => `¥${(n / 100).toFixed(2)}`;
-    const reason = `refund of order ${o.orderId} (${yuan(o.refundedAmount - refundedBefore)} of ${yuan(o.amount)}): ${given} points spent at checkout given back to their lots${forfeited ? `; ${forfeited} not returned: their lots have expired` : ""}`;
-    b.points.push({ memberId: m.memberId, delta: given, debtDelta: 0, kind: "spend", source, rule: "refund", reason, programVersion: p.version, occurredAt: at, businessDate: date });
+    const why = coded("refund_return", { orderId: o.orderId, amount: o.refundedAmount - refundedBefore, orderAmount: o.amount, given, forfeited });
+    b.points.push({ memberId: m.memberId, delta: given, debtDelta: 0, kind: "spend", source, rule: "refund", reason: why.reason, ...codeColumns(why), programVersion: p.version, occurredAt: at, businessDate: date });
     b.newSources.add(source);
     m.pointsBalance += given;
     m.dirty = true;
@@ -276,13 +282,13 @@ function checkIn(b: Batch, ctx: EventContext, m: MemberState) {
   }
   const points = capDaily(b, p, m, date, p.points.checkIn);
   if (points > 0) {
-    b.earnPoints(m, p, points, { kind: "earn", source, rule: "checkin", reason: `check-in (streak ${m.checkinStreak})`, at, date });
+    b.earnPoints(m, p, points, { kind: "earn", source, rule: "checkin", ...coded("checkin", { streak: m.checkinStreak }), at, date });
   } else {
     // A check-in always posts a row, even of 0 points: its source is what keeps it once a day.
-    b.points.push({ memberId: m.memberId, delta: 0, debtDelta: 0, kind: "earn", source, rule: "checkin", reason: "check-in", programVersion: p.version, occurredAt: at, businessDate: date });
+    b.points.push({ memberId: m.memberId, delta: 0, debtDelta: 0, kind: "earn", source, rule: "checkin", ...codeColumns(coded("checkin")), reason: "check-in", programVersion: p.version, occurredAt: at, businessDate: date });
     b.newSources.add(source);
   }
-  b.addGrowth(m, p, p.growth.checkIn, { kind: "earn", source: `ev:${e.id}:checkin`, rule: "checkin", reason: "check-in", at, date });
+  b.addGrowth(m, p, p.growth.checkIn, { kind: "earn", source: `ev:${e.id}:checkin`, rule: "checkin", ...coded("checkin"), at, date });
   if (p.points.streakRightCode && m.lastCheckinDate === date && m.checkinStreak > 0 && m.checkinStreak % p.points.streakDays === 0)
     b.issueRight(m, p, p.points.streakRightCode, `streak:${m.memberId}:${date}`, at, null);
 }
@@ -299,7 +305,7 @@ function simpleReward(b: Batch, ctx: EventContext, m: MemberState, rule: "review
   const { program: p, at, date, event: e } = ctx;
   let points = p.points[rule];
   let source = `ev:${e.id}:${rule}`;
-  let reason: string = rule === "profileCompleted" ? "profile completed" : rule;
+  const reason = coded(rule === "profileCompleted" ? "profile_completed" : rule);
   if (rule === "share") {
     const key = `${m.memberId}:${date}`;
     const count = b.shareCounts.get(key) ?? 0;
@@ -309,12 +315,11 @@ function simpleReward(b: Batch, ctx: EventContext, m: MemberState, rule: "review
   if (rule === "profileCompleted") {
     source = `profile:${m.memberId}`;
     if (b.hasSource(source)) return; // rewarded once per member; a repeat is applied and earns nothing
-    reason = "profile completed";
   }
   points = capDaily(b, p, m, date, points);
-  b.earnPoints(m, p, points, { kind: "earn", source, rule: rule === "profileCompleted" ? "profile" : rule, reason, at, date });
+  b.earnPoints(m, p, points, { kind: "earn", source, rule: rule === "profileCompleted" ? "profile" : rule, ...reason, at, date });
   const growth = p.growth[rule];
-  b.addGrowth(m, p, growth, { kind: "earn", source: `ev:${e.id}:${rule}`, rule, reason, at, date });
+  b.addGrowth(m, p, growth, { kind: "earn", source: `ev:${e.id}:${rule}`, rule, ...reason, at, date });
 }
 
 function referral(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "referral.completed" }>) {
@@ -330,8 +335,8 @@ function referral(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "r
   for (const [m, source] of sides) {
     if (b.hasSource(source)) continue; // each referee earns the reward once
     const points = capDaily(b, p, m, date, p.points.referral);
-    b.earnPoints(m, p, points, { kind: "earn", source, rule: "referral", reason: `referral of ${referee.memberId}`, at, date });
-    b.addGrowth(m, p, p.growth.referral, { kind: "earn", source, rule: "referral", reason: `referral of ${referee.memberId}`, at, date });
+    b.earnPoints(m, p, points, { kind: "earn", source, rule: "referral", ...coded("referral", { referee: referee.memberId }), at, date });
+    b.addGrowth(m, p, p.growth.referral, { kind: "earn", source, rule: "referral", ...coded("referral", { referee: referee.memberId }), at, date });
   }
 }
 

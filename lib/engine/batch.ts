@@ -5,8 +5,9 @@ import { newId } from "@/lib/util/ids";
 import { AppError } from "@/lib/errors";
 import { messageRow } from "@/lib/messages/queue-message";
 import { settleDebt, takeFromLots, type Lot } from "./lots";
-import { lotExpiry, qualifyingRank, describeThresholds, type Measures } from "./rules";
+import { lotExpiry, qualifyingRank, thresholdParams, type Measures } from "./rules";
 import type { DomainEvent, DomainEventType } from "@/lib/webhooks/domain-events";
+import { coded, codeColumns, type CodedReason } from "@/lib/reasons/row";
 
 export interface MemberState {
   memberId: string;
@@ -112,6 +113,8 @@ export interface PointsRow {
   source: string;
   rule: string | null;
   reason: string;
+  reasonCode?: string;
+  reasonParams?: object;
   programVersion: number | null;
   occurredAt: Date;
   businessDate: string;
@@ -123,6 +126,8 @@ export interface GrowthRow {
   source: string;
   rule: string | null;
   reason: string;
+  reasonCode?: string;
+  reasonParams?: object;
   programVersion: number | null;
   occurredAt: Date;
   businessDate: string;
@@ -133,6 +138,8 @@ export interface TierRow {
   toTier: string;
   direction: "initial" | "up" | "down" | "manual" | "trial";
   reason: string;
+  reasonCode?: string;
+  reasonParams?: object;
   source: string;
   changedAt: Date;
   businessDate: string;
@@ -204,12 +211,12 @@ export class Batch {
     m: MemberState,
     p: LoadedProgram,
     amount: number,
-    row: { kind: "earn" | "bonus" | "adjust"; source: string; rule: string | null; reason: string; at: Date; date: string },
+    row: { kind: "earn" | "bonus" | "adjust"; source: string; rule: string | null; at: Date; date: string } & CodedReason,
   ) {
     if (amount <= 0) return;
     const { credited, paid } = settleDebt(amount, m.pointsDebt);
     const reason = paid > 0 ? `${row.reason} (${paid} paid off an earlier refund's debt)` : row.reason;
-    this.points.push({ memberId: m.memberId, delta: credited, debtDelta: -paid, kind: row.kind, source: row.source, rule: row.rule, reason, programVersion: p.version, occurredAt: row.at, businessDate: row.date });
+    this.points.push({ memberId: m.memberId, delta: credited, debtDelta: -paid, kind: row.kind, source: row.source, rule: row.rule, reason, ...codeColumns(row, paid > 0 ? { debtPaid: paid } : {}), programVersion: p.version, occurredAt: row.at, businessDate: row.date });
     this.newSources.add(row.source);
     m.pointsDebt -= paid;
     if (credited > 0) {
@@ -231,7 +238,7 @@ export class Batch {
   deductPoints(
     m: MemberState,
     amount: number,
-    row: { kind: "clawback" | "spend" | "adjust"; source: string; rule: string | null; reason: string; at: Date; date: string; version: number | null; preferredSource?: string; allowDebt: boolean },
+    row: { kind: "clawback" | "spend" | "adjust"; source: string; rule: string | null; at: Date; date: string; version: number | null; preferredSource?: string; allowDebt: boolean } & CodedReason,
   ) {
     if (amount <= 0) return;
     const taken = takeFromLots(this.lotsOf(m.memberId), amount, row.preferredSource);
@@ -243,16 +250,16 @@ export class Batch {
       t.lot.dirty = true;
     }
     const reason = shortfall > 0 ? `${row.reason} (${shortfall} already spent: kept as a debt that later earnings pay off)` : row.reason;
-    this.points.push({ memberId: m.memberId, delta: -fromLots, debtDelta: shortfall, kind: row.kind, source: row.source, rule: row.rule, reason, programVersion: row.version, occurredAt: row.at, businessDate: row.date });
+    this.points.push({ memberId: m.memberId, delta: -fromLots, debtDelta: shortfall, kind: row.kind, source: row.source, rule: row.rule, reason, ...codeColumns(row, shortfall > 0 ? { debtKept: shortfall } : {}), programVersion: row.version, occurredAt: row.at, businessDate: row.date });
     this.newSources.add(row.source);
     m.pointsBalance -= fromLots;
     m.pointsDebt += shortfall;
     m.dirty = true;
   }
 
-  addGrowth(m: MemberState, p: LoadedProgram | null, delta: number, row: { kind: GrowthRow["kind"]; source: string; rule: string | null; reason: string; at: Date; date: string }) {
+  addGrowth(m: MemberState, p: LoadedProgram | null, delta: number, row: { kind: GrowthRow["kind"]; source: string; rule: string | null; at: Date; date: string } & CodedReason) {
     if (delta === 0) return;
-    this.growth.push({ memberId: m.memberId, delta, kind: row.kind, source: row.source, rule: row.rule, reason: row.reason, programVersion: p?.version ?? null, occurredAt: row.at, businessDate: row.date });
+    this.growth.push({ memberId: m.memberId, delta, kind: row.kind, source: row.source, rule: row.rule, reason: row.reason, ...codeColumns(row), programVersion: p?.version ?? null, occurredAt: row.at, businessDate: row.date });
     m.growth += delta;
     m.dirty = true;
     this.windowed?.get(m.memberId)?.push({ date: row.date, spend: 0, growth: delta, orders: 0 });
@@ -305,7 +312,8 @@ export class Batch {
     const rank = qualifyingRank(p, measures);
     if (rank <= current) return;
     const to = p.tiers[rank];
-    this.tierRows.push({ memberId: m.memberId, fromTier: m.tierCode, toTier: to.code, direction: "up", reason: `upgraded: ${describeThresholds(to, measures)}`, source: `${source}:tier`, changedAt: at, businessDate: date });
+    const why = coded("upgraded", thresholdParams(to, measures));
+    this.tierRows.push({ memberId: m.memberId, fromTier: m.tierCode, toTier: to.code, direction: "up", reason: why.reason, ...codeColumns(why), source: `${source}:tier`, changedAt: at, businessDate: date });
     m.tierCode = to.code;
     m.tierSince = at;
     m.trialUntil = null;
@@ -332,7 +340,7 @@ export class Batch {
     a.actions.forEach((act, i) => {
       const source = `${key}:${i}`;
       if (act.kind === "grantRight") this.issueRight(m, p, act.rightCode, source, at, null);
-      else if (act.kind === "bonusPoints") this.earnPoints(m, p, act.points, { kind: "bonus", source, rule: `automation:${a.code}`, reason: `automation ${a.name.en}: bonus points`, at, date });
+      else if (act.kind === "bonusPoints") this.earnPoints(m, p, act.points, { kind: "bonus", source, rule: `automation:${a.code}`, ...coded("automation_bonus", { name: a.name }), at, date });
       else this.outbox.push(messageRow(this, m, p, a, act.template, { source, at, date, payload }));
     });
   }

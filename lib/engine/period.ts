@@ -7,7 +7,8 @@ import { AppError } from "@/lib/errors";
 import { addDays, addMonths, businessDate, daysInMonth, lastEndedBusinessDay, startOfBusinessDate } from "@/lib/util/dates";
 import { Batch } from "./batch";
 import { loadLots, loadMembers, loadWindowed, lockKeys, lockMerchant } from "./load";
-import { describeThresholds, qualifyingRank, windowsUsed } from "./rules";
+import { birthdaysOn, qualifyingRank, thresholdParams, windowsUsed } from "./rules";
+import { coded, codeColumns } from "@/lib/reasons/row";
 import { writeBatch } from "./write";
 import { invalidateRollupsFrom } from "@/lib/metrics/rollup";
 import { openDayAfter } from "@/lib/metrics/aggregates";
@@ -175,12 +176,15 @@ async function expirePoints(tx: Db, merchantId: string, p: LoadedProgram, date: 
     ), u as (
       update points_lots l set remaining = l.remaining - x.n from x where l.merchant_id = ${merchantId} and l.member_id = x.member_id and l.id = x.id
     ), ins as (
-      insert into points_ledger (merchant_id, member_id, delta, debt_delta, kind, source, rule, reason, program_version, occurred_at, business_date)
+      insert into points_ledger (merchant_id, member_id, delta, debt_delta, kind, source, rule, reason, reason_code, reason_params, program_version, occurred_at, business_date)
       select ${merchantId}, member_id, -n, 0, 'expire',
         'expire:' || id || case when expires_at <= ${dayStart.toISOString()}::timestamptz then ':' || ${date} else '' end, 'expiry',
         case when expires_at <= ${dayStart.toISOString()}::timestamptz then 'expired: points from ' || source || ' (left in the lot past its expiry: held by a checkout then, or given back by a refund since)'
           when n < remaining then 'expired: points from ' || source || ' (' || (remaining - n) || ' held by an open checkout are kept until it closes)'
           else 'expired: points from ' || source end,
+        'expired', case when expires_at <= ${dayStart.toISOString()}::timestamptz then jsonb_build_object('source', source, 'note', 'late')
+          when n < remaining then jsonb_build_object('source', source, 'note', 'held', 'kept', remaining - n)
+          else jsonb_build_object('source', source) end,
         ${p.version}, ${new Date(dayEnd.getTime() - 1).toISOString()}::timestamptz, ${date}::date from x
     ), s as (select member_id, sum(n) as t from x group by member_id
     ), ev as (
@@ -222,24 +226,24 @@ async function tierMaintenance(tx: Db, merchantId: string, p: LoadedProgram, dat
     const rank = Math.max(0, p.tiers.findIndex((t) => t.code === m.tierCode));
     const r = rank > 0 ? p.tiers[rank].retention : ({ kind: "none" } as const);
     let to = rank;
-    let reason = "";
+    let reason = coded("requalified");
     if (m.trialUntil && m.trialUntil <= at) {
       to = qualifyingRank(p, b.measuresOf(m, date));
-      reason = "trial ended without an order";
+      reason = coded("trial_ended");
       m.trialUntil = null;
     } else if (r.kind === "inactivity") {
       to = rank - 1;
-      reason = `no paid order for ${r.months} months`;
+      reason = coded("inactive", { months: r.months });
     } else if (r.kind === "requalify") {
       to = Math.min(rank, qualifyingRank(p, b.measuresOf(m, date)));
-      reason = to < rank ? `re-qualification: ${describeThresholds(p.tiers[rank], b.measuresOf(m, date))} not met` : "re-qualified";
+      reason = to < rank ? coded("requalify_failed", thresholdParams(p.tiers[rank], b.measuresOf(m, date))) : coded("requalified");
     }
     m.dirty = true;
     if (to === rank) {
       m.tierSince = at; // re-qualified: the next check is a full period away
       continue;
     }
-    b.tierRows.push({ memberId: m.memberId, fromTier: m.tierCode, toTier: p.tiers[to].code, direction: "down", reason, source: `period:${date}:tier:${m.memberId}`, changedAt: at, businessDate: date });
+    b.tierRows.push({ memberId: m.memberId, fromTier: m.tierCode, toTier: p.tiers[to].code, direction: "down", reason: reason.reason, ...codeColumns(reason), source: `period:${date}:tier:${m.memberId}`, changedAt: at, businessDate: date });
     m.tierCode = p.tiers[to].code;
     m.tierSince = at;
     m.manualTierCode = null;
@@ -300,7 +304,7 @@ async function timeAutomations(tx: Db, merchantId: string, p: LoadedProgram, dat
     if (t.kind === "birthdayInDays") {
       const target = addDays(date, t.days);
       rows = await queryRows(tx, sql`select m.member_id, ${`birthday:${target.slice(0, 4)}`} as occasion from members m
-        where ${registered} and to_char(m.birthday, 'MM-DD') = ${target.slice(5)} ${cooldown}`);
+        where ${registered} and to_char(m.birthday, 'MM-DD') in (${sql.join(birthdaysOn(target).map((d) => sql`${d}`), sql`, `)}) ${cooldown}`);
     } else if (t.kind === "noOrderForDays") {
       const from = startOfBusinessDate(addDays(date, -t.days), p.timeZone).toISOString();
       const to = startOfBusinessDate(addDays(date, -t.days + 1), p.timeZone).toISOString();

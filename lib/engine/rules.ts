@@ -1,5 +1,6 @@
 import type { Program, CampaignInput } from "@/lib/schemas/program";
 import { addDays, addMonths, isoWeekday, startOfBusinessDate } from "@/lib/util/dates";
+import type { Threshold } from "@/lib/reasons/catalogue";
 
 type Tier = Program["tiers"][number];
 type Campaign = Program["campaigns"][number];
@@ -93,6 +94,22 @@ export function windowsUsed(p: Pick<Program, "tiers">) {
 
 export function describeThresholds(t: Tier, m: Measures): string {
   return t.thresholds.map((th) => `${th.measure}(${th.window}) ${m[th.measure][th.window]} ≥ ${th.value}`).join(t.thresholdMode === "all" ? " and " : " or ");
+}
+
+/**
+ * The birthdays (MM-DD) whose day is `date`: its own, and on Feb 28 of a year without a Feb 29 also
+ * Feb 29, so a leap-day birthday fires every year.
+ */
+export function birthdaysOn(date: string): string[] {
+  const md = date.slice(5);
+  const year = Number(date.slice(0, 4));
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return md === "02-28" && !leap ? ["02-28", "02-29"] : [md];
+}
+
+/** The thresholds a tier move was measured against, as reason parameters (see lib/reasons). */
+export function thresholdParams(t: Tier, m: Measures): { conditions: Threshold[]; mode: "all" | "any" } {
+  return { conditions: t.thresholds.map((th) => ({ measure: th.measure, window: th.window, actual: m[th.measure][th.window], value: th.value })), mode: t.thresholdMode };
 }
 
 /** When a lot earned on a business date expires: the instant after its last valid business day. */

@@ -29,7 +29,7 @@ const HOLD_LOTS_UPDATE = `update hold_lots hl set returned = x.returned
   from jsonb_to_recordset($2::jsonb) as x("holdId" text, "lotId" bigint, returned bigint)
   where hl.merchant_id = $1 and hl.hold_id = x."holdId" and hl.lot_id = x."lotId"`;
 
-const ledgerColumns = { memberId: "text", delta: "bigint", kind: "text", source: "text", rule: "text", reason: "text", programVersion: "int", occurredAt: "timestamptz", businessDate: "date" };
+const ledgerColumns = { memberId: "text", delta: "bigint", kind: "text", source: "text", rule: "text", reason: "text", reasonCode: "text", reasonParams: "jsonb", programVersion: "int", occurredAt: "timestamptz", businessDate: "date" };
 
 /** Writes everything a batch changed (see batchWrites). */
 export async function writeBatch(on: Db | Pipeline, b: Batch, eventRows: (typeof events.$inferInsert)[], extra: SQL[] = []) {
@@ -74,7 +74,7 @@ export function batchWrites(b: Batch, eventRows: (typeof events.$inferInsert)[],
   parts.push(insertSql(
     "tier_history",
     m,
-    { memberId: "text", fromTier: "text", toTier: "text", direction: "text", reason: "text", source: "text", changedAt: "timestamptz", businessDate: "date" },
+    { memberId: "text", fromTier: "text", toTier: "text", direction: "text", reason: "text", reasonCode: "text", reasonParams: "jsonb", source: "text", changedAt: "timestamptz", businessDate: "date" },
     b.tierRows,
   ));
   const lots = [...b.lots.values()].flat();

@@ -1,4 +1,5 @@
 import { and, eq, gte, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { coded, reasonColumns } from "@/lib/reasons/row";
 import type { Db } from "@/db/client";
 import { mallItems, mallOrderLots, mallOrders, members, pointsLedger, pointsLots, rightInstances } from "@/db/schema";
 import { AppError } from "@/lib/errors";
@@ -117,7 +118,7 @@ export async function placeOrder(
         kind: "spend",
         source: `mall:${input.id}`,
         rule: "mall",
-        reason: `points mall: ${input.quantity} × ${item.name}`,
+        ...reasonColumns(coded("mall_order", { quantity: input.quantity, item: { zh: item.name, en: item.nameEn || item.name } })),
         programVersion: program.version,
         occurredAt: now,
         businessDate: date,
@@ -204,7 +205,7 @@ export async function cancelOrder(db: Db, merchantId: string, orderId: string, o
         kind: "spend",
         source: `mall-cancel:${orderId}`,
         rule: "mall",
-        reason: `points mall: order ${orderId} cancelled${lost ? ` (${lost} points not returned: their lots expired since)` : ""}`,
+        ...reasonColumns(coded("mall_cancel", { orderId, lost })),
         programVersion: program.version,
         occurredAt: now,
         businessDate: date,

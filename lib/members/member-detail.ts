@@ -1,4 +1,6 @@
 import { and, desc, eq, gt, gte, sql } from "drizzle-orm";
+import { lastValidDay } from "@/lib/program/expiry-rule";
+import { langOf, reasonView, sourceText } from "@/lib/reasons";
 import type { Db } from "@/db/client";
 import { auditLog, automationFirings, growthLedger, orders, pointsLedger, pointsLots, refunds, rightInstances, tierHistory } from "@/db/schema";
 import { currentProgram } from "@/lib/program/store";
@@ -39,7 +41,8 @@ async function nextTierProgress(db: Db, merchantId: string, m: Awaited<ReturnTyp
 }
 
 /** Everything the member page shows, each list newest first and capped at 50 rows. */
-export async function memberDetail(db: Db, merchantId: string, memberId: string, opts: { fullPhone: boolean; now?: Date }) {
+export async function memberDetail(db: Db, merchantId: string, memberId: string, opts: { fullPhone: boolean; now?: Date; locale?: string }) {
+  const locale = opts.locale ?? "zh-CN";
   const now = opts.now ?? new Date();
   const m = await getMemberRowOrThrow(db, merchantId, memberId);
   const program = await currentProgram(db, merchantId);
@@ -90,10 +93,10 @@ export async function memberDetail(db: Db, merchantId: string, memberId: string,
       rfm: { r: m.rfmR, f: m.rfmF, m: m.rfmM },
     },
     progress,
-    tierHistory: history.map((h) => ({ id: h.id, from: tierName(h.fromTier), to: tierName(h.toTier)!, direction: h.direction, reason: h.reason, changedAt: h.changedAt.toISOString() })),
-    lots: lots.map((l) => ({ id: l.id, source: l.source, earnedAt: l.earnedAt.toISOString(), expiresAt: l.expiresAt.toISOString(), amount: l.amount, remaining: l.remaining })),
-    points: points.map((p) => ({ id: p.id, delta: p.delta, debtDelta: p.debtDelta, kind: p.kind, source: p.source, rule: p.rule, reason: p.reason, occurredAt: p.occurredAt.toISOString() })),
-    growth: growth.map((g) => ({ id: g.id, delta: g.delta, kind: g.kind, source: g.source, rule: g.rule, reason: g.reason, occurredAt: g.occurredAt.toISOString() })),
+    tierHistory: history.map((h) => ({ id: h.id, from: tierName(h.fromTier), to: tierName(h.toTier)!, direction: h.direction, ...reasonView({ ...h, rule: h.direction === "manual" ? "manual" : null }, locale), changedAt: h.changedAt.toISOString() })),
+    lots: lots.map((l) => ({ id: l.id, source: l.source, earnedAt: l.earnedAt.toISOString(), expiresAt: l.expiresAt.toISOString(), validThrough: lastValidDay(l.expiresAt, program.timeZone), amount: l.amount, remaining: l.remaining })),
+    points: points.map((p) => ({ id: p.id, delta: p.delta, debtDelta: p.debtDelta, kind: p.kind, source: p.source, sourceText: sourceText(p.source, langOf(locale)), rule: p.rule, ...reasonView(p, locale), occurredAt: p.occurredAt.toISOString() })),
+    growth: growth.map((g) => ({ id: g.id, delta: g.delta, kind: g.kind, source: g.source, rule: g.rule, ...reasonView(g, locale), occurredAt: g.occurredAt.toISOString() })),
     rights: rights.map((r) => ({
       grantId: r.grantId,
       code: r.rightCode,

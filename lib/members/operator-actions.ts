@@ -1,4 +1,5 @@
 import type { Db } from "@/db/client";
+import { codeColumns } from "@/lib/reasons/row";
 import { AppError } from "@/lib/errors";
 import { newId } from "@/lib/util/ids";
 import { businessDate } from "@/lib/util/dates";
@@ -62,6 +63,7 @@ export async function setTierManually(db: Db, merchantId: string, input: SetTier
       toTier: input.tierCode,
       direction: "manual",
       reason: `${input.reason} — ${by(actor)}`,
+      ...codeColumns({ code: "manual", params: { text: input.reason, by: by(actor) } }),
       source: `manual-tier:${newId()}`,
       changedAt: at,
       businessDate: businessDate(at, program.timeZone),

@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+
 import type { Db } from "@/db/client";
 import { redemptions } from "@/db/schema";
 import { AppError } from "@/lib/errors";
@@ -10,7 +11,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { Batch } from "@/lib/engine/batch";
 import { loadLots, loadMembers, lockKeys } from "@/lib/engine/load";
 import { writeBatch } from "@/lib/engine/write";
-import { openDayLogSql } from "@/lib/metrics/rollup";
+import { invalidateRollupsSql, openDayLogSql } from "@/lib/metrics/rollup";
 import type { RedemptionInput } from "@/lib/schemas/events";
 
 /** Loads one member, locked against concurrent batches (and `also`), with their lots, into a fresh batch. */
@@ -27,7 +28,8 @@ async function lockedMember(tx: Db, merchantId: string, memberId: string, also: 
  * Spends points oldest-expiring first. `id` is the idempotency key: the same request again returns
  * the first answer; the same id with another body is a conflict. Not enough points → nothing spent.
  */
-export async function redeemPoints(db: Db, merchantId: string, memberId: string, input: RedemptionInput) {
+/** `at` (default now) is when the points were spent: the demo history's redemptions carry their own time. */
+export async function redeemPoints(db: Db, merchantId: string, memberId: string, input: RedemptionInput, at = new Date()) {
   const hash = sha256(canonicalJson(input));
   return db.transaction(async (tx) => {
     // The redemption id is locked too: the same id sent for two members at once is made once, and
@@ -44,10 +46,12 @@ export async function redeemPoints(db: Db, merchantId: string, memberId: string,
     if (available < input.points)
       throw new AppError("insufficient_points", `available points ${available} are less than ${input.points}`, [{ path: "points", message: `more than the ${available} available points` }]);
     const program = await currentProgram(tx, merchantId);
-    const at = new Date();
-    b.deductPoints(m, input.points, { kind: "spend", source: `redemption:${input.id}`, rule: "redemption", reason: input.reason, at, date: businessDate(at, program.timeZone), version: program.version, allowDebt: false });
-    await writeBatch(tx, b, [], [openDayLogSql(merchantId, [...b.members.keys()].map((x) => `m:${x}`))]);
-    await tx.insert(redemptions).values({ merchantId, redemptionId: input.id, memberId, points: input.points, reason: input.reason, bodyHash: hash });
+    const date = businessDate(at, program.timeZone);
+    b.deductPoints(m, input.points, { kind: "spend", source: `redemption:${input.id}`, rule: "redemption", reason: input.reason, code: "redemption", params: { text: input.reason }, at, date, version: program.version, allowDebt: false });
+    const keys = [...b.members.keys()].map((x) => `m:${x}`);
+    // A redemption dated before today (the demo history's) leaves the KPI aggregates from its day stale, as a backdated event does.
+    await writeBatch(tx, b, [], date < businessDate(new Date(), program.timeZone) ? invalidateRollupsSql(merchantId, date, keys) : [openDayLogSql(merchantId, keys)]);
+    await tx.insert(redemptions).values({ merchantId, redemptionId: input.id, memberId, points: input.points, reason: input.reason, bodyHash: hash, createdAt: at });
     return { id: input.id, points: input.points, balance: m.pointsBalance, duplicate: false };
   });
 }
@@ -67,18 +71,19 @@ export async function adjustMember(
     const date = businessDate(at, program.timeZone);
     const source = `adjust:${newId()}`;
     const before = { points: m.pointsBalance, growth: m.growth, tier: m.tierCode };
-    const reason = `${input.reason} — ${actor.kind === "user" ? actor.email : "API"}`;
+    const by = actor.kind === "user" ? actor.email : "API";
+    const reason = { reason: `${input.reason} — ${by}`, code: "manual" as const, params: { text: input.reason, by } };
     if (input.measure === "points") {
-      if (input.delta > 0) b.earnPoints(m, program, input.delta, { kind: "adjust", source, rule: "manual", reason, at, date });
+      if (input.delta > 0) b.earnPoints(m, program, input.delta, { kind: "adjust", source, rule: "manual", ...reason, at, date });
       else {
         const available = m.pointsBalance - b.heldPoints(memberId);
         if (available < -input.delta)
           throw new AppError("insufficient_points", `available points ${available} are less than ${-input.delta}`, [{ path: "delta", message: `at most −${available} (points held by open checkouts excluded)` }]);
-        b.deductPoints(m, -input.delta, { kind: "adjust", source, rule: "manual", reason, at, date, version: program.version, allowDebt: false });
+        b.deductPoints(m, -input.delta, { kind: "adjust", source, rule: "manual", ...reason, at, date, version: program.version, allowDebt: false });
       }
     } else {
       if (m.growth + input.delta < 0) throw new AppError("validation_failed", "growth cannot go below 0", [{ path: "delta", message: `at most −${m.growth}` }]);
-      b.addGrowth(m, program, input.delta, { kind: "adjust", source, rule: "manual", reason, at, date });
+      b.addGrowth(m, program, input.delta, { kind: "adjust", source, rule: "manual", ...reason, at, date });
       b.evaluateUpgrade(m, program, at, date, source);
     }
     await writeBatch(tx, b, [], [openDayLogSql(merchantId, [...b.members.keys()].map((x) => `m:${x}`))]);

@@ -217,7 +217,19 @@ export const programFields = z.object({
       deprecated: true,
       description: "Deprecated: one retention rule for every tier above the entry tier; use tiers[].retention. Applies to tiers without their own.",
     }),
-    trial: z.object({ tierCode: code, days: z.number().int().min(1).max(90) }).nullable(),
+    /**
+     * New members' start. `kind` "trial" (the default): `tierCode` for `days`, then the tier their
+     * measures earn unless they ordered. "firstOrderUpgrade" (0元升级): `tierCode` from registration
+     * (kept under its own rules), and one paid order within `days` moves them up to `upgradeTo`.
+     */
+    trial: z
+      .object({
+        tierCode: code,
+        days: z.number().int().min(1).max(90),
+        kind: z.enum(["trial", "firstOrderUpgrade"]).optional(),
+        upgradeTo: code.optional(),
+      })
+      .nullable(),
     rights: z.array(rightInput).max(MAX_RIGHTS),
     /** One cell per tier and right at most. */
     matrix: z.array(matrixCell).max(MAX_TIERS * MAX_RIGHTS, `at most ${MAX_TIERS * MAX_RIGHTS} cells (one per tier and right)`),
@@ -292,6 +304,13 @@ export const programInput = programFields
     });
     if (p.trial && !tierCodes.has(p.trial.tierCode))
       ctx.addIssue({ code: "custom", path: ["trial", "tierCode"], message: `unknown tier "${p.trial.tierCode}"` });
+    if (p.trial?.kind === "firstOrderUpgrade") {
+      const rank = (c: string | undefined) => p.tiers.findIndex((t) => t.code === c);
+      if (!p.trial.upgradeTo || rank(p.trial.upgradeTo) < 0)
+        ctx.addIssue({ code: "custom", path: ["trial", "upgradeTo"], message: "choose the tier a first order moves the member up to" });
+      else if (rank(p.trial.upgradeTo) <= rank(p.trial.tierCode))
+        ctx.addIssue({ code: "custom", path: ["trial", "upgradeTo"], message: "must rank above the start tier" });
+    }
     if (p.points.streakRightCode && !rightCodes.has(p.points.streakRightCode))
       ctx.addIssue({ code: "custom", path: ["points", "streakRightCode"], message: `unknown right "${p.points.streakRightCode}"` });
     const campaignCodes = new Set<string>();

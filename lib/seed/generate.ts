@@ -112,7 +112,7 @@ export async function seedMerchantHistory(db: Db, merchantId: string, o: SeedOpt
   // of 1,000, then the period job day by day. (Within a chunk a coupon issued on one day can only
   // be used from the next chunk on; everything else is as if each day went in on its own.)
   let chunk: Record<string, unknown>[] = [];
-  let chunkBuyers: { m: SimMember }[] = [];
+  let chunkBuyers: { m: SimMember; time: string }[] = [];
   let chunkDays: string[] = [];
   const usedGrant = new Set<string>();
   for (let d = start; d <= end; d = addDays(d, 1)) {
@@ -182,12 +182,12 @@ export async function seedMerchantHistory(db: Db, merchantId: string, o: SeedOpt
     for (let i = 0; i < chunk.length; i += 1000)
       for (const res of await ingestEvents(db, merchantId, chunk.slice(i, i + 1000))) if (res.status !== "applied") rejected++;
     events += chunk.length;
-    // Some members spend points at the till.
+    // Some members spend points at the till, a minute after their order (so the history has them on their days).
     for (const b of chunkBuyers) {
       if (!r.chance(0.04)) continue;
       const points = 100 * r.int(1, 5);
       try {
-        await redeemPoints(db, merchantId, b.m.id, { id: `seed-${o.seed}-redeem-${++seq}`, points, reason: "抵现 points as cash" });
+        await redeemPoints(db, merchantId, b.m.id, { id: `seed-${o.seed}-redeem-${++seq}`, points, reason: "积分抵现" }, new Date(Date.parse(b.time) + 60_000));
       } catch {
         /* not enough points: a real till would refuse too */
       }

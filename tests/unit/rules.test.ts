@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { programInput } from "@/lib/schemas/program";
 import { demoProgram } from "@/lib/program/demo-program";
 import {
+  birthdaysOn,
   campaignApplies,
   campaignMultiplierPct,
   campaignsInForce,
@@ -14,6 +15,7 @@ import {
   qualifyingRank,
 } from "@/lib/engine/rules";
 import { settleDebt, takeFromLots, type Lot } from "@/lib/engine/lots";
+import { expiryRuleText, lastValidDay } from "@/lib/program/expiry-rule";
 import { businessDate } from "@/lib/util/dates";
 
 const demo = programInput.parse(demoProgram);
@@ -142,5 +144,37 @@ describe("business dates and lifecycle", () => {
     expect(l("2026-01-01", "2026-05-02")).toBe("active"); // 59 days
     expect(l("2026-01-01", "2026-05-01")).toBe("dormant"); // 60 days
     expect(l("2026-01-01", "2026-04-01")).toBe("lost"); // 90 days
+  });
+});
+
+describe("birthdaysOn", () => {
+  it.each([
+    ["2027-02-28", ["02-28", "02-29"]],
+    ["2100-02-28", ["02-28", "02-29"]],
+    ["2028-02-28", ["02-28"]],
+    ["2028-02-29", ["02-29"]],
+    ["2000-02-28", ["02-28"]],
+    ["2027-03-01", ["03-01"]],
+  ])("%s → %j", (date, days) => expect(birthdaysOn(date)).toEqual(days));
+});
+
+describe("the points expiry rule as readers see it", () => {
+  // Earned 2026-06-13 in Shanghai with 12 months: the engine's lot expires at 2027-06-14 00:00 +08:00 (2027-06-13T16:00Z);
+  // the last day it can be used is 2027-06-13, and that is the date shown.
+  it("shows the last valid day of a lot, the day before the instant it expires", () => {
+    const p = { points: { ...demo.points, expiry: { kind: "rollingMonths" as const, months: 12 } }, timeZone: "Asia/Shanghai" };
+    const expires = lotExpiry(p, "2026-06-13");
+    expect(expires.toISOString()).toBe("2027-06-13T16:00:00.000Z");
+    expect(lastValidDay(expires, "Asia/Shanghai")).toBe("2027-06-13");
+    expect(lastValidDay(lotExpiry({ ...p, points: { ...p.points, expiry: { kind: "endOfNextYear" } } }, "2026-06-13"), "Asia/Shanghai")).toBe("2027-12-31");
+    expect(lastValidDay(lotExpiry({ ...p, points: { ...p.points, expiry: { kind: "never" } } }, "2026-06-13"), "Asia/Shanghai")).toBeNull();
+  });
+
+  it("states the rule with the same example", () => {
+    expect(expiryRuleText({ kind: "rollingMonths", months: 12 }, "zh")).toBe("积分在获得 12 个月后的同一天结束时过期：2026-06-13 获得的积分可用至 2027-06-13（含当天）。");
+    expect(expiryRuleText({ kind: "rollingMonths", months: 6 }, "en")).toBe(
+      "Points expire at the end of the same day 6 months after they are earned: points earned 2026-06-13 are usable through 2026-12-13.",
+    );
+    expect(expiryRuleText({ kind: "never" }, "zh")).toBe("积分永不过期。");
   });
 });

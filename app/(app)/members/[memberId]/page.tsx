@@ -43,7 +43,7 @@ export default async function MemberPage({ params }: Params) {
   const [t, tm, locale, program] = await Promise.all([getTranslations("memberDetail"), getTranslations("members"), getLocale(), currentProgram(db, actor.merchantId)]);
   let d;
   try {
-    d = await memberDetail(db, actor.merchantId, memberId, { fullPhone: seesFullPhone(actor) });
+    d = await memberDetail(db, actor.merchantId, memberId, { fullPhone: seesFullPhone(actor), locale });
   } catch (e) {
     if (e instanceof AppError && e.code === "not_found") notFound();
     throw e;
@@ -132,7 +132,7 @@ export default async function MemberPage({ params }: Params) {
           <ul className="mt-3 space-y-1 text-xs text-gray-600">
             {d.lots.slice(0, 4).map((l) => (
               <li key={l.id} className="flex justify-between gap-2">
-                <span>{t("points.lot", { date: formatDateTime(l.expiresAt, tz, false) })}</span>
+                <span>{l.validThrough ? t("points.lot", { date: l.validThrough }) : "—"}</span>
                 <span className="tabular-nums">{formatInt(l.remaining, locale)}</span>
               </li>
             ))}
