@@ -6,10 +6,10 @@ import { memberFilterWhere } from "./list-members";
 /** Up to this many matches are counted exactly; past it the planner's estimate is shown, marked 约. */
 export const EXACT_COUNT_CAP = 10_000;
 /**
- * The most a count may cost, in PostgreSQL's planner units, for it to run: about 40 ms on the
+ * The most a count may cost, in PostgreSQL's planner units, for it to run: about 20–40 ms on the
  * 2-core bench machine (a sequential scan of 200,000 members plans at ~7,400 and takes ~100 ms).
  */
-export const COUNT_COST_LIMIT = 6_000;
+export const COUNT_COST_LIMIT = 3_000;
 
 export interface MemberTotal {
   count: number;

@@ -18,6 +18,8 @@ export interface SeedOptions {
   /** The last day of history (default: today in the merchant's time zone). */
   endDate?: string;
   progress?: boolean;
+  /** Called after each chunk of days: days done of the total, and the last date done. */
+  onProgress?: (daysDone: number, days: number, date: string) => void;
   /**
    * KPI aggregates to build over the seeded history at the end: "all" as `metrics rollup` would (CLI
    * seed), "daily" only the daily rollups (first start: the range-distinct ones take ~17 s at 5,000
@@ -199,6 +201,7 @@ export async function seedMerchantHistory(db: Db, merchantId: string, o: SeedOpt
       if ([7, 31, 91, 182, 365].includes(dayIndex) || day === end) await analyzeEngineTables(db);
     }
     bar?.update(dayIndex, { date: d });
+    o.onProgress?.(dayIndex, totalDays, d);
     chunk = [];
     chunkBuyers = [];
     chunkDays = [];
