@@ -51,6 +51,9 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
             <a href={`/api/members/export?${exportQuery.toString()}`} className={buttonClasses("secondary")} download>
               {t("export")}
             </a>
+            <a href={`/api/members/export?${new URLSearchParams([...exportQuery, ["format", "xlsx"]]).toString()}`} className={buttonClasses("secondary")} download data-testid="members-export-xlsx">
+              {(await getTranslations("exports"))("xlsx")}
+            </a>
             {can(actor, "members.write") ? (
               <Link href="/members/import" className={buttonClasses("primary")}>
                 {t("import")}
