@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useEditor, useProgramForm } from "./program-form";
 import { previewProgramAction } from "@/lib/workbench/actions";
-import { PREVIEW_SAMPLE, type ProgramPreview } from "@/lib/workbench/preview";
+import type { ProgramPreview } from "@/lib/workbench/preview";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { FormAlert } from "@/components/ui/field";
@@ -30,7 +30,7 @@ export function PreviewPanel() {
   const p: ProgramPreview | undefined = run.data;
   const name = (r: ProgramPreview["tiers"][number]) => (r.name ? (locale === "en" ? r.name.en : r.name.zh) : r.code);
   const unchanged = p && p.movedUp === 0 && p.movedDown === 0 && p.monthlyCostBefore === p.monthlyCostAfter;
-  /** A count that opens the members behind it (the first PREVIEW_SAMPLE, each a link to its page). */
+  /** A count that opens the members behind it (the first few the server named, each a link to its page). */
   const movers = (count: number, ids: string[], label: "moversUp" | "moversDown", tone: string, testId: string) =>
     count === 0 ? (
       "—"
@@ -38,7 +38,7 @@ export function PreviewPanel() {
       <details className="inline-block text-left" data-testid={testId}>
         <summary className={`cursor-pointer underline decoration-dotted underline-offset-2 ${tone}`}>{count}</summary>
         <div className="absolute z-10 mt-1 max-w-xs rounded-md border border-gray-200 bg-white p-2 text-xs shadow-lg">
-          <p className="mb-1 text-gray-500">{w(label, { count, shown: ids.length, more: count > PREVIEW_SAMPLE ? "yes" : "no" })}</p>
+          <p className="mb-1 text-gray-500">{w(label, { count, shown: ids.length, more: count > ids.length ? "yes" : "no" })}</p>
           <ul className="flex flex-wrap gap-1">
             {ids.map((id) => (
               <li key={id}>
