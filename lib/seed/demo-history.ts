@@ -18,6 +18,8 @@ export async function seedDemoHistory(db: Db, merchantId: string): Promise<void>
       months: 18,
       seed: 2026,
       aggregates: "daily",
+      // A turn of the event loop between batches, so requests are answered while it seeds.
+      pause: () => new Promise((resolve) => setImmediate(resolve)),
       onProgress: (done, days, date) => {
         seedingProgress(done, days, date);
         const tenth = Math.floor((done / days) * 10);

@@ -21,6 +21,12 @@ export interface SeedOptions {
   /** Called after each chunk of days: days done of the total, and the last date done. */
   onProgress?: (daysDone: number, days: number, date: string) => void;
   /**
+   * Awaited after each batch of events and each period-job day. The server's first start passes a
+   * turn of the event loop: the embedded database runs in this thread and answers with promises
+   * alone, so without it the seeding would starve every request until it ends.
+   */
+  pause?: () => Promise<void>;
+  /**
    * KPI aggregates to build over the seeded history at the end: "all" as `metrics rollup` would (CLI
    * seed), "daily" only the daily rollups (first start: the range-distinct ones take ~17 s at 5,000
    * members on the embedded database, and the raw queries they replace answer in milliseconds there).
@@ -181,8 +187,10 @@ export async function seedMerchantHistory(db: Db, merchantId: string, o: SeedOpt
     const next = addDays(d, 1);
     if (chunkDays.length < 7 && !next.endsWith("-01") && d !== end) continue;
     chunk.sort((a, b) => String(a.occurredAt).localeCompare(String(b.occurredAt)));
-    for (let i = 0; i < chunk.length; i += 1000)
+    for (let i = 0; i < chunk.length; i += 1000) {
       for (const res of await ingestEvents(db, merchantId, chunk.slice(i, i + 1000))) if (res.status !== "applied") rejected++;
+      await o.pause?.();
+    }
     events += chunk.length;
     // Some members spend points at the till.
     for (const b of chunkBuyers) {
@@ -196,6 +204,7 @@ export async function seedMerchantHistory(db: Db, merchantId: string, o: SeedOpt
     }
     for (const day of chunkDays) {
       await runPeriodJob(db, merchantId, day, { refreshProjections: day === end, analyze: false });
+      await o.pause?.();
       dayIndex++;
       // The embedded database has no autovacuum: keep the planner's statistics fresh as tables grow.
       if ([7, 31, 91, 182, 365].includes(dayIndex) || day === end) await analyzeEngineTables(db);
