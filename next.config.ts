@@ -23,7 +23,7 @@ const csp = [
 ].join("; ");
 
 const nextConfig: NextConfig = {
-  serverExternalPackages: ["@electric-sql/pglite", "postgres", "bcryptjs", "@node-rs/argon2"],
+  serverExternalPackages: ["@electric-sql/pglite", "postgres", "bcryptjs", "@node-rs/argon2", "exceljs"],
   poweredByHeader: false,
   async headers() {
     return [

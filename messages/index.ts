@@ -19,6 +19,8 @@ import webhookEventsZh from "./areas/webhook-events.zh-CN.json";
 import webhookEventsEn from "./areas/webhook-events.en.json";
 import reasonsZh from "./areas/reasons.zh-CN.json";
 import reasonsEn from "./areas/reasons.en.json";
+import truthZh from "./areas/truth.zh-CN.json";
+import truthEn from "./areas/truth.en.json";
 
 /**
  * Messages per locale: the core file plus one pair of files per product area
@@ -37,6 +39,7 @@ const areas: [Messages, Messages][] = [
   [messagingZh, messagingEn],
   [webhookEventsZh, webhookEventsEn],
   [reasonsZh, reasonsEn],
+  [truthZh, truthEn],
 ];
 
 function merge(core: Messages, extra: Messages[]): Messages {

@@ -8,6 +8,8 @@ import { icons } from "@/components/ui/icons";
 import { LocaleSwitch } from "@/components/shell/locale-switch";
 import { SidebarNav } from "@/components/shell/sidebar-nav";
 import { SignOutButton } from "@/components/shell/sign-out-button";
+import { SeedingBanner } from "@/components/shell/seeding-banner";
+import { seedingPercent, seedingStatus } from "@/lib/seed/seeding-status";
 
 /** The signed-in console: sidebar, header, and the page. Signed-out visitors go to /sign-in. */
 export default async function AppLayout({ children }: { children: ReactNode }) {
@@ -15,6 +17,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   if (!actor || actor.kind !== "user") redirect("/sign-in");
   const merchant = await getMerchant(db, actor.merchantId);
   const t = await getTranslations();
+  const seeding = seedingStatus();
 
   return (
     <div className="flex min-h-screen">
@@ -62,6 +65,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
             <SignOutButton />
           </div>
         </header>
+        <SeedingBanner initial={seeding ? { state: seeding.state, percent: seedingPercent(seeding), date: seeding.date } : null} />
 
         <main id="main" tabIndex={-1} className="flex-1 px-4 py-6 focus:outline-none md:px-8 md:py-8">
           <div className="mx-auto w-full max-w-6xl">{children}</div>

@@ -4,6 +4,7 @@ import { getTranslations } from "next-intl/server";
 import { currentActor } from "@/lib/auth/guard";
 import { DEMO_PASSWORD, demoLoginsExist, demoUsers } from "@/lib/bootstrap";
 import { SignInForm } from "@/components/auth/sign-in-form";
+import { seedingPercent, seedingStatus } from "@/lib/seed/seeding-status";
 import { LocaleSwitch } from "@/components/shell/locale-switch";
 import { icons } from "@/components/ui/icons";
 
@@ -16,6 +17,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   if (actor) redirect("/");
   const t = await getTranslations();
   const { error } = await searchParams;
+  const seeding = seedingStatus();
   // Advertised only where the demo users exist (a first start on PostgreSQL makes none).
   const demo =
     process.env.SHOW_DEMO_LOGINS !== "0" && (await demoLoginsExist(db)) ? { logins: demoUsers.map(({ email, role }) => ({ email, role })), password: DEMO_PASSWORD } : undefined;
@@ -57,6 +59,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
               <h1 className="text-2xl font-semibold tracking-tight text-gray-900">{t("signIn.title")}</h1>
               <p className="mt-1.5 text-sm text-gray-500">{t("signIn.subtitle")}</p>
             </div>
+            {seeding?.state === "running" ? (
+              <p role="status" data-testid="seeding-sign-in" className="mb-6 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+                {t("seeding.signIn", { percent: seedingPercent(seeding) })}
+              </p>
+            ) : null}
             <SignInForm initialError={Array.isArray(error) ? error[0] : error} demo={demo} />
           </div>
         </main>

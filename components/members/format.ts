@@ -17,3 +17,15 @@ export function formatDateTime(iso: string | null, timeZone: string, withTime = 
 
 export type Named = { zh: string; en: string };
 export const localName = (n: Named | null | undefined, locale: string) => (n ? (locale === "en" ? n.en : n.zh) : "—");
+
+/**
+ * The list's position and total, e.g. "1–50 / 12,345", or "51–100 / 约 230,000" when the total is
+ * an estimate (rounded to two significant digits: it claims no more precision than it has).
+ */
+export function formatListRange(start: number, shown: number, total: { count: number; exact: boolean }, locale: string, about: string) {
+  const range = shown === 0 ? "0" : `${formatInt(start, locale)}–${formatInt(start + shown - 1, locale)}`;
+  if (total.exact) return `${range} / ${formatInt(total.count, locale)}`;
+  const digits = Math.max(0, String(Math.trunc(total.count)).length - 2);
+  const rounded = Math.round(total.count / 10 ** digits) * 10 ** digits;
+  return `${range} / ${about} ${formatInt(rounded, locale)}`;
+}

@@ -19,6 +19,10 @@ const sortable: Partial<Record<string, MemberSortKey>> = {
   registeredAt: "registeredAt",
   lastOrderAt: "lastOrderAt",
 };
+const cellClass = (meta: unknown) => {
+  const { num, wide } = (meta as { num?: boolean; wide?: boolean } | undefined) ?? {};
+  return `${num ? "text-right tabular-nums" : ""} ${wide ? "hidden xl:table-cell" : ""}`;
+};
 const lifecycleTone = { new: "accent", active: "green", dormant: "amber", lost: "red" } as const;
 
 export function MembersTable({ rows, tiers, timeZone, sort, dir }: { rows: MemberListRow[]; tiers: Record<string, { label: string; color: string }>; timeZone: string; sort: MemberSortKey; dir: "asc" | "desc" }) {
@@ -64,7 +68,8 @@ export function MembersTable({ rows, tiers, timeZone, sort, dir }: { rows: Membe
       { id: "pointsBalance", header: t("columns.points"), meta: { num: true }, cell: ({ row }) => formatInt(row.original.pointsBalance, locale) },
       { id: "growth", header: t("columns.growth"), meta: { num: true }, cell: ({ row }) => formatInt(row.original.growth, locale) },
       { id: "orderCount", header: t("columns.orders"), meta: { num: true }, cell: ({ row }) => formatInt(row.original.orderCount, locale) },
-      { id: "registeredAt", header: t("columns.registered"), cell: ({ row }) => formatDateTime(row.original.registeredAt, timeZone, false) },
+      // Below 1280 px the registration date gives way (it is on the member's page), so the list fits at 820 px.
+      { id: "registeredAt", header: t("columns.registered"), meta: { wide: true }, cell: ({ row }) => formatDateTime(row.original.registeredAt, timeZone, false) },
       { id: "lastOrderAt", header: t("columns.lastOrder"), cell: ({ row }) => formatDateTime(row.original.lastOrderAt, timeZone, false) },
     ],
     [t, tiers, locale, timeZone],
@@ -118,10 +123,10 @@ export function MembersTable({ rows, tiers, timeZone, sort, dir }: { rows: Membe
               <tr key={g.id}>
                 {g.headers.map((h) => {
                   const key = sortable[h.column.id];
-                  const num = (h.column.columnDef.meta as { num?: boolean } | undefined)?.num;
+                  const { num, wide } = (h.column.columnDef.meta as { num?: boolean; wide?: boolean } | undefined) ?? {};
                   const active = key === sort;
                   return (
-                    <th key={h.id} scope="col" aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : undefined} className={`px-4 py-2.5 font-medium whitespace-nowrap first:pl-5 ${num ? "text-right" : ""}`}>
+                    <th key={h.id} scope="col" aria-sort={active ? (dir === "asc" ? "ascending" : "descending") : undefined} className={`px-3 py-2.5 font-medium whitespace-nowrap first:pl-5 xl:px-4 ${num ? "text-right" : ""} ${wide ? "hidden xl:table-cell" : ""}`}>
                       {key ? (
                         <Link href={sortHref(key)} className={`inline-flex items-center gap-1 hover:text-gray-900 ${active ? "text-gray-900" : ""}`} scroll={false}>
                           {flexRender(h.column.columnDef.header, h.getContext())}
@@ -142,7 +147,7 @@ export function MembersTable({ rows, tiers, timeZone, sort, dir }: { rows: Membe
             {table.getRowModel().rows.map((r) => (
               <tr key={r.id} className="hover:bg-gray-50/60">
                 {r.getVisibleCells().map((c) => (
-                  <td key={c.id} className={`px-4 py-2.5 text-gray-700 first:pl-5 ${(c.column.columnDef.meta as { num?: boolean } | undefined)?.num ? "text-right tabular-nums" : ""}`}>
+                  <td key={c.id} className={`px-3 py-2.5 whitespace-nowrap text-gray-700 first:pl-5 xl:px-4 ${cellClass(c.column.columnDef.meta)}`}>
                     {flexRender(c.column.columnDef.cell, c.getContext())}
                   </td>
                 ))}

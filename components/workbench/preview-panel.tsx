@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { useMutation } from "@tanstack/react-query";
 import { useLocale, useTranslations } from "next-intl";
 import { useEditor, useProgramForm } from "./program-form";
@@ -14,6 +15,7 @@ const pct = (x: number | null, locale: string) => (x === null ? "—" : new Intl
 /** What-if: the proposed (unsaved) program over the merchant's real members, computed on the server. */
 export function PreviewPanel() {
   const t = useTranslations("workbench.preview");
+  const w = useTranslations("whatIf");
   const locale = useLocale();
   const { getValues } = useProgramForm();
   const { readOnly } = useEditor();
@@ -27,6 +29,28 @@ export function PreviewPanel() {
   if (readOnly) return null;
   const p: ProgramPreview | undefined = run.data;
   const name = (r: ProgramPreview["tiers"][number]) => (r.name ? (locale === "en" ? r.name.en : r.name.zh) : r.code);
+  const unchanged = p && p.movedUp === 0 && p.movedDown === 0 && p.monthlyCostBefore === p.monthlyCostAfter;
+  /** A count that opens the members behind it (the first few the server named, each a link to its page). */
+  const movers = (count: number, ids: string[], label: "moversUp" | "moversDown", tone: string, testId: string) =>
+    count === 0 ? (
+      "—"
+    ) : (
+      <details className="inline-block text-left" data-testid={testId}>
+        <summary className={`cursor-pointer underline decoration-dotted underline-offset-2 ${tone}`}>{count}</summary>
+        <div className="absolute z-10 mt-1 max-w-xs rounded-md border border-gray-200 bg-white p-2 text-xs shadow-lg">
+          <p className="mb-1 text-gray-500">{w(label, { count, shown: ids.length, more: count > ids.length ? "yes" : "no" })}</p>
+          <ul className="flex flex-wrap gap-1">
+            {ids.map((id) => (
+              <li key={id}>
+                <Link href={`/members/${encodeURIComponent(id)}`} className="text-accent-700 hover:underline">
+                  {id}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </div>
+      </details>
+    );
   return (
     <Card aria-labelledby="preview-heading" data-testid="preview-panel">
       <CardHeader
@@ -44,6 +68,11 @@ export function PreviewPanel() {
         {!p && !run.error ? <p className="text-sm text-gray-500">{t("empty")}</p> : null}
         {p ? (
           <div className="space-y-4">
+            {unchanged ? (
+              <p className="rounded-lg bg-emerald-50 px-3 py-2 text-sm text-emerald-800" data-testid="preview-unchanged">
+                {w("noChange")}
+              </p>
+            ) : null}
             <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
               {[
                 [t("members"), new Intl.NumberFormat(locale).format(p.members)],
@@ -75,10 +104,18 @@ export function PreviewPanel() {
                   {p.tiers.map((r) => (
                     <tr key={r.code} className="border-b border-gray-100 tabular-nums" data-testid={`preview-row-${r.code}`}>
                       <td className="py-2 pr-3 font-medium text-gray-900">{name(r)}</td>
-                      <td className="py-2 pr-3 text-right">{r.before}</td>
+                      <td className="py-2 pr-3 text-right">
+                        {r.before > 0 ? (
+                          <Link href={`/members?tier=${encodeURIComponent(r.code)}`} className="hover:underline" title={w("membersInTier", { tier: name(r) })}>
+                            {r.before}
+                          </Link>
+                        ) : (
+                          r.before
+                        )}
+                      </td>
                       <td className={`py-2 pr-3 text-right ${r.after !== r.before ? "font-semibold text-accent-700" : ""}`}>{r.after}</td>
-                      <td className="py-2 pr-3 text-right text-emerald-700">{r.movingUp || "—"}</td>
-                      <td className="py-2 pr-3 text-right text-red-700">{r.movingDown || "—"}</td>
+                      <td className="relative py-2 pr-3 text-right text-emerald-700">{movers(r.movingUp, r.upSample, "moversUp", "text-emerald-700", `preview-up-${r.code}`)}</td>
+                      <td className="relative py-2 pr-3 text-right text-red-700">{movers(r.movingDown, r.downSample, "moversDown", "text-red-700", `preview-down-${r.code}`)}</td>
                       <td className="py-2 text-right text-gray-600">
                         {r.costPerMemberBefore === null ? "—" : yuan(Math.round(r.costPerMemberBefore), locale)} →{" "}
                         {r.costPerMemberAfter === null ? "—" : yuan(Math.round(r.costPerMemberAfter), locale)}
@@ -89,6 +126,7 @@ export function PreviewPanel() {
               </table>
             </div>
             <p className="text-xs text-gray-500">{t("note", { date: p.asOf })}</p>
+            <p className="text-xs text-gray-500">{w("why")}</p>
           </div>
         ) : null}
       </div>

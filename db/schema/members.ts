@@ -36,7 +36,7 @@ export const members = pgTable(
     updatedAt: tz("updated_at").notNull().defaultNow(),
   },
   // The members list adds its own indexes (drizzle/0003_members_indexes.sql: registration, spend,
-  // points, last order, and prefix search on id, phone and name).
+  // points, last order, and prefix search on id, phone and name; drizzle/0019: the last four phone digits).
   (t) => [
     primaryKey({ columns: [t.merchantId, t.memberId] }),
     index("members_tier").on(t.merchantId, t.tierCode, t.memberId),

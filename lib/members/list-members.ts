@@ -66,8 +66,11 @@ export function memberFilterWhere(merchantId: string, f: MemberListQuery, timeZo
   if (f.q) {
     const q = f.q;
     const prefix = likePrefix(q);
-    // Digits: a phone prefix or a member id; anything else: a member id or the start of a name.
-    if (/^\+?\d[\d -]{2,}$/.test(q)) parts.push(sql`(phone like ${prefix} or member_id = ${q})`);
+    // Four digits: the last four of a phone (what a customer at the till gives; the expression
+    // index members_search_phone_last4 serves it), a phone prefix or a member id. Other digits: a
+    // phone prefix or a member id; anything else: a member id or the start of a name.
+    if (/^\d{4}$/.test(q)) parts.push(sql`(right(phone, 4) = ${q} or phone like ${prefix} or member_id = ${q})`);
+    else if (/^\+?\d[\d -]{2,}$/.test(q)) parts.push(sql`(phone like ${prefix} or member_id = ${q})`);
     else parts.push(sql`(member_id = ${q} or member_id like ${prefix} or name like ${prefix})`);
   }
   if (f.tier) parts.push(sql`tier_code = ${f.tier}`);

@@ -18,6 +18,14 @@ export interface SeedOptions {
   /** The last day of history (default: today in the merchant's time zone). */
   endDate?: string;
   progress?: boolean;
+  /** Called after each chunk of days: days done of the total, and the last date done. */
+  onProgress?: (daysDone: number, days: number, date: string) => void;
+  /**
+   * Awaited after each batch of events and each period-job day. The server's first start passes a
+   * turn of the event loop: the embedded database runs in this thread and answers with promises
+   * alone, so without it the seeding would starve every request until it ends.
+   */
+  pause?: () => Promise<void>;
   /**
    * KPI aggregates to build over the seeded history at the end: "all" as `metrics rollup` would (CLI
    * seed), "daily" only the daily rollups (first start: the range-distinct ones take ~17 s at 5,000
@@ -179,8 +187,10 @@ export async function seedMerchantHistory(db: Db, merchantId: string, o: SeedOpt
     const next = addDays(d, 1);
     if (chunkDays.length < 7 && !next.endsWith("-01") && d !== end) continue;
     chunk.sort((a, b) => String(a.occurredAt).localeCompare(String(b.occurredAt)));
-    for (let i = 0; i < chunk.length; i += 1000)
+    for (let i = 0; i < chunk.length; i += 1000) {
       for (const res of await ingestEvents(db, merchantId, chunk.slice(i, i + 1000))) if (res.status !== "applied") rejected++;
+      await o.pause?.();
+    }
     events += chunk.length;
     // Some members spend points at the till, a minute after their order (so the history has them on their days).
     for (const b of chunkBuyers) {
@@ -194,11 +204,13 @@ export async function seedMerchantHistory(db: Db, merchantId: string, o: SeedOpt
     }
     for (const day of chunkDays) {
       await runPeriodJob(db, merchantId, day, { refreshProjections: day === end, analyze: false });
+      await o.pause?.();
       dayIndex++;
       // The embedded database has no autovacuum: keep the planner's statistics fresh as tables grow.
       if ([7, 31, 91, 182, 365].includes(dayIndex) || day === end) await analyzeEngineTables(db);
     }
     bar?.update(dayIndex, { date: d });
+    o.onProgress?.(dayIndex, totalDays, d);
     chunk = [];
     chunkBuyers = [];
     chunkDays = [];

@@ -18,7 +18,13 @@ export interface TierPreview {
   /** Estimated rights cost per member per month (fen), now and proposed; null where the tier doesn't exist. */
   costPerMemberBefore: number | null;
   costPerMemberAfter: number | null;
+  /** Some of the members moving up / down (member ids, at most PREVIEW_SAMPLE each, by id), to show who they are. */
+  upSample: string[];
+  downSample: string[];
 }
+
+/** How many of a tier's moving members the preview names. */
+export const PREVIEW_SAMPLE = 20;
 
 export interface ProgramPreview {
   members: number;
@@ -48,10 +54,22 @@ function meets(t: Tier): SQL {
   return sql`(${sql.join(parts, sql.raw(t.thresholdMode === "all" ? " and " : " or "))})`;
 }
 
+/** SQL: the rank of the highest of `tiers` whose thresholds the member meets (0: the entry tier). */
+function rankExpr(tiers: Tier[]): SQL {
+  if (tiers.length <= 1) return sql`0`;
+  const cases = tiers
+    .map((t, i) => ({ t, i }))
+    .slice(1)
+    .reverse()
+    .map(({ t, i }) => sql`when ${meets(t)} then ${i}`);
+  return sql`case ${sql.join(cases, sql` `)} else 0 end`;
+}
+
 /**
  * What a proposed program would do to the merchant's members, before it is saved: per tier, how
- * many members are in it now and would be under the proposed thresholds (the highest tier whose
- * thresholds each member's measures meet, as the engine upgrades), how many would move up or down,
+ * many members are in it now and would be after the change, how many would move up or down (a member
+ * moves when the highest tier whose thresholds they meet differs between the program in force and
+ * the proposed one; then to the proposed one, as the engine upgrades),
  * and the estimated monthly rights cost and cost rate now and after. One set-based query over the
  * members (grouped, never row by row), so it stays fast at 100,000 members.
  *
@@ -68,7 +86,7 @@ export async function previewProgramChange(
 ): Promise<ProgramPreview> {
   const current = await currentProgram(db, merchantId);
   const today = opts.today ?? businessDate(new Date(), proposed.timeZone);
-  const windowed = proposed.tiers.some((t) => t.thresholds.some((th) => th.window !== "lifetime"));
+  const windowed = [...current.tiers, ...proposed.tiers].some((t) => t.thresholds.some((th) => th.window !== "lifetime"));
   const from12 = addDays(today, -364);
   const yearStart = `${today.slice(0, 4)}-01-01`;
 
@@ -95,25 +113,32 @@ export async function previewProgramChange(
              group by member_id) ow on ow.member_id = mm.member_id`
     : sql``;
 
-  const rankCase = sql.join(
-    proposed.tiers
-      .map((t, i) => ({ t, i }))
-      .slice(1)
-      .reverse()
-      .map(({ t, i }) => sql`when ${meets(t)} then ${i}`),
-    sql` `,
-  );
-  const rankExpr = proposed.tiers.length > 1 ? sql`case ${rankCase} else 0 end` : sql`0`;
-
-  const groups = await queryRows<{ tier_code: string; after_rank: number; has_birthday: boolean; n: number }>(
-    db,
-    sql`with m as (
-          select mm.tier_code, mm.birthday is not null as has_birthday,
+  // Each member's tier as the thresholds alone would place them, under the program in force and
+  // under the proposed one. A member's tier now also depends on history the thresholds don't see
+  // (retention keeps a member below the tier their growth reaches until the period job moves them,
+  // a trial, a manual tier), so the tier now is never compared with a recomputation: a member moves
+  // only when the two recomputations differ, and then to the proposed one. An unchanged program
+  // therefore moves nobody, and a new top tier is credited only with the members who reach it.
+  const curRank = rankExpr(current.tiers);
+  const newRank = rankExpr(proposed.tiers);
+  const base = sql`with m as (
+          select mm.member_id, mm.tier_code, mm.birthday is not null as has_birthday,
                  mm.growth as g_l, mm.lifetime_spend as s_l, mm.order_count as o_l ${windowCols}
             from members mm ${windowJoins}
-           where mm.merchant_id = ${merchantId})
-        select m.tier_code, (${rankExpr})::int as after_rank, m.has_birthday, count(*)::int as n
-          from m group by 1, 2, 3`,
+           where mm.merchant_id = ${merchantId}),
+        r as (select m.member_id, m.tier_code, m.has_birthday, (${curRank})::int as cur_rank, (${newRank})::int as new_rank from m)`;
+  const groups = await queryRows<{ tier_code: string; cur_rank: number; new_rank: number; has_birthday: boolean; n: number }>(
+    db,
+    sql`${base}
+        select tier_code, cur_rank, new_rank, has_birthday, count(*)::int as n
+          from r group by 1, 2, 3, 4`,
+  );
+  const samples = await queryRows<{ member_id: string; tier_code: string; cur_rank: number; new_rank: number }>(
+    db,
+    sql`${base},
+        s as (select r.*, row_number() over (partition by tier_code, cur_rank, new_rank order by member_id) as k
+                from r where cur_rank <> new_rank)
+        select member_id, tier_code, cur_rank, new_rank from s where k <= ${PREVIEW_SAMPLE} order by member_id`,
   );
   const [spendRow] = await queryRows<{ spend: number | string | null }>(
     db,
@@ -139,6 +164,8 @@ export async function previewProgramChange(
         movingDown: 0,
         costPerMemberBefore: costsBefore[code]?.perMemberMonth ?? null,
         costPerMemberAfter: costsAfter[code]?.perMemberMonth ?? null,
+        upSample: [],
+        downSample: [],
       };
       rows.set(code, r);
     }
@@ -152,28 +179,43 @@ export async function previewProgramChange(
   let movedDown = 0;
   let monthlyCostBefore = 0;
   let monthlyCostAfter = 0;
+  const inProposed = new Set(proposed.tiers.map((t) => t.code));
+  /** The member's tier after the change: the tier now unless the change moves them (see above). */
+  const afterOf = (g: { tier_code: string; cur_rank: number; new_rank: number }) => {
+    const newCode = proposed.tiers[g.new_rank].code;
+    return current.tiers[g.cur_rank]?.code === newCode && inProposed.has(g.tier_code) ? g.tier_code : newCode;
+  };
+  /** +1 up, −1 down, 0 staying. */
+  const direction = (g: { tier_code: string; cur_rank: number; new_rank: number }) => {
+    const afterCode = afterOf(g);
+    if (afterCode === g.tier_code) return 0;
+    const rankNow = inProposed.has(g.tier_code) ? proposed.tiers.findIndex((t) => t.code === g.tier_code) : current.tiers.findIndex((t) => t.code === g.tier_code);
+    return proposed.tiers.findIndex((t) => t.code === afterCode) > rankNow ? 1 : -1;
+  };
   for (const g of groups) {
     const n = Number(g.n);
     members += n;
-    const afterCode = proposed.tiers[g.after_rank].code;
+    const afterCode = afterOf(g);
     const from = row(g.tier_code);
     from.before += n;
     row(afterCode).after += n;
-    if (afterCode !== g.tier_code) {
-      const inProposed = proposed.tiers.findIndex((t) => t.code === g.tier_code);
-      const beforeRank = inProposed >= 0 ? inProposed : current.tiers.findIndex((t) => t.code === g.tier_code);
-      if (g.after_rank > beforeRank) {
-        from.movingUp += n;
-        movedUp += n;
-      } else {
-        from.movingDown += n;
-        movedDown += n;
-      }
+    const d = direction(g);
+    if (d > 0) {
+      from.movingUp += n;
+      movedUp += n;
+    } else if (d < 0) {
+      from.movingDown += n;
+      movedDown += n;
     }
     const cb = costsBefore[g.tier_code];
     if (cb) monthlyCostBefore += n * cb.monthly + (g.has_birthday ? (n * cb.birthday) / 12 : 0);
     const ca = costsAfter[afterCode];
     monthlyCostAfter += n * ca.monthly + (g.has_birthday ? (n * ca.birthday) / 12 : 0);
+  }
+  for (const m of samples) {
+    const d = direction(m);
+    const list = d > 0 ? row(m.tier_code).upSample : d < 0 ? row(m.tier_code).downSample : null;
+    if (list && list.length < PREVIEW_SAMPLE) list.push(m.member_id);
   }
   const order = [...proposed.tiers.map((t) => t.code), ...current.tiers.map((t) => t.code).filter((c) => !proposed.tiers.some((t) => t.code === c))];
   const rate = (cost: number) => (memberSpend30d > 0 ? cost / memberSpend30d : null);

@@ -9,7 +9,7 @@ import { holdInput } from "@/lib/schemas/checkout";
 import { mallOrderInput } from "@/lib/schemas/mall";
 import { cancelOrder, placeOrder, setOrderStatus } from "@/lib/mall/orders";
 import { deleteItem, exportItems, importItems, listItemsFor, saveItem } from "@/lib/mall/items";
-import { ordersCsv } from "@/lib/mall/list-orders";
+import { exportOrders } from "@/lib/mall/export-orders";
 import type { Actor } from "@/lib/auth/actor";
 import { saveProgram } from "@/lib/program/store";
 import { demoProgram } from "@/lib/program/demo-program";
@@ -203,10 +203,10 @@ describe.each(testDatabases)("points mall on $name", ({ open }) => {
     expect(await setOrderStatus(db, merchantId, { orderId: "p5", status: "picked_up", note: "门店自提" }, operator)).toMatchObject({ status: "picked_up" });
     expect(await codeOf(setOrderStatus(db, merchantId, { orderId: "p5", status: "shipped", note: "" }, operator))).toBe("conflict status");
     expect(await codeOf(setOrderStatus(db, merchantId, { orderId: "p4", status: "shipped", note: "" }, operator))).toBe("validation_failed status");
-    // The orders page's CSV of the same filter: a header and p5's row (¥9.90 cash, ¥15 unit cost).
-    const csv = (await ordersCsv(db, merchantId, { status: "picked_up", memberId: "P" })).replace("\uFEFF", "").trim().split("\r\n");
+    // The orders page's CSV of the same filter, in English: a header and p5's row (¥9.90 cash, ¥15 unit cost).
+    const csv = (await new Response(await exportOrders(db, merchantId, { status: "picked_up", memberId: "P" }, { locale: "en", format: "csv", timeZone: "Asia/Shanghai" })).text()).replace("\uFEFF", "").trim().split("\r\n");
     expect(csv).toHaveLength(2);
-    expect(csv[1]).toMatch(/^p5,2026-12-01,P,tote_bag,goods,1,800,9\.90,15\.00,picked_up,门店自提,/);
+    expect(csv[1]).toMatch(/^p5,2026-12-01,P,[^,]+,Goods,1,800,9\.90,15\.00,Picked up,门店自提,/);
     const exported = await exportItems(db, merchantId);
     const other = (await createMerchant(db, { slug: "mall2", name: "Mall 2", demoProgram: true })).id;
     await db.delete(mallItems).where(eq(mallItems.merchantId, other));

@@ -14,7 +14,7 @@ import { JobRunner } from "@/lib/jobs/runner";
 import { jobs } from "@/db/schema";
 import { importFilePath, importReportPath, saveUpload } from "@/lib/members/import-files";
 import { parseCsv } from "@/lib/csv/parse";
-import { exportMembersCsv } from "@/lib/members/export-members";
+import { exportMembers } from "@/lib/members/export-members";
 import { parseMemberListQuery } from "@/lib/schemas/members";
 import { testDatabases } from "../db";
 
@@ -246,10 +246,10 @@ describe.each(testDatabases)("import hardening on $name", ({ open }) => {
   it("the members export neutralises a formula in a name; numbers stay numbers", async () => {
     const res = await ingestEvents(database.db, merchantId, [{ id: "r-FX1", type: "member.registered", occurredAt: "2026-03-01T09:00:00+08:00", memberId: "FX1", data: { name: "-1+cmd|' /C calc'!A0" } }]);
     expect(res[0].status).toBe("applied");
-    const text = await new Response(exportMembersCsv(database.db, merchantId, parseMemberListQuery({ q: "FX1" }), { fullPhone: true })).text();
+    const text = await new Response(exportMembers(database.db, merchantId, parseMemberListQuery({ q: "FX1" }), { fullPhone: true })).text();
     const line = text.split("\r\n")[1];
-    // member_id, name, phone, tier, …, points_balance (100 welcome points), growth 0, orders 0
-    expect(line.startsWith("FX1,'-1+cmd|' /C calc'!A0,,basic,")).toBe(true);
+    // 会员编号, 姓名, 手机号, 等级 (its name), …, 积分余额 (100 welcome points), 成长值 0, 订单数 0
+    expect(line.startsWith("FX1,'-1+cmd|' /C calc'!A0,,普通会员,")).toBe(true);
     expect(line).toContain(",0.00,100,0,0,");
   });
 

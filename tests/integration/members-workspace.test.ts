@@ -6,7 +6,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { createMerchant } from "@/lib/tenancy/merchants";
 import { ingestEvents } from "@/lib/engine/ingest";
 import { listMembers } from "@/lib/members/list-members";
-import { exportMembersCsv } from "@/lib/members/export-members";
+import { exportMembers } from "@/lib/members/export-members";
 import { memberDetail } from "@/lib/members/member-detail";
 import { adjustMember } from "@/lib/members/points-ops";
 import { grantRight, setTierManually } from "@/lib/members/operator-actions";
@@ -65,14 +65,14 @@ describe.each(testDatabases)("members workspace on $name", ({ name, open }) => {
   });
 
   it("exports the filtered list as CSV, phones masked for analysts", async () => {
-    const stream = exportMembersCsv(database.db, merchantId, q({ sort: "memberId", dir: "asc" }), { fullPhone: false });
+    const stream = exportMembers(database.db, merchantId, q({ sort: "memberId", dir: "asc" }), { fullPhone: false, locale: "en" });
     const text = await new Response(stream).text();
     const { headers, rows } = parseCsv(text.replace(/^\uFEFF/, ""));
-    expect(headers.slice(0, 4)).toEqual(["member_id", "name", "phone", "tier"]);
-    expect(rows.map((r) => [r.member_id, r.phone, r.tier, r.lifetime_spend_yuan])).toEqual([
-      ["M1", "138****0001", "basic", "760.00"],
-      ["M2", "139****0002", "silver", "1200.00"],
-      ["M3", "138****0003", "basic", "0.00"],
+    expect(headers.slice(0, 4)).toEqual(["Member ID", "Name", "Phone", "Tier"]);
+    expect(rows.map((r) => [r["Member ID"], r.Phone, r.Tier, r["Lifetime spend (¥)"]])).toEqual([
+      ["M1", "138****0001", "Basic", "760.00"],
+      ["M2", "139****0002", "Silver", "1200.00"],
+      ["M3", "138****0003", "Basic", "0.00"],
     ]);
   });
 

@@ -6,13 +6,14 @@ import { can, seesFullPhone } from "@/lib/auth/actor";
 import { currentActor } from "@/lib/auth/guard";
 import { currentProgram } from "@/lib/program/store";
 import { listMembers } from "@/lib/members/list-members";
+import { countMembers } from "@/lib/members/count-members";
 import { parseMemberListQueryLeniently } from "@/lib/schemas/members";
 import { PageHeader } from "@/components/shell/page-header";
 import { Card } from "@/components/ui/card";
 import { buttonClasses } from "@/components/ui/button";
 import { MembersFilters } from "@/components/members/members-filters";
 import { MembersTable } from "@/components/members/members-table";
-import { localName } from "@/components/members/format";
+import { formatListRange, localName } from "@/components/members/format";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("nav"))("members") };
@@ -22,14 +23,21 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function MembersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { actor, db } = await currentActor();
   if (!actor) redirect("/sign-in");
-  const [raw, t, locale, program] = await Promise.all([searchParams, getTranslations("members"), getLocale(), currentProgram(db, actor.merchantId)]);
+  const [raw, t, tt, locale, program] = await Promise.all([searchParams, getTranslations("members"), getTranslations("memberTotal"), getLocale(), currentProgram(db, actor.merchantId)]);
   const { filter, ignored } = parseMemberListQueryLeniently(raw);
-  const page = await listMembers(db, actor.merchantId, filter, { timeZone: program.timeZone, fullPhone: seesFullPhone(actor) });
+  const [page, counted] = await Promise.all([
+    listMembers(db, actor.merchantId, filter, { timeZone: program.timeZone, fullPhone: seesFullPhone(actor) }),
+    countMembers(db, actor.merchantId, filter, { timeZone: program.timeZone }),
+  ]);
+  // The position of the page's first row: keyset pages have no offset, so the next link carries it.
+  const start = filter.cursor && typeof raw.start === "string" && /^\d{1,9}$/.test(raw.start) ? Math.max(1, Number(raw.start)) : 1;
+  // A first page without a next one holds the whole result; an estimate is never below what is shown.
+  const total = !filter.cursor && !page.nextCursor ? { count: page.rows.length, exact: true } : { ...counted, count: Math.max(counted.count, start + page.rows.length - (page.nextCursor ? 0 : 1)) };
   const tiers = Object.fromEntries(program.tiers.map((x) => [x.code, { label: localName(x.name, locale), color: x.color }]));
 
   const query = new URLSearchParams();
-  for (const [k, v] of Object.entries(raw)) if (typeof v === "string" && k !== "cursor" && !ignored.includes(k)) query.set(k, v);
-  const nextHref = page.nextCursor ? `/members?${new URLSearchParams([...query, ["cursor", page.nextCursor]]).toString()}` : null;
+  for (const [k, v] of Object.entries(raw)) if (typeof v === "string" && k !== "cursor" && k !== "start" && !ignored.includes(k)) query.set(k, v);
+  const nextHref = page.nextCursor ? `/members?${new URLSearchParams([...query, ["cursor", page.nextCursor], ["start", String(start + page.rows.length)]]).toString()}` : null;
   const exportQuery = new URLSearchParams([...query].filter(([k]) => k !== "hide"));
   const filtered = [...query.keys()].some((k) => !["sort", "dir", "hide"].includes(k));
 
@@ -42,6 +50,9 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
           <div className="flex gap-2">
             <a href={`/api/members/export?${exportQuery.toString()}`} className={buttonClasses("secondary")} download>
               {t("export")}
+            </a>
+            <a href={`/api/members/export?${new URLSearchParams([...exportQuery, ["format", "xlsx"]]).toString()}`} className={buttonClasses("secondary")} download data-testid="members-export-xlsx">
+              {(await getTranslations("exports"))("xlsx")}
             </a>
             {can(actor, "members.write") ? (
               <Link href="/members/import" className={buttonClasses("primary")}>
@@ -67,7 +78,9 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
           </div>
         )}
         <nav aria-label={t("pagination.label")} className="flex items-center justify-between border-t border-gray-100 px-5 py-3 text-sm">
-          <span className="text-gray-500">{t("pagination.shown", { count: page.rows.length })}</span>
+          <span className="text-gray-500 tabular-nums" data-testid="members-total" data-exact={total.exact} title={total.exact ? undefined : tt("estimated")}>
+            {tt("label", { range: formatListRange(start, page.rows.length, total, locale, tt("about")) })}
+          </span>
           <div className="flex gap-2">
             {filter.cursor ? (
               <Link href={`/members?${query.toString()}`} className={buttonClasses("secondary", "sm")}>

@@ -57,6 +57,9 @@ export default async function MallOrdersPage({ searchParams }: { searchParams: P
             <a href={`/api/mall/orders/export?${query.toString()}`} className={buttonClasses("secondary")} download>
               {t("export")}
             </a>
+            <a href={`/api/mall/orders/export?${new URLSearchParams([...query, ["format", "xlsx"]]).toString()}`} className={buttonClasses("secondary")} download data-testid="mall-orders-export-xlsx">
+              {(await getTranslations("exports"))("xlsx")}
+            </a>
           </div>
         }
       />

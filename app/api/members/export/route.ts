@@ -1,13 +1,25 @@
-// GET /api/members/export?<list filter> — the filtered members list as CSV, streamed page by page.
+// GET /api/members/export?<list filter>[&format=xlsx] — the filtered members list as CSV (or .xlsx),
+// streamed page by page, in the reader's language, named after the merchant's business date.
+import { cookies } from "next/headers";
 import { withMerchant } from "@/lib/api/handler";
 import { seesFullPhone } from "@/lib/auth/actor";
-import { exportMembersCsv } from "@/lib/members/export-members";
+import { exportMembers } from "@/lib/members/export-members";
+import { attachment, contentType, exportFormat } from "@/lib/export/table";
+import { currentProgram } from "@/lib/program/store";
 import { parseMemberListQueryOrThrow } from "@/lib/schemas/members";
+import { businessDate } from "@/lib/util/dates";
+import { isLocale, LOCALE_COOKIE } from "@/i18n/config";
 
 export const GET = withMerchant("members.read", async ({ request, db, merchantId, actor }) => {
-  const filter = parseMemberListQueryOrThrow(Object.fromEntries(new URL(request.url).searchParams));
-  const stream = exportMembersCsv(db, merchantId, filter, { fullPhone: seesFullPhone(actor) });
+  const params = new URL(request.url).searchParams;
+  const format = exportFormat(params);
+  params.delete("format");
+  const filter = parseMemberListQueryOrThrow(Object.fromEntries(params));
+  const cookie = (await cookies()).get(LOCALE_COOKIE)?.value;
+  const locale = isLocale(cookie) ? cookie : "zh-CN";
+  const today = businessDate(new Date(), (await currentProgram(db, merchantId)).timeZone);
+  const stream = exportMembers(db, merchantId, filter, { fullPhone: seesFullPhone(actor), locale, format });
   return new Response(stream, {
-    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="members-${new Date().toISOString().slice(0, 10)}.csv"`, "cache-control": "no-store" },
+    headers: { "content-type": contentType[format], "content-disposition": attachment({ "zh-CN": "会员", en: "members" }, today, format, locale), "cache-control": "no-store" },
   });
 });
