@@ -3,6 +3,7 @@ import { and, eq } from "drizzle-orm";
 import { PglitePreparedQuery } from "drizzle-orm/pglite/session";
 import { openDatabase, type Database } from "@/db/client";
 import { rightInstances } from "@/db/schema";
+import { AppError } from "@/lib/errors";
 import { createMerchant } from "@/lib/tenancy/merchants";
 import { ingestEvents } from "@/lib/engine/ingest";
 import { checkoutQuote, confirmHold, createHold } from "@/lib/checkout/holds";
@@ -18,8 +19,9 @@ async function setUp(database: Database, slug: string) {
   const res = await ingestEvents(database.db, merchantId, [
     { id: "r1", type: "member.registered", occurredAt: "2026-11-25T09:00:00+08:00", memberId: "M1", data: {} },
     { id: "o1", type: "order.paid", occurredAt: "2026-11-26T10:00:00+08:00", memberId: "M1", data: { orderId: "O1", amount: 100000 } },
+    { id: "r3", type: "member.registered", occurredAt: "2026-11-25T09:00:00+08:00", memberId: "M3", data: {} },
   ]);
-  expect(res.map((r) => r.status)).toEqual(["applied", "applied"]);
+  expect(res.map((r) => r.status)).toEqual(["applied", "applied", "applied"]);
   const [{ grantId }] = await database.db
     .select({ grantId: rightInstances.grantId })
     .from(rightInstances)
@@ -67,6 +69,28 @@ describe.each(testDatabases)("checkout answers on $name", ({ open }) => {
     // 1,100 − 1,000 = 100 points left, in the lots and the ledger too; the coupon is used (no longer quoted).
     expect(await pointsTotals(database.db, merchantId, "M1")).toEqual({ balance: 100, lots: 100, ledger: 100 });
     expect((await checkoutQuote(database.db, merchantId, "M1", 25_800, later)).coupons).toEqual([]);
+  });
+
+  it("coupons: an expired one is quoted as expired for 7 days, then not at all, and no hold takes it; nor another member's", async () => {
+    const [c] = await database.db
+      .select({ grantId: rightInstances.grantId, expiresAt: rightInstances.expiresAt })
+      .from(rightInstances)
+      .where(and(eq(rightInstances.merchantId, merchantId), eq(rightInstances.memberId, "M3"), eq(rightInstances.rightCode, "coupon_10")));
+    const day = 86_400_000;
+    const before = new Date(c.expiresAt!.getTime() - day);
+    const after = new Date(c.expiresAt!.getTime() + day);
+    expect((await checkoutQuote(database.db, merchantId, "M3", 5_000, before)).coupons).toEqual([expect.objectContaining({ grantId: c.grantId, discount: 1_000, usable: true })]);
+    expect((await checkoutQuote(database.db, merchantId, "M3", 5_000, after)).coupons).toEqual([expect.objectContaining({ grantId: c.grantId, discount: 0, usable: false, reason: "expired" })]);
+    expect((await checkoutQuote(database.db, merchantId, "M3", 5_000, new Date(c.expiresAt!.getTime() + 8 * day))).coupons).toEqual([]);
+    const refusal = async (memberId: string, at: Date) => {
+      const e = await createHold(database.db, merchantId, memberId, holdInput.parse({ id: `X-${memberId}-${at.getTime()}`, orderId: "SX", amount: 5_000, grantIds: [c.grantId] }), at).catch((x: unknown) => x);
+      return e instanceof AppError ? { code: e.code, issues: e.issues } : e;
+    };
+    expect(await refusal("M3", after)).toEqual({ code: "right_unavailable", issues: [{ path: "grantIds.0", message: "expired" }] });
+    expect(await refusal("M1", before)).toEqual({ code: "right_unavailable", issues: [{ path: "grantIds.0", message: "not a coupon of this member" }] });
+    // Before its expiry, its own member holds it: ¥50 less the ¥10 coupon.
+    const { hold } = await createHold(database.db, merchantId, "M3", holdInput.parse({ id: "H3", orderId: "S3", amount: 5_000, grantIds: [c.grantId] }), before);
+    expect([hold.status, hold.grants, hold.payable]).toEqual(["held", [{ grantId: c.grantId, discount: 1_000 }], 4_000]);
   });
 });
 
