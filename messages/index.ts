@@ -13,6 +13,8 @@ import backgroundZh from "./areas/background.zh-CN.json";
 import backgroundEn from "./areas/background.en.json";
 import mallZh from "./areas/mall.zh-CN.json";
 import mallEn from "./areas/mall.en.json";
+import languageZh from "./areas/language.zh-CN.json";
+import languageEn from "./areas/language.en.json";
 
 /**
  * Messages per locale: the core file plus one pair of files per product area
@@ -28,6 +30,7 @@ const areas: [Messages, Messages][] = [
   [checkoutZh, checkoutEn],
   [backgroundZh, backgroundEn],
   [mallZh, mallEn],
+  [languageZh, languageEn],
 ];
 
 function merge(core: Messages, extra: Messages[]): Messages {
