@@ -25,6 +25,14 @@ const zh: Labels = {
   costs: "运营成本", toolFen: "工具费用", labourFen: "人力费用", otherFen: "其他费用",
   wallet: "储值", topUpBonuses: "充值赠送", minAmount: "充值门槛", bonus: "赠送金额",
   timeZone: "时区", trial: "试用等级", tierMoves: "会员去向",
+  // values of the program's enums, as the audit log shows them
+  spend: "消费金额", orders: "订单数", lifetime: "累计", rolling12m: "近 12 个月", calendarYear: "自然年",
+  none: "无", inactivity: "不活跃降级", requalify: "定期重新评定", any: "满足任一", all: "全部满足",
+  always: "长期", upgrade: "升级时", monthly: "每月", birthday: "生日", once: "一次",
+  shipping: "免邮", range: "日期范围", monthlyDay: "每月某日", birthdayMonth: "生日月",
+  pointsMultiplier: "积分倍数", bonusPoints: "赠送积分", extraDiscount: "额外折扣", grantRight: "发放权益", message: "发送消息",
+  registered: "注册", tierUpgraded: "升级", birthdayInDays: "生日前", noOrderForDays: "未下单", pointsExpiringInDays: "积分将过期",
+  rollingMonths: "滚动月数", endOfNextYear: "次年年底", never: "永不过期",
 };
 const en: Labels = {
   tiers: "Tier", rights: "Right", matrix: "Rights matrix", campaigns: "Campaign", automations: "Automation",
@@ -44,7 +52,19 @@ const en: Labels = {
   costs: "Operating costs", toolFen: "tools", labourFen: "labour", otherFen: "other",
   wallet: "Stored value", topUpBonuses: "top-up bonus", minAmount: "top-up from", bonus: "bonus",
   timeZone: "Time zone", trial: "Trial tier", tierMoves: "member moves",
+  spend: "spend", orders: "orders", lifetime: "lifetime", rolling12m: "last 12 months", calendarYear: "calendar year",
+  none: "none", inactivity: "down after inactivity", requalify: "requalify", any: "any", all: "all",
+  always: "always", upgrade: "on upgrade", monthly: "monthly", birthday: "birthday", once: "once",
+  shipping: "free shipping", range: "date range", monthlyDay: "day of month", birthdayMonth: "birthday month",
+  pointsMultiplier: "points multiplier", bonusPoints: "bonus points", extraDiscount: "extra discount", grantRight: "grant a right", message: "message",
+  registered: "registered", tierUpgraded: "upgraded", birthdayInDays: "before birthday", noOrderForDays: "no order for", pointsExpiringInDays: "points expiring",
+  rollingMonths: "rolling months", endOfNextYear: "end of next year", never: "never",
 };
+
+/** One field name's label ("perYuan" → "每元获得"), the name itself when it has none. */
+export function fieldWord(segment: string, locale: AppLocale): string {
+  return (locale === "zh-CN" ? zh : en)[segment] ?? segment;
+}
 
 type Named = { code?: unknown; name?: { zh?: unknown; en?: unknown } };
 type ProgramLike = { tiers?: unknown; rights?: unknown; campaigns?: unknown; automations?: unknown; matrix?: unknown };

@@ -22,7 +22,7 @@ export function ImportExport({ program, canImport, slug }: { program: Program; c
   const router = useRouter();
   const file = useRef<HTMLInputElement>(null);
   const [problems, setProblems] = useState<{ path: string; message: string }[]>([]);
-  const [done, setDone] = useState<number | null>(null);
+  const [done, setDone] = useState<{ version: number; unchanged: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
 
   const download = () => {
@@ -58,7 +58,7 @@ export function ImportExport({ program, canImport, slug }: { program: Program; c
       setProblems(list.length ? list : [{ path: "", message: r.error.message }]);
       return;
     }
-    setDone(r.data.version);
+    setDone({ version: r.data.version, unchanged: r.data.unchanged });
     router.refresh();
   };
 
@@ -108,7 +108,7 @@ export function ImportExport({ program, canImport, slug }: { program: Program; c
         ) : null}
         {done !== null ? (
           <p role="status" className="text-sm text-emerald-700" data-testid="import-done">
-            {t("imported", { version: done })}
+            {done.unchanged ? t("unchanged") : t("imported", { version: done.version })}
           </p>
         ) : null}
       </div>
