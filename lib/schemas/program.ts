@@ -1,10 +1,19 @@
 import { z } from "zod";
 import { safeText } from "./text";
+import { codeFromName } from "@/lib/program/codes";
 
 const code = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{0,39}$/, "lowercase letters, digits, _ or -, starting with a letter (max 40)");
-const names = z.object({ zh: safeText().trim().min(1).max(60), en: safeText().trim().min(1).max(60) });
+/** A name: the English one is optional and falls back to the Chinese. */
+const names = z
+  .object({ zh: safeText().trim().min(1).max(60), en: safeText().trim().max(60).optional() })
+  .transform((n) => ({ zh: n.zh, en: n.en || n.zh }));
+/** An item's own code; empty or left out: generated from its name when the program is parsed (see codeFromName). */
+const ownCode = z
+  .union([code, z.literal("")])
+  .default("")
+  .meta({ description: "Optional: left out or empty, it is made from the Chinese name's pinyin (unique in its list); other items cannot refer to it in the same request." });
 const fen = z.number().int().nonnegative();
 const pct = z.number().int().min(0).max(10_000);
 const isTimeZone = (tz: string) => {
@@ -41,7 +50,7 @@ export type Retention = z.infer<typeof retention>;
 export const retentionKinds = ["none", "inactivity", "requalify"] as const;
 
 export const tierInput = z.object({
-  code,
+  code: ownCode,
   name: names,
   color: z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour like #C0C0C0"),
   /** Empty for the entry tier (everyone qualifies). */
@@ -76,7 +85,7 @@ export const couponEffect = z.discriminatedUnion("type", [
 export type CouponEffect = z.infer<typeof couponEffect>;
 
 export const rightInput = z.object({
-  code,
+  code: ownCode,
   name: names,
   kind: z.enum(rightKinds),
   cadence: z.enum(cadences),
@@ -170,7 +179,7 @@ export const campaignEffect = z.discriminatedUnion("kind", [
 ]);
 
 export const campaignInput = z.object({
-  code,
+  code: ownCode,
   name: names,
   schedule,
   /** Empty: all tiers. Each at most once (a duplicate is refused, not dropped). */
@@ -193,7 +202,7 @@ export const automationAction = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("message"), template: safeText().min(1).max(60) }),
 ]);
 export const automationInput = z.object({
-  code,
+  code: ownCode,
   name: names,
   trigger: automationTrigger,
   actions: z.array(automationAction).min(1).max(5),
@@ -202,6 +211,12 @@ export const automationInput = z.object({
   enabled: z.boolean().default(true),
 });
 export type AutomationInput = z.infer<typeof automationInput>;
+
+function withCodes<T extends { code: string; name: { zh: string; en: string } }>(items: T[], fallback: string): T[] {
+  if (items.every((i) => i.code)) return items;
+  const taken = new Set(items.map((i) => i.code).filter(Boolean));
+  return items.map((i) => (i.code ? i : { ...i, code: codeFromName(i.name, taken, fallback) }));
+}
 
 /** The program's fields, before the cross-field checks and the mapping of the old retention field. */
 export const programFields = z.object({
@@ -238,7 +253,7 @@ export const programInput = programFields
   .superRefine((p, ctx) => {
     const tierCodes = new Set<string>();
     p.tiers.forEach((t, i) => {
-      if (tierCodes.has(t.code)) ctx.addIssue({ code: "custom", path: ["tiers", i, "code"], message: `duplicate tier code "${t.code}"`, params: { reason: "duplicateCode", code: t.code } });
+      if (t.code && tierCodes.has(t.code)) ctx.addIssue({ code: "custom", path: ["tiers", i, "code"], message: `duplicate tier code "${t.code}"`, params: { reason: "duplicateCode", code: t.code } });
       tierCodes.add(t.code);
       if (i === 0 && t.thresholds.length > 0)
         ctx.addIssue({ code: "custom", path: ["tiers", 0, "thresholds"], message: "the entry tier has no thresholds: every member qualifies", params: { reason: "entryTierThresholds" } });
@@ -260,7 +275,7 @@ export const programInput = programFields
     });
     const rightCodes = new Set<string>();
     p.rights.forEach((r, i) => {
-      if (rightCodes.has(r.code)) ctx.addIssue({ code: "custom", path: ["rights", i, "code"], message: `duplicate right code "${r.code}"`, params: { reason: "duplicateCode", code: r.code } });
+      if (r.code && rightCodes.has(r.code)) ctx.addIssue({ code: "custom", path: ["rights", i, "code"], message: `duplicate right code "${r.code}"`, params: { reason: "duplicateCode", code: r.code } });
       rightCodes.add(r.code);
     });
     const cells = new Set<string>();
@@ -277,7 +292,7 @@ export const programInput = programFields
       ctx.addIssue({ code: "custom", path: ["points", "streakRightCode"], message: `unknown right "${p.points.streakRightCode}"`, params: { reason: "unknownRight", code: p.points.streakRightCode } });
     const campaignCodes = new Set<string>();
     p.campaigns.forEach((c, i) => {
-      if (campaignCodes.has(c.code)) ctx.addIssue({ code: "custom", path: ["campaigns", i, "code"], message: `duplicate campaign code "${c.code}"`, params: { reason: "duplicateCode", code: c.code } });
+      if (c.code && campaignCodes.has(c.code)) ctx.addIssue({ code: "custom", path: ["campaigns", i, "code"], message: `duplicate campaign code "${c.code}"`, params: { reason: "duplicateCode", code: c.code } });
       campaignCodes.add(c.code);
       const targets = new Set<string>();
       c.targetTiers.forEach((t, j) => {
@@ -292,7 +307,7 @@ export const programInput = programFields
     });
     const automationCodes = new Set<string>();
     p.automations.forEach((a, i) => {
-      if (automationCodes.has(a.code)) ctx.addIssue({ code: "custom", path: ["automations", i, "code"], message: `duplicate automation code "${a.code}"`, params: { reason: "duplicateCode", code: a.code } });
+      if (a.code && automationCodes.has(a.code)) ctx.addIssue({ code: "custom", path: ["automations", i, "code"], message: `duplicate automation code "${a.code}"`, params: { reason: "duplicateCode", code: a.code } });
       automationCodes.add(a.code);
       a.actions.forEach((act, j) => {
         if (act.kind === "grantRight" && !rightCodes.has(act.rightCode))
@@ -309,12 +324,16 @@ export const programInput = programFields
   })
   // The old top-level rule fills every tier above the entry tier that has none of its own; the
   // output has a rule on every tier and no top-level one.
+  // Items without a code get one from their name, unique in their list.
   .transform(({ retention: legacy, ...p }) => ({
     ...p,
-    tiers: p.tiers.map(({ retention: own, ...t }, i): TierInput & { retention: Retention } => ({
+    tiers: withCodes(p.tiers, "tier").map(({ retention: own, ...t }, i): TierInput & { retention: Retention } => ({
       ...t,
       retention: i === 0 ? { kind: "none" } : (own ?? legacy ?? { kind: "none" }),
     })),
+    rights: withCodes(p.rights, "right"),
+    campaigns: withCodes(p.campaigns, "campaign"),
+    automations: withCodes(p.automations, "automation"),
   }));
 
 export type ProgramInput = z.input<typeof programInput>;
