@@ -12,6 +12,7 @@ import { Card, CardHeader } from "@/components/ui/card";
 import { inputClasses } from "@/components/ui/field";
 import { ErrorText, useEditor, useProgramForm } from "./program-form";
 import { codeFromName } from "@/lib/program/codes";
+import { formatDiscount } from "@/lib/format/rates";
 
 type Campaign = Program["campaigns"][number];
 type Schedule = Campaign["schedule"];
@@ -27,11 +28,12 @@ function onDate(c: Campaign, date: string) {
 
 function useDescribe() {
   const t = useTranslations("workbench.campaigns");
+  const locale = useLocale();
   return {
     schedule: (s: Schedule) =>
       s.kind === "range" ? (s.from === s.to ? t("sched.day", { date: s.from }) : t("sched.range", { from: s.from, to: s.to })) : s.kind === "monthlyDay" ? t("sched.monthlyDay", { day: s.day }) : s.kind === "weekday" ? t("sched.weekday", { day: t(`weekdays.${s.weekday}`) }) : t("sched.birthdayMonth"),
     effect: (e: Effect) =>
-      e.kind === "pointsMultiplier" ? t("eff.pointsMultiplier", { x: e.pct / 100 }) : e.kind === "bonusPoints" ? t("eff.bonusPoints", { points: e.points }) : e.kind === "extraDiscount" ? t("eff.extraDiscount", { pct: e.pct }) : t("eff.grantRight", { right: e.rightCode }),
+      e.kind === "pointsMultiplier" ? t("eff.pointsMultiplier", { x: e.pct / 100 }) : e.kind === "bonusPoints" ? t("eff.bonusPoints", { points: e.points }) : e.kind === "extraDiscount" ? t("eff.extraDiscount", { zhe: formatDiscount(e.pct, locale) }) : t("eff.grantRight", { right: e.rightCode }),
   };
 }
 
