@@ -126,7 +126,8 @@ test("operator edits a matrix cell: the cost estimate changes as they type, leav
   const value = page.getByTestId("cell-gold-tasting-value");
   await value.fill("x".repeat(41));
   await value.press("Tab");
-  await expect(page.getByTestId("quick-save-error")).toContainText(/matrix\.\d+\.value/);
+  // Named by its tier and right, and why, in Chinese.
+  await expect(page.getByTestId("quick-save-error")).toContainText("金卡会员 · 新品试吃 · 内容最多 40 个字符");
   await expect(value).toHaveValue("");
   expect((await cellOf("gold", "tasting")).value).toBeNull();
   await expect(page.getByTestId("program-version")).toContainText("第 3 版");
@@ -162,6 +163,22 @@ test("operator creates a recurring campaign on a day and finds it on the followi
   await expect(page.getByTestId("campaign-row-tenth_day")).toContainText("每月 10 日");
   // Double points day overlaps the birthday-month multiplier: the rule is stated.
   await expect(page.getByTestId("campaign-row-double_points")).toContainText("取最高值");
+});
+
+test("a campaign named only in Chinese applies, with its code made from the pinyin and its English name the Chinese", async ({ page }) => {
+  await signIn(page, "operator");
+  await page.goto("/campaigns");
+  const now = thisMonth();
+  await page.getByTestId(`day-${ym(now.y, now.m)}-12`).click();
+  const dialog = page.getByTestId("campaign-dialog");
+  await expect(dialog.getByTestId("campaign-apply")).toBeDisabled();
+  await dialog.getByLabel("中文名称").fill("双倍积分日");
+  await expect(dialog.getByTestId("campaign-apply")).toBeEnabled();
+  await dialog.getByTestId("campaign-apply").click();
+  await page.getByTestId("save-program").click();
+  await expect(page.getByTestId("save-status")).toContainText("已保存");
+  const saved = (await program(page)).campaigns.find((c: { name: { zh: string } }) => c.name.zh === "双倍积分日");
+  expect(saved).toMatchObject({ code: "shuang_bei_ji_fen_ri", name: { zh: "双倍积分日", en: "双倍积分日" } });
 });
 
 test("operator switches an automation off: it changes at once and stays off after a reload; a stale page's switch is refused and put back", async ({ page }) => {

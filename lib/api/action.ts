@@ -37,6 +37,11 @@ interface FieldIssue {
   text?: string;
 }
 
+async function currentLocale() {
+  const l = await getLocale();
+  return isLocale(l) ? l : defaultLocale;
+}
+
 async function failure(code: ActionErrorCode, issues: FieldIssue[] = []): Promise<{ ok: false; error: ActionError }> {
   const t = await getTranslations();
   const v = await getTranslations("validation");
@@ -67,8 +72,7 @@ export function merchantAction<S extends z.ZodType, T>(
       const { actor, db } = await guardSession(permission);
       const parsed = schema.safeParse(input);
       if (!parsed.success) {
-        const l = await getLocale();
-        const locale = isLocale(l) ? l : defaultLocale;
+        const locale = await currentLocale();
         return failure(
           "validation_failed",
           parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), code: i.code, message: i.message, text: issueText(i, locale) })),
@@ -77,7 +81,11 @@ export function merchantAction<S extends z.ZodType, T>(
       return { ok: true, data: await handler(parsed.data, { actor, db, merchantId: actor.merchantId }) };
     } catch (err) {
       unstable_rethrow(err); // redirect() and notFound() inside a handler keep working
-      if (err instanceof AppError) return failure(err.code, err.issues.map((i) => ({ ...i, code: err.code })));
+      if (err instanceof AppError) {
+        // A domain function's validation (the program parsed again on the server): its zod issues in the user's language too.
+        const locale = err.sourceIssues ? await currentLocale() : defaultLocale;
+        return failure(err.code, err.issues.map((i, n) => ({ ...i, code: err.code, text: err.sourceIssues?.[n] ? issueText(err.sourceIssues[n], locale) : undefined })));
+      }
       console.error(err);
       return failure("internal");
     }

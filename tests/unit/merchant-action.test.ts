@@ -114,4 +114,16 @@ describe("merchantAction", () => {
     const r2 = await save({ program: low });
     expect(r2.ok === false && r2.error.fieldErrors["program.tiers.2.thresholds.0.value"]).toBe("须大于下一级「银卡会员」的同类门槛 1,000");
   });
+
+  it("says in Chinese why the domain refused a program (the server's own parse)", async () => {
+    session.actor = user("owner");
+    const { validationError } = await import("@/lib/errors");
+    const save = merchantAction("program.write", z.object({}), async () => {
+      const r = programInput.safeParse({ ...structuredClone(demoProgram), lifecycle: { newDays: 30, dormantDays: 90, lostDays: 90 } });
+      if (r.success) throw new Error("expected a refusal");
+      throw validationError(r.error, ["program"]);
+    });
+    const r = await save({});
+    expect(r.ok === false && r.error.fieldErrors["program.lifecycle.lostDays"]).toBe("须大于沉睡天数");
+  });
 });
