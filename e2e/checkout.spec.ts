@@ -27,7 +27,7 @@ test("an operator finds a member's open checkout hold and releases it with a rea
   const ledger = page.getByTestId("wallet-ledger");
   await expect(ledger).toContainText("充值");
   await expect(ledger).toContainText("消费");
-  await expect(page.getByTestId("wallet-balance")).toHaveText("¥530");
+  await expect(page.getByTestId("wallet-balance")).toHaveText("¥530.00");
 
   await holds.getByTestId(`release-${id}-h2-open`).click();
   await holds.getByPlaceholder("原因（必填）").fill("顾客取消支付");

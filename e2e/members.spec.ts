@@ -99,10 +99,12 @@ test("importing 1,000 orders with 3 bad rows: the report names them, 997 are in,
     const href = await page.getByTestId("import-report").getAttribute("href");
     const report = await (await page.request.get(href!)).text();
     const lines = report.replace(/^\uFEFF/, "").trim().split("\r\n");
-    expect(lines[0]).toBe("row,reason,订单号,会员编号,实付金额,支付时间");
+    // In the operator's language: Chinese headers and reasons.
+    expect(lines[0]).toBe("行号,原因,订单号,会员编号,实付金额,支付时间");
     expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(["102", "503", "904"]);
     expect(lines[1]).toContain("十块");
-    expect(lines[3]).toContain("orderId is empty");
+    expect(lines[1]).toContain("不是以元为单位的金额");
+    expect(lines[3]).toContain("订单号为空");
   }
 
   // The orders are on the members: 100 orders each, one of them (row 903) rejected for member 3.

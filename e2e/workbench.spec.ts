@@ -63,10 +63,11 @@ test("operator adds a tier: an invalid threshold is refused with the field named
   // Default threshold: growth ≥ 1,000 — not above diamond's 20,000.
   await page.getByTestId("save-program").click();
   const error = page.locator('[data-error-for="tiers.4.thresholds.0.value"]');
-  await expect(error).toHaveText("必须高于下一级等级的同类门槛。");
-  await expect(page.locator('[data-error-for="tiers.4.retention.months"]')).toHaveText("至少 1 个月。");
-  await expect(page.getByTestId("form-problems")).toContainText("tiers.4.thresholds.0.value");
-  await expect(page.getByTestId("form-problems")).toContainText("tiers.4.retention.months");
+  await expect(error).toHaveText("须大于下一级「钻石会员」的同类门槛 20,000");
+  await expect(page.locator('[data-error-for="tiers.4.retention.months"]')).toHaveText("不能小于 1");
+  // The list above the form names each field by its label, the tier by its name.
+  await expect(page.getByTestId("form-problems")).toContainText("黑金会员 · 门槛：须大于下一级「钻石会员」的同类门槛 20,000");
+  await expect(page.getByTestId("form-problems")).toContainText("黑金会员 · 保级规则 · 月数：不能小于 1");
   await expect(page.locator("#t4-th0-value")).toHaveAttribute("aria-invalid", "true");
   expect((await program(page)).tiers).toHaveLength(4);
   // What was typed is still there.
@@ -125,7 +126,8 @@ test("operator edits a matrix cell: the cost estimate changes as they type, leav
   const value = page.getByTestId("cell-gold-tasting-value");
   await value.fill("x".repeat(41));
   await value.press("Tab");
-  await expect(page.getByTestId("quick-save-error")).toContainText(/matrix\.\d+\.value/);
+  // Named by its tier and right, and why, in Chinese.
+  await expect(page.getByTestId("quick-save-error")).toContainText("金卡会员 · 新品试吃 · 内容最多 40 个字符");
   await expect(value).toHaveValue("");
   expect((await cellOf("gold", "tasting")).value).toBeNull();
   await expect(page.getByTestId("program-version")).toContainText("第 3 版");
@@ -161,6 +163,22 @@ test("operator creates a recurring campaign on a day and finds it on the followi
   await expect(page.getByTestId("campaign-row-tenth_day")).toContainText("每月 10 日");
   // Double points day overlaps the birthday-month multiplier: the rule is stated.
   await expect(page.getByTestId("campaign-row-double_points")).toContainText("取最高值");
+});
+
+test("a campaign named only in Chinese applies, with its code made from the pinyin and its English name the Chinese", async ({ page }) => {
+  await signIn(page, "operator");
+  await page.goto("/campaigns");
+  const now = thisMonth();
+  await page.getByTestId(`day-${ym(now.y, now.m)}-12`).click();
+  const dialog = page.getByTestId("campaign-dialog");
+  await expect(dialog.getByTestId("campaign-apply")).toBeDisabled();
+  await dialog.getByLabel("中文名称").fill("双倍积分日");
+  await expect(dialog.getByTestId("campaign-apply")).toBeEnabled();
+  await dialog.getByTestId("campaign-apply").click();
+  await page.getByTestId("save-program").click();
+  await expect(page.getByTestId("save-status")).toContainText("已保存");
+  const saved = (await program(page)).campaigns.find((c: { name: { zh: string } }) => c.name.zh === "双倍积分日");
+  expect(saved).toMatchObject({ code: "shuang_bei_ji_fen_ri", name: { zh: "双倍积分日", en: "双倍积分日" } });
 });
 
 test("operator switches an automation off: it changes at once and stays off after a reload; a stale page's switch is refused and put back", async ({ page }) => {
@@ -225,10 +243,12 @@ test("operator exports the program, changes it, and imports it back; a bad file 
   bad.lifecycle.lostDays = 1;
   bad.points.perYuan = "two";
   await page.getByTestId("import-file").setInputFiles({ name: "bad.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(bad)) });
+  // Two errors, each in Chinese with the field's label (the tier by its name) and why it is refused.
   const problems = page.getByTestId("import-problems");
-  await expect(problems).toContainText("tiers.1.thresholds.0.value");
-  await expect(problems).toContainText("points.perYuan");
   await expect(problems.locator("li")).toHaveCount(2);
+  await expect(problems.locator("li").nth(0)).toHaveText("银卡会员 · 门槛：须大于 0");
+  await expect(problems.locator("li").nth(1)).toHaveText("积分 · 每元获得：须为数字（如 50），不能是文字");
+  await expect(problems).not.toContainText("tiers.1");
   expect(await program(page)).toEqual(before);
 
   // A file in the format before per-tier rules: one top-level retention rule, for every tier above
@@ -255,7 +275,10 @@ test("the owner sees every change in the audit log, filterable", async ({ page }
   await signIn(page, "owner");
   await page.goto("/settings/audit?action=program.update");
   await expect(page.getByTestId("audit-row").first()).toContainText("operator@demo.local");
-  await expect(page.getByTestId("audit-row").first()).toContainText("points.perYuan");
+  // In words: the action, the section and the field by their labels.
+  await expect(page.getByTestId("audit-row").first()).toContainText("修改会员方案");
+  await expect(page.getByTestId("audit-row").first().getByTestId("audit-changes")).toContainText(/积分每元获得 \d+ → 2/);
+  await expect(page.getByTestId("audit-row").first()).not.toContainText("points.perYuan");
   await page.goto("/settings/audit?actor=nobody-here");
   await expect(page.getByTestId("audit-row")).toHaveCount(0);
 });

@@ -1,3 +1,6 @@
+import type { AppLocale } from "@/i18n/config";
+import { issueText, type IssueLike } from "@/i18n/issues";
+
 export type ErrorCode =
   | "unauthorized"
   | "forbidden"
@@ -44,6 +47,8 @@ export const errorCodes = Object.keys(statusOf) as ErrorCode[];
 
 /** A failure the caller can act on; domain functions throw it and routes turn it into the error shape. */
 export class AppError extends Error {
+  /** The zod issues behind `issues`, their paths prefixed: an answer renders them in the caller's language. */
+  sourceIssues?: IssueLike[];
   constructor(
     public readonly code: ErrorCode,
     message: string,
@@ -56,6 +61,13 @@ export class AppError extends Error {
   }
   toJSON() {
     return { code: this.code, message: this.message, ...(this.issues.length ? { issues: this.issues } : {}) };
+  }
+  /** toJSON with the validation issues' messages in `locale` (paths unchanged); other messages as they are. */
+  toLocalizedJSON(locale: AppLocale) {
+    if (locale === "en" || !this.sourceIssues) return this.toJSON();
+    const local = this.sourceIssues.map((i) => issueText(i, locale));
+    const issues = this.issues.map((i, n) => (n < local.length ? { path: i.path, message: local[n] } : i));
+    return { code: this.code, message: issues.map((i) => (i.path ? `${i.path}：${i.message}` : i.message)).join("；"), issues };
   }
 }
 
@@ -71,7 +83,10 @@ export function validationError(error: { issues: { path: PropertyKey[]; message:
   const all = issuesOf(error, prefix);
   const more = all.length - MAX_ISSUES;
   const issues = more > 0 ? [...all.slice(0, MAX_ISSUES), { path: "", message: `and ${more} more ${more === 1 ? "issue" : "issues"} not listed` }] : all;
-  return new AppError("validation_failed", issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; "), issues);
+  const err = new AppError("validation_failed", issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join("; "), issues);
+  const source = error.issues.slice(0, MAX_ISSUES);
+  if (source.every((i) => typeof (i as { code?: unknown }).code === "string")) err.sourceIssues = source as unknown as IssueLike[];
+  return err;
 }
 
 /** PostgreSQL's SQLSTATE of a (driver or drizzle-wrapped) database error, if it is one. */

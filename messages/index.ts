@@ -21,6 +21,8 @@ import reasonsZh from "./areas/reasons.zh-CN.json";
 import reasonsEn from "./areas/reasons.en.json";
 import truthZh from "./areas/truth.zh-CN.json";
 import truthEn from "./areas/truth.en.json";
+import languageZh from "./areas/language.zh-CN.json";
+import languageEn from "./areas/language.en.json";
 
 /**
  * Messages per locale: the core file plus one pair of files per product area
@@ -40,6 +42,7 @@ const areas: [Messages, Messages][] = [
   [webhookEventsZh, webhookEventsEn],
   [reasonsZh, reasonsEn],
   [truthZh, truthEn],
+  [languageZh, languageEn],
 ];
 
 function merge(core: Messages, extra: Messages[]): Messages {

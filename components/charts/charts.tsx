@@ -10,6 +10,7 @@ import {
   BarChart,
   CartesianGrid,
   ComposedChart,
+  Cell,
   Legend,
   Line,
   LineChart,
@@ -34,6 +35,7 @@ import type { TierChanges } from "@/lib/metrics/tier-changes";
 import type { TierCounts } from "@/lib/metrics/tier-distribution";
 import { ChartCard, stateOf } from "./chart-card";
 import type { NamedCode } from "./dashboard-filters";
+import { tierSeries } from "./tier-series";
 import { useFormat, type Format } from "./format";
 import { useMetric, type MetricQueryArgs } from "./use-metric";
 
@@ -46,7 +48,6 @@ export interface ChartProps {
 /** The cost-rate band drawn on the chart (metrics.md: 5–10% of member spend). */
 const BAND = { low: 0.05, high: 0.1 };
 export const palette = ["#4f46e5", "#10b981", "#f59e0b", "#f43f5e", "#0ea5e9", "#8b5cf6", "#64748b", "#14b8a6"];
-const tierPalette = ["#c7d2fe", "#a5b4fc", "#818cf8", "#6366f1", "#4f46e5", "#4338ca", "#3730a3", "#312e81"];
 const grid = <CartesianGrid stroke="#f3f4f6" vertical={false} />;
 const axisProps = { tick: { fontSize: 12, fill: "#6b7280" }, tickLine: false, axisLine: { stroke: "#e5e7eb" } } as const;
 /** A rate axis from 0: up to the data's maximum, or 0–100% when every rate is 0 (recharts would draw 0–400%). */
@@ -70,7 +71,6 @@ function XPeriod({ f, granularity }: { f: Format; granularity: string }) {
 }
 
 /** The program's codes in rank order, then any other code found in the data. */
-const orderedCodes = (list: NamedCode[], found: string[]) => [...list.map((x) => x.code), ...found.filter((c) => !list.some((x) => x.code === c))];
 const nameOf = (list: NamedCode[], code: string) => list.find((x) => x.code === code)?.name ?? code;
 const csvName = (metric: string, q: MetricQueryArgs) => `${metric}_${q.from}_${q.to}${q.tier ? `_${q.tier}` : ""}.csv`;
 
@@ -80,7 +80,8 @@ export function TierDistributionChart({ q, tiers }: ChartProps) {
   const t = useTranslations("dashboards.charts");
   const f = useFormat();
   const m = useMetric<TierCounts>("tier-distribution", q);
-  const codes = m.data ? orderedCodes(tiers, Object.keys(m.data.total)) : [];
+  const series = m.data ? tierSeries(tiers, Object.keys(m.data.total)) : [];
+  const codes = series.map((s) => s.code);
   const hasData = !!m.data && m.data.series.some((r) => codes.some((c) => Number(r[c]) > 0));
   const rows = m.data?.series ?? [];
   return (
@@ -100,10 +101,11 @@ export function TierDistributionChart({ q, tiers }: ChartProps) {
           {grid}
           <XPeriod f={f} granularity={q.granularity} />
           <YAxis {...countAxis} tickFormatter={f.countAxis} width={48} />
-          <Tooltip formatter={tooltipFormatter({}, f.count)} />
-          {legend}
-          {codes.map((c, i) => (
-            <Bar key={c} dataKey={c} name={nameOf(tiers, c)} stackId="tiers" fill={tierPalette[i % tierPalette.length]} />
+          <Tooltip formatter={tooltipFormatter({}, f.count)} itemSorter={(item) => -codes.indexOf(String(item.dataKey))} />
+          {/* In rank order (recharts sorts a legend alphabetically by default), each tier in its own colour. */}
+          <Legend iconSize={10} itemSorter={(item) => codes.indexOf(String(item.dataKey))} formatter={(v: unknown) => <span className="text-xs text-gray-600">{String(v)}</span>} />
+          {series.map((s) => (
+            <Bar key={s.code} dataKey={s.code} name={s.name} stackId="tiers" fill={s.color} />
           ))}
         </BarChart>
       </ResponsiveContainer>
@@ -118,7 +120,7 @@ export function TierNowChart({ q, tiers }: ChartProps) {
   const router = useRouter();
   const m = useMetric<TierCounts>("tier-distribution", q);
   const counts = m.data?.total ?? {};
-  const rows = orderedCodes(tiers, Object.keys(counts)).map((code) => ({ code, name: nameOf(tiers, code), members: counts[code] ?? 0 }));
+  const rows = tierSeries(tiers, Object.keys(counts)).map(({ code, name, color }) => ({ code, name, color, members: counts[code] ?? 0 }));
   const total = rows.reduce((s, r) => s + r.members, 0);
   return (
     <ChartCard
@@ -148,7 +150,11 @@ export function TierNowChart({ q, tiers }: ChartProps) {
             radius={[0, 4, 4, 0]}
             cursor="pointer"
             onClick={(d: { payload?: { code?: string } }) => d.payload?.code && router.push(`/members?tier=${encodeURIComponent(d.payload.code)}`)}
-          />
+          >
+            {rows.map((r) => (
+              <Cell key={r.code} fill={r.color} />
+            ))}
+          </Bar>
         </BarChart>
       </ResponsiveContainer>
       <ul className="mt-3 flex flex-wrap gap-2" aria-label={t("drillHint")}>

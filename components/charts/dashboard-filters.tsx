@@ -9,6 +9,8 @@ import { granularities, parseFilters, presets, defaultGranularity, type Dashboar
 export interface NamedCode {
   code: string;
   name: string;
+  /** A tier's colour in the program (tier charts). */
+  color?: string;
 }
 
 /** The filters of the URL (`range`, `from`, `to`, `tier`, `granularity`), parsed against today's business date. */

@@ -1,7 +1,8 @@
 "use client";
 import clsx from "clsx";
 import { useTranslations } from "next-intl";
-import { change, previousRange } from "@/lib/dashboards/range";
+import { previousRange } from "@/lib/dashboards/range";
+import { kpiChange } from "./kpi-change";
 import type { MemberRoi } from "@/lib/metrics/member-roi";
 import type { Points } from "@/lib/metrics/points";
 import type { Repurchase } from "@/lib/metrics/repurchase";
@@ -52,12 +53,7 @@ export function KpiCards({ q }: { q: MetricQueryArgs }) {
     <ul className="mb-6 grid grid-cols-2 gap-4 md:grid-cols-3" aria-label={t("label")}>
       {kpis.map((k) => {
         // Rates change in percentage points; amounts, counts and ROI relative to before.
-        const delta =
-          k.kind === "rate"
-            ? k.now === null || k.now === undefined || k.before === null || k.before === undefined
-              ? null
-              : k.now - k.before
-            : change(k.now, k.before);
+        const { delta, smallBase } = kpiChange(k.kind, k.now, k.before);
         const tone =
           delta === null || delta === 0 || k.good === "neutral"
             ? "text-gray-500"
@@ -68,20 +64,25 @@ export function KpiCards({ q }: { q: MetricQueryArgs }) {
           delta === null
             ? t("noChange")
             : k.kind === "rate"
-              ? `${Math.round(delta * 1000) > 0 ? "+" : ""}${(Math.round(delta * 1000) / 10).toFixed(1)} ${t("pp")}`
+              ? `${Math.round(delta * 1000) > 0 ? "+" : ""}${f.decimal1(Math.round(delta * 1000) / 10)} ${t("pp")}`
               : `${delta >= 0 ? "+" : ""}${f.percent(delta)}`;
         return (
-          <li key={k.key} className="rounded-xl border border-gray-200 bg-white px-4 py-3 shadow-xs" data-testid={`kpi-${k.key}`}>
+          <li key={k.key} className="min-w-0 rounded-xl border border-gray-200 bg-white px-4 py-3 shadow-xs" data-testid={`kpi-${k.key}`}>
             <p className="text-xs font-medium text-gray-500">{t(k.key)}</p>
             {k.loading ? (
               <p className="mt-1 h-7 w-24 animate-pulse rounded bg-gray-100" role="status" aria-label={t("loading")} />
             ) : (
-              <p className="mt-1 truncate text-2xl font-semibold tracking-tight text-gray-900 tabular-nums" data-testid={`kpi-${k.key}-value`}>
+              <p className="mt-1 truncate text-xl font-semibold tracking-tight text-gray-900 tabular-nums xl:text-2xl" title={value(k.kind, k.now)} data-testid={`kpi-${k.key}-value`}>
                 {value(k.kind, k.now)}
               </p>
             )}
-            <p className={clsx("mt-0.5 text-xs tabular-nums", tone)} title={t("vsPrevious", { from: prev.from, to: prev.to })}>
+            <p className={clsx("mt-0.5 text-xs tabular-nums break-words", tone)} title={t("vsPrevious", { from: prev.from, to: prev.to })} data-testid={`kpi-${k.key}-change`}>
               {deltaText} <span className="text-gray-400">{t("vsPreviousShort")}</span>
+              {smallBase ? (
+                <span className="ml-1 rounded bg-amber-50 px-1 text-amber-700" title={t("smallBaseHint", { before: value(k.kind, k.before) })}>
+                  {t("smallBase")}
+                </span>
+              ) : null}
             </p>
           </li>
         );

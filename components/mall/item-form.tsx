@@ -21,6 +21,7 @@ const toInt = (s: string): number | string => (Number.isFinite(Number(s)) && s.t
 /** Create or edit one mall item. Dates set over the API are kept as they are. */
 export function ItemForm({ item, rights, tiers, onDone }: { item: MallItemAnswer | null; rights: Choice[]; tiers: Choice[]; onDone: () => void }) {
   const t = useTranslations("mall.form");
+  const tc = useTranslations("programCodes");
   const tKind = useTranslations("mall.kind");
   const router = useRouter();
   const hydrated = useHydrated();
@@ -96,9 +97,9 @@ export function ItemForm({ item, rights, tiers, onDone }: { item: MallItemAnswer
     <form onSubmit={submit} className="space-y-4 px-5 py-4" data-testid="mall-item-form" noValidate>
       <h3 className="text-sm font-semibold text-gray-900">{item ? t("editTitle", { name: item.name }) : t("createTitle")}</h3>
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-        {field("itemId", t("itemId"), { readOnly: !!item }, t("itemIdHint"))}
+        {field("itemId", t("itemId"), { readOnly: !!item, placeholder: item ? undefined : tc("codeAuto") }, t("itemIdHint"))}
         {field("name", t("name"))}
-        {field("nameEn", t("nameEn"))}
+        {field("nameEn", t("nameEn"), { placeholder: tc("enOptional") })}
         <Field id="mall-kind" label={t("kind")} error={err("kind")}>
           <Select id="mall-kind" value={v.kind} onChange={set("kind")}>
             <option value="goods">{tKind("goods")}</option>

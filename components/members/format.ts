@@ -1,7 +1,8 @@
-/** Fen → "¥1,234.50" (whole yuan without decimals). */
+import { formatMoney } from "@/lib/format/money";
+
+/** Fen → "¥1,234.50", "¥530.00": always two decimals, as everywhere (lib/format/money). */
 export function formatYuan(fen: number, locale: string) {
-  const yuan = fen / 100;
-  return `¥${yuan.toLocaleString(locale, { minimumFractionDigits: Number.isInteger(yuan) ? 0 : 2, maximumFractionDigits: 2 })}`;
+  return formatMoney(fen, locale);
 }
 
 export const formatInt = (n: number, locale: string) => n.toLocaleString(locale);

@@ -20,6 +20,7 @@ const actionKinds = ["grantRight", "bonusPoints", "message"] as const;
 export function AutomationsEditor({ firings, messages = {} }: { firings: Record<string, { count: number; last: string | null }>; messages?: Record<string, MessageCounts> }) {
   const t = useTranslations("workbench.automations");
   const tm = useTranslations("messaging");
+  const tc = useTranslations("programCodes");
   const locale = useLocale();
   const { control, setValue, getValues } = useProgramForm();
   const { readOnly, quickSave } = useEditor();
@@ -56,7 +57,7 @@ export function AutomationsEditor({ firings, messages = {} }: { firings: Record<
               onClick={() =>
                 setValue(
                   "automations",
-                  [...automations, { code: `automation_${automations.length + 1}`, name: { zh: "", en: "" }, trigger: { kind: "registered" }, actions: [{ kind: "bonusPoints", points: 100 }], cooldownDays: null, enabled: true }] as never,
+                  [...automations, { code: "", name: { zh: "", en: "" }, trigger: { kind: "registered" }, actions: [{ kind: "bonusPoints", points: 100 }], cooldownDays: null, enabled: true }] as never,
                   { shouldDirty: true },
                 )
               }
@@ -83,11 +84,11 @@ export function AutomationsEditor({ firings, messages = {} }: { firings: Record<
                 </label>
                 <div className="grid grid-cols-2 gap-2">
                   <TextInput name={`automations.${i}.name.zh`} id={`a${i}-zh`} aria-label={t("nameZh")} placeholder={t("nameZh")} />
-                  <TextInput name={`automations.${i}.name.en`} id={`a${i}-en`} aria-label={t("nameEn")} placeholder={t("nameEn")} />
+                  <TextInput name={`automations.${i}.name.en`} id={`a${i}-en`} aria-label={t("nameEn")} placeholder={tc("enOptional")} />
                 </div>
                 <ErrorText name={`automations.${i}.name.zh`} />
                 <ErrorText name={`automations.${i}.name.en`} />
-                <TextInput name={`automations.${i}.code`} id={`a${i}-code`} aria-label={t("code")} className="font-mono text-xs" />
+                <TextInput name={`automations.${i}.code`} id={`a${i}-code`} aria-label={t("code")} placeholder={tc("codeAuto")} className="font-mono text-xs" />
                 <ErrorText name={`automations.${i}.code`} />
               </div>
               <div className="grid items-start gap-2 text-sm xl:grid-cols-2">

@@ -11,6 +11,8 @@ import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { inputClasses } from "@/components/ui/field";
 import { ErrorText, useEditor, useProgramForm } from "./program-form";
+import { codeFromName } from "@/lib/program/codes";
+import { formatDiscount } from "@/lib/format/rates";
 
 type Campaign = Program["campaigns"][number];
 type Schedule = Campaign["schedule"];
@@ -26,11 +28,12 @@ function onDate(c: Campaign, date: string) {
 
 function useDescribe() {
   const t = useTranslations("workbench.campaigns");
+  const locale = useLocale();
   return {
     schedule: (s: Schedule) =>
       s.kind === "range" ? (s.from === s.to ? t("sched.day", { date: s.from }) : t("sched.range", { from: s.from, to: s.to })) : s.kind === "monthlyDay" ? t("sched.monthlyDay", { day: s.day }) : s.kind === "weekday" ? t("sched.weekday", { day: t(`weekdays.${s.weekday}`) }) : t("sched.birthdayMonth"),
     effect: (e: Effect) =>
-      e.kind === "pointsMultiplier" ? t("eff.pointsMultiplier", { x: e.pct / 100 }) : e.kind === "bonusPoints" ? t("eff.bonusPoints", { points: e.points }) : e.kind === "extraDiscount" ? t("eff.extraDiscount", { pct: e.pct }) : t("eff.grantRight", { right: e.rightCode }),
+      e.kind === "pointsMultiplier" ? t("eff.pointsMultiplier", { x: e.pct / 100 }) : e.kind === "bonusPoints" ? t("eff.bonusPoints", { points: e.points }) : e.kind === "extraDiscount" ? t("eff.extraDiscount", { zhe: formatDiscount(e.pct, locale) }) : t("eff.grantRight", { right: e.rightCode }),
   };
 }
 
@@ -46,6 +49,7 @@ function overlapRule(cs: Campaign[], t: (k: string) => string) {
 
 function CampaignDialog({ initial, index, onClose }: { initial: Campaign; index: number | null; onClose: () => void }) {
   const t = useTranslations("workbench.campaigns");
+  const tc = useTranslations("programCodes");
   const locale = useLocale();
   const { getValues, setValue } = useProgramForm();
   const [c, setC] = useState<Campaign>(initial);
@@ -60,8 +64,11 @@ function CampaignDialog({ initial, index, onClose }: { initial: Campaign; index:
     setC({ ...c, effect: kind === "pointsMultiplier" ? { kind, pct: 200 } : kind === "bonusPoints" ? { kind, points: 100 } : kind === "extraDiscount" ? { kind, pct: 10 } : { kind, rightCode: rights[0]?.code ?? "" } });
   const save = () => {
     const all = [...(getValues("campaigns") as Campaign[])];
-    if (index === null) all.push(c);
-    else all[index] = c;
+    // No code typed: one from the Chinese name's pinyin, unique among the other campaigns.
+    const taken = new Set(all.filter((_, i) => i !== index).map((x) => x.code));
+    const done = c.code.trim() ? { ...c, code: c.code.trim() } : { ...c, code: codeFromName(c.name, taken, "campaign") };
+    if (index === null) all.push(done);
+    else all[index] = done;
     setValue("campaigns", all as never, { shouldDirty: true });
     onClose();
   };
@@ -82,11 +89,11 @@ function CampaignDialog({ initial, index, onClose }: { initial: Campaign; index:
             </div>
             <div>
               <label htmlFor="c-en" className="mb-1 block text-xs font-medium text-gray-600">{t("nameEn")}</label>
-              <input id="c-en" className={inputClasses()} value={c.name.en} onChange={(ev) => setC({ ...c, name: { ...c.name, en: ev.target.value } })} />
+              <input id="c-en" className={inputClasses()} placeholder={tc("enOptional")} value={c.name.en} onChange={(ev) => setC({ ...c, name: { ...c.name, en: ev.target.value } })} />
             </div>
             <div>
               <label htmlFor="c-code" className="mb-1 block text-xs font-medium text-gray-600">{t("code")}</label>
-              <input id="c-code" className={clsx(inputClasses(), "font-mono")} value={c.code} onChange={(ev) => setC({ ...c, code: ev.target.value })} />
+              <input id="c-code" className={clsx(inputClasses(), "font-mono")} placeholder={tc("codeAuto")} value={c.code} onChange={(ev) => setC({ ...c, code: ev.target.value })} />
             </div>
             <div>
               <label htmlFor="c-schedule" className="mb-1 block text-xs font-medium text-gray-600">{t("schedule")}</label>
@@ -174,7 +181,7 @@ function CampaignDialog({ initial, index, onClose }: { initial: Campaign; index:
         </div>
         <div className="flex justify-end gap-2 rounded-b-xl bg-gray-50 px-6 py-3">
           <Button variant="secondary" onClick={onClose}>{t("cancel")}</Button>
-          <Button onClick={save} data-testid="campaign-apply" disabled={!c.name.zh.trim() || !c.name.en.trim() || !c.code.trim()}>
+          <Button onClick={save} data-testid="campaign-apply" disabled={!c.name.zh.trim()}>
             {t("apply")}
           </Button>
         </div>
@@ -205,8 +212,7 @@ export function CampaignsEditor({ today }: { today: string }) {
 
   const openNew = (date: string) => {
     if (readOnly) return;
-    const n = campaigns.length + 1;
-    setDialog({ initial: { code: `campaign_${date.replace(/-/g, "")}_${n}`, name: { zh: "", en: "" }, schedule: { kind: "range", from: date, to: date }, targetTiers: [], effect: { kind: "pointsMultiplier", pct: 200 }, enabled: true }, index: null });
+    setDialog({ initial: { code: "", name: { zh: "", en: "" }, schedule: { kind: "range", from: date, to: date }, targetTiers: [], effect: { kind: "pointsMultiplier", pct: 200 }, enabled: true }, index: null });
   };
   const overlapsOf = (c: Campaign, idx: number) => {
     // Another enabled campaign in force on one of the next 366 days; a birthday-month campaign

@@ -1,4 +1,5 @@
 "use client";
+import { formatMoney } from "@/lib/format/money";
 import clsx from "clsx";
 import type { ReactNode } from "react";
 import { Controller } from "react-hook-form";
@@ -100,5 +101,5 @@ export function SelectInput({ name, id, children, className, ...rest }: { name: 
   );
 }
 
-export const yuan = (fen: number, locale: string) =>
-  new Intl.NumberFormat(locale, { style: "currency", currency: "CNY", currencyDisplay: "narrowSymbol", maximumFractionDigits: fen % 100 === 0 ? 0 : 2 }).format(fen / 100);
+/** Money as everywhere: ¥53,412.00 (lib/format/money). */
+export const yuan = (fen: number, locale: string) => formatMoney(fen, locale);

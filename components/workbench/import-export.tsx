@@ -1,12 +1,15 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { useRef, useState } from "react";
 import { programInput, type Program } from "@/lib/schemas/program";
 import { saveProgramAction } from "@/lib/workbench/actions";
 import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { FormAlert } from "@/components/ui/field";
+import { isLocale, defaultLocale } from "@/i18n/config";
+import { issueText } from "@/i18n/issues";
+import { programFieldLabel } from "@/i18n/program-labels";
 
 /**
  * Export the whole program as JSON (the format of GET /api/v1/program) and import it back: the file
@@ -14,10 +17,12 @@ import { FormAlert } from "@/components/ui/field";
  */
 export function ImportExport({ program, canImport, slug }: { program: Program; canImport: boolean; slug: string }) {
   const t = useTranslations("workbench.importExport");
+  const current = useLocale();
+  const locale = isLocale(current) ? current : defaultLocale;
   const router = useRouter();
   const file = useRef<HTMLInputElement>(null);
   const [problems, setProblems] = useState<{ path: string; message: string }[]>([]);
-  const [done, setDone] = useState<number | null>(null);
+  const [done, setDone] = useState<{ version: number; unchanged: boolean } | null>(null);
   const [busy, setBusy] = useState(false);
 
   const download = () => {
@@ -41,18 +46,19 @@ export function ImportExport({ program, canImport, slug }: { program: Program; c
     }
     const parsed = programInput.safeParse(data);
     if (!parsed.success) {
-      setProblems(parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })));
+      // Each problem by the field's label in the file's own names ("金卡 · 门槛"), and why, in the user's language.
+      setProblems(parsed.error.issues.map((i) => ({ path: programFieldLabel(i.path, data, locale), message: issueText(i, locale) })));
       return;
     }
     setBusy(true);
     const r = await saveProgramAction({ program: parsed.data, tierMoves: [] });
     setBusy(false);
     if (!r.ok) {
-      const list = Object.entries(r.error.fieldErrors).map(([path, message]) => ({ path: path.replace(/^program\./, ""), message }));
+      const list = Object.entries(r.error.fieldErrors).map(([path, message]) => ({ path: programFieldLabel(path.replace(/^program\./, ""), data, locale), message }));
       setProblems(list.length ? list : [{ path: "", message: r.error.message }]);
       return;
     }
-    setDone(r.data.version);
+    setDone({ version: r.data.version, unchanged: r.data.unchanged });
     router.refresh();
   };
 
@@ -93,7 +99,7 @@ export function ImportExport({ program, canImport, slug }: { program: Program; c
             <ul className="mt-1 list-disc space-y-0.5 pl-5" data-testid="import-problems">
               {problems.map((p, i) => (
                 <li key={i}>
-                  {p.path ? <code className="mr-1 font-mono text-xs">{p.path}</code> : null}
+                  {p.path ? <span className="mr-1 font-medium">{p.path}{t("labelSeparator")}</span> : null}
                   {p.message}
                 </li>
               ))}
@@ -102,7 +108,7 @@ export function ImportExport({ program, canImport, slug }: { program: Program; c
         ) : null}
         {done !== null ? (
           <p role="status" className="text-sm text-emerald-700" data-testid="import-done">
-            {t("imported", { version: done })}
+            {done.unchanged ? t("unchanged") : t("imported", { version: done.version })}
           </p>
         ) : null}
       </div>

@@ -1,8 +1,7 @@
 "use client";
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
-import { useTranslations } from "next-intl";
+import { useLocale, useTranslations } from "next-intl";
 import { createContext, useCallback, useContext, useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { FormProvider, get, useForm, useFormContext, useFormState, type FieldErrors } from "react-hook-form";
 import { programInput, type Program, type ProgramInput } from "@/lib/schemas/program";
@@ -14,6 +13,9 @@ import { Button } from "@/components/ui/button";
 import { FormAlert } from "@/components/ui/field";
 import { useHydrated } from "@/components/forms/use-hydrated";
 import { fieldErrorMessage } from "@/i18n/field-error";
+import { defaultLocale, isLocale, type AppLocale } from "@/i18n/config";
+import { programFieldLabel } from "@/i18n/program-labels";
+import { LOCALIZED, localizedResolver } from "@/components/forms/localized-resolver";
 
 interface EditorContext {
   readOnly: boolean;
@@ -60,11 +62,17 @@ export function useErrorText() {
   const t = useTranslations("validation");
   const w = useTranslations("workbench.errors");
   return (path: string, type: string, message: string) => {
-    if (type === "server") return message;
+    if (type === "server" || type === LOCALIZED) return message;
     const field = path.split(".").pop() ?? path;
     for (const key of [`${field}.${type}`, type]) if (w.has(key)) return w(key);
     return fieldErrorMessage(Object.assign((k: string) => t(k), { has: (k: string) => t.has(k) }), path, type, message);
   };
+}
+
+/** The user's locale as the app knows it. */
+export function useAppLocale(): AppLocale {
+  const l = useLocale();
+  return isLocale(l) ? l : defaultLocale;
 }
 
 /** The error of one field, next to it. */
@@ -96,10 +104,11 @@ export function ProgramForm({ program, version, readOnly, children, sticky = tru
   const queryClient = useQueryClient();
   const hydrated = useHydrated();
   const errorText = useErrorText();
+  const locale = useAppLocale();
   const [tierMoves, setTierMoves] = useState<{ from: string; to: string }[]>([]);
   const [savedVersion, setSavedVersion] = useState<number | null>(null);
   const [problems, setProblems] = useState<[string, string][]>([]);
-  const form = useForm<ProgramInput, unknown, Program>({ resolver: zodResolver(programInput), defaultValues: program, mode: "onSubmit" });
+  const form = useForm<ProgramInput, unknown, Program>({ resolver: localizedResolver(programInput, locale), defaultValues: program, mode: "onSubmit" });
   const { isDirty, isSubmitting, errors } = form.formState;
   const dirty = isDirty || tierMoves.length > 0;
 
@@ -224,7 +233,7 @@ export function ProgramForm({ program, version, readOnly, children, sticky = tru
           for (const [path, message] of Object.entries(result.error.fieldErrors)) {
             const p = path.replace(/^program\./, "");
             form.setError(p as never, { type: "server", message });
-            unmatched.push([p, message]);
+            unmatched.push([programFieldLabel(p, values, locale), message]);
           }
           setProblems(unmatched.length ? unmatched : [["", result.error.message]]);
           return;
@@ -237,7 +246,7 @@ export function ProgramForm({ program, version, readOnly, children, sticky = tru
       },
       (errs) => {
         setSavedVersion(null);
-        setProblems(flatten(errs).map(([path, message, type]) => [path, errorText(path, type, message)]));
+        setProblems(flatten(errs).map(([path, message, type]) => [programFieldLabel(path, form.getValues(), locale), errorText(path, type, message)]));
       },
     )(e);
 
@@ -254,7 +263,7 @@ export function ProgramForm({ program, version, readOnly, children, sticky = tru
             <FormAlert>
               <div role="alert" data-testid="quick-save-error" className="flex flex-wrap items-center gap-x-3 gap-y-1">
                 <span className="font-medium">{t("quickFailed")}</span>
-                {quickError.path ? <code className="font-mono text-xs">{quickError.path}</code> : null}
+                {quickError.path ? <span className="font-medium">{programFieldLabel(quickError.path, form.getValues(), locale)}</span> : null}
                 <span>{quickError.text}</span>
                 {quickError.stale ? (
                   <Button variant="secondary" size="sm" onClick={() => window.location.reload()} data-testid="reload-program">
@@ -270,7 +279,7 @@ export function ProgramForm({ program, version, readOnly, children, sticky = tru
               <ul className="mt-1 list-disc space-y-0.5 pl-5" data-testid="form-problems">
                 {problems.map(([path, message]) => (
                   <li key={path + message}>
-                    {path ? <code className="mr-1 font-mono text-xs">{path}</code> : null}
+                    {path ? <span className="mr-1 font-medium">{path}{t("labelSeparator")}</span> : null}
                     {message}
                   </li>
                 ))}

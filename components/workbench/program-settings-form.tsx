@@ -1,5 +1,4 @@
 "use client";
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useEffect, useState } from "react";
@@ -11,20 +10,23 @@ import { Button } from "@/components/ui/button";
 import { Card, CardHeader } from "@/components/ui/card";
 import { Field, FormAlert, Input, describedBy } from "@/components/ui/field";
 import { useHydrated } from "@/components/forms/use-hydrated";
-import { useErrorText } from "./program-form";
+import { useAppLocale, useErrorText } from "./program-form";
+import { localizedResolver } from "@/components/forms/localized-resolver";
+import { TimeZoneSelect } from "@/components/settings/time-zone-select";
+import type { TimeZoneOption } from "@/lib/util/time-zones";
 
 type Out = z.output<typeof programSettingsInput>;
-const zones = ["Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei", "Asia/Singapore", "Asia/Tokyo", "Europe/London", "America/Los_Angeles", "UTC"];
 
 /** Settings → Program (owners edit, others read): time zone, lifecycle day counts, operating costs per month. */
-export function ProgramSettingsForm({ initial, readOnly }: { initial: ProgramSettingsInput; readOnly: boolean }) {
+export function ProgramSettingsForm({ initial, readOnly, zones }: { initial: ProgramSettingsInput; readOnly: boolean; zones: TimeZoneOption[] }) {
   const t = useTranslations("workbench.settings");
   const tf = useTranslations("workbench.form");
   const errorText = useErrorText();
+  const locale = useAppLocale();
   const router = useRouter();
   const hydrated = useHydrated();
   const [saved, setSaved] = useState<number | null>(null);
-  const { register, control, handleSubmit, reset, setError, formState } = useForm<ProgramSettingsInput, unknown, Out>({ resolver: zodResolver(programSettingsInput), defaultValues: initial });
+  const { register, control, handleSubmit, reset, setError, formState } = useForm<ProgramSettingsInput, unknown, Out>({ resolver: localizedResolver(programSettingsInput, locale), defaultValues: initial });
   const { errors, isDirty, isSubmitting } = formState;
   useEffect(() => {
     if (!isDirty) return;
@@ -60,13 +62,24 @@ export function ProgramSettingsForm({ initial, readOnly }: { initial: ProgramSet
             </div>
           ) : null}
           <Field id="tz" label={t("timeZone")} error={err("timeZone", errors.timeZone)} hint={t("timeZoneHint")}>
-            <Input id="tz" list="tz-list" invalid={!!errors.timeZone} aria-describedby={describedBy("tz", err("timeZone", errors.timeZone), true)} {...register("timeZone")} />
+            <Controller
+              control={control}
+              name="timeZone"
+              render={({ field }) => (
+                <TimeZoneSelect
+                  id="tz"
+                  zones={zones}
+                  value={field.value}
+                  onChange={field.onChange}
+                  onBlur={field.onBlur}
+                  ref={field.ref}
+                  invalid={!!errors.timeZone}
+                  disabled={readOnly}
+                  describedBy={describedBy("tz", err("timeZone", errors.timeZone), true)}
+                />
+              )}
+            />
           </Field>
-          <datalist id="tz-list">
-            {zones.map((z) => (
-              <option key={z} value={z} />
-            ))}
-          </datalist>
           <div className="grid grid-cols-3 gap-3 md:col-span-2">
             {lifecycle.map((k) => (
               <Field key={k} id={`lc-${k}`} label={t(`lifecycle.${k}`)} error={err(k, errors.lifecycle?.[k])}>

@@ -17,6 +17,7 @@ type Cell = Program["matrix"][number];
 
 function Catalogue() {
   const t = useTranslations("workbench.rights");
+  const tp = useTranslations("programCodes");
   const { control } = useProgramForm();
   const { readOnly } = useEditor();
   const { fields, append, remove } = useFieldArray({ control, name: "rights" });
@@ -54,7 +55,7 @@ function Catalogue() {
             {fields.map((f, i) => [
               <tr key={f.id} className="align-top" data-testid={`right-row-${i}`}>
                 <td className="py-2 pr-2 pl-5">
-                  <TextInput name={`rights.${i}.code`} id={`r${i}-code`} aria-label={t("code")} className="font-mono" />
+                  <TextInput name={`rights.${i}.code`} id={`r${i}-code`} aria-label={t("code")} placeholder={tp("codeAuto")} className="font-mono" />
                   <ErrorText name={`rights.${i}.code`} />
                 </td>
                 <td className="px-2 py-2">
@@ -62,7 +63,7 @@ function Catalogue() {
                   <ErrorText name={`rights.${i}.name.zh`} />
                 </td>
                 <td className="px-2 py-2">
-                  <TextInput name={`rights.${i}.name.en`} id={`r${i}-en`} aria-label={t("nameEn")} />
+                  <TextInput name={`rights.${i}.name.en`} id={`r${i}-en`} aria-label={t("nameEn")} placeholder={tp("enOptional")} />
                   <ErrorText name={`rights.${i}.name.en`} />
                 </td>
                 <td className="px-2 py-2">

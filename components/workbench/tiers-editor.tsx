@@ -101,6 +101,7 @@ export function TiersEditor({ memberCounts }: { memberCounts: Record<string, num
   const t = useTranslations("workbench.tiers");
   const tc = useTranslations("workbench.form");
   const ts = useTranslations("startOffer");
+  const tp = useTranslations("programCodes");
   const locale = useLocale();
   const { control, register } = useProgramForm();
   const { readOnly, tierMoves, setTierMoves } = useEditor();
@@ -168,10 +169,10 @@ export function TiersEditor({ memberCounts }: { memberCounts: Record<string, num
                   <TextInput name={`tiers.${i}.name.zh`} id={`t${i}-zh`} />
                 </LabeledControl>
                 <LabeledControl label={t("nameEn")} name={`tiers.${i}.name.en`} htmlFor={`t${i}-en`}>
-                  <TextInput name={`tiers.${i}.name.en`} id={`t${i}-en`} />
+                  <TextInput name={`tiers.${i}.name.en`} id={`t${i}-en`} placeholder={tp("enOptional")} />
                 </LabeledControl>
                 <LabeledControl label={t("code")} name={`tiers.${i}.code`} htmlFor={`t${i}-code`}>
-                  <TextInput name={`tiers.${i}.code`} id={`t${i}-code`} className="font-mono" />
+                  <TextInput name={`tiers.${i}.code`} id={`t${i}-code`} placeholder={tp("codeAuto")} className="font-mono" />
                 </LabeledControl>
                 <LabeledControl label={t("color")} name={`tiers.${i}.color`} htmlFor={`t${i}-color`}>
                   <div className="flex gap-2">
@@ -310,7 +311,7 @@ export function TiersEditor({ memberCounts }: { memberCounts: Record<string, num
                 variant="danger"
                 data-testid="confirm-remove"
                 onClick={() => {
-                  const from = tiers[removing].code;
+                  const from = tiers[removing].code ?? "";
                   setTierMoves([...tierMoves.filter((m) => m.from !== from), { from, to: destination }]);
                   remove(removing);
                   setRemoving(null);

@@ -1,11 +1,13 @@
 import { unstable_rethrow } from "next/navigation";
-import { getTranslations } from "next-intl/server";
+import { getLocale, getTranslations } from "next-intl/server";
 import type { z } from "zod";
 import type { Db } from "@/db/client";
 import { guardSession } from "@/lib/auth/guard";
 import type { Actor, Permission } from "@/lib/auth/actor";
 import { AppError, type ErrorCode } from "@/lib/errors";
 import { fieldErrorMessage } from "@/i18n/field-error";
+import { defaultLocale, isLocale } from "@/i18n/config";
+import { issueText } from "@/i18n/issues";
 
 export type ActionErrorCode = ErrorCode | "internal";
 
@@ -31,6 +33,13 @@ interface FieldIssue {
   /** A zod issue code, or the AppError's code for issues the domain found. */
   code: string;
   message: string;
+  /** Already in the user's language (a zod issue through issueText); a field's own wording still wins. */
+  text?: string;
+}
+
+async function currentLocale() {
+  const l = await getLocale();
+  return isLocale(l) ? l : defaultLocale;
 }
 
 async function failure(code: ActionErrorCode, issues: FieldIssue[] = []): Promise<{ ok: false; error: ActionError }> {
@@ -38,7 +47,10 @@ async function failure(code: ActionErrorCode, issues: FieldIssue[] = []): Promis
   const v = await getTranslations("validation");
   const translate = Object.assign((key: string) => v(key), { has: (key: string) => v.has(key) });
   const fieldErrors: Record<string, string> = {};
-  for (const issue of issues) fieldErrors[issue.path] ??= fieldErrorMessage(translate, issue.path, issue.code, issue.message);
+  for (const issue of issues) {
+    const own = `fields.${issue.path.split(".").pop()}.${issue.code}`;
+    fieldErrors[issue.path] ??= issue.text && !v.has(own) ? issue.text : fieldErrorMessage(translate, issue.path, issue.code, issue.message);
+  }
   return { ok: false, error: { code, message: t(`errors.${code}`), fieldErrors } };
 }
 
@@ -59,15 +71,21 @@ export function merchantAction<S extends z.ZodType, T>(
     try {
       const { actor, db } = await guardSession(permission);
       const parsed = schema.safeParse(input);
-      if (!parsed.success)
+      if (!parsed.success) {
+        const locale = await currentLocale();
         return failure(
           "validation_failed",
-          parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), code: i.code, message: i.message })),
+          parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), code: i.code, message: i.message, text: issueText(i, locale) })),
         );
+      }
       return { ok: true, data: await handler(parsed.data, { actor, db, merchantId: actor.merchantId }) };
     } catch (err) {
       unstable_rethrow(err); // redirect() and notFound() inside a handler keep working
-      if (err instanceof AppError) return failure(err.code, err.issues.map((i) => ({ ...i, code: err.code })));
+      if (err instanceof AppError) {
+        // A domain function's validation (the program parsed again on the server): its zod issues in the user's language too.
+        const locale = err.sourceIssues ? await currentLocale() : defaultLocale;
+        return failure(err.code, err.issues.map((i, n) => ({ ...i, code: err.code, text: err.sourceIssues?.[n] ? issueText(err.sourceIssues[n], locale) : undefined })));
+      }
       console.error(err);
       return failure("internal");
     }

@@ -6,6 +6,8 @@ import type { Db } from "@/db/client";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import { guardCaller, guardRequest } from "@/lib/auth/guard";
 import { authOptions } from "@/lib/auth/options";
+import type { AppLocale } from "@/i18n/config";
+import { localeOfAcceptLanguage } from "@/i18n/accept-language";
 import type { Actor, Permission } from "@/lib/auth/actor";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -35,15 +37,16 @@ export interface JsonAnswer {
  * The error shape of an answer. Only an AppError's own message goes out: any other error (a database
  * error carries its SQL and parameters, any error its stack) is logged and answered without its text.
  */
-function errorAnswer(err: unknown): JsonAnswer {
-  if (err instanceof AppError) return { status: err.status, body: { error: err.toJSON() } };
+function errorAnswer(err: unknown, locale: AppLocale = "en"): JsonAnswer {
+  if (err instanceof AppError) return { status: err.status, body: { error: err.toLocalizedJSON(locale) } };
   console.error(err);
   if (isUniqueViolation(err)) return { status: 409, body: { error: new AppError("conflict", "a concurrent request made the same thing first; repeat the request to see its outcome").toJSON() } };
   return { status: 500, body: { error: { code: "internal", message: "internal error" } } };
 }
 
-export function errorResponse(err: unknown) {
-  const { status, body } = errorAnswer(err);
+/** The error answer; validation messages in the language of `request`'s Accept-Language (English without one). */
+export function errorResponse(err: unknown, request?: Request) {
+  const { status, body } = errorAnswer(err, localeOfAcceptLanguage(request?.headers.get("accept-language")));
   return jsonResponse(body, { status });
 }
 
@@ -143,7 +146,7 @@ export function withMerchant<P = Record<string, string>>(
       const result = await handler({ request, actor, merchantId: actor.merchantId, db, params });
       return result instanceof Response ? result : jsonResponse(result);
     } catch (err) {
-      return errorResponse(err);
+      return errorResponse(err, request);
     }
   };
 }
@@ -181,7 +184,7 @@ export function withMerchantNode(method: string, permission: Permission, handler
       const { actor, db } = await guardCaller(caller, permission);
       answer = await handler({ body: () => readNodeJson(req), actor, merchantId: actor.merchantId, db });
     } catch (err) {
-      answer = errorAnswer(err);
+      answer = errorAnswer(err, localeOfAcceptLanguage(req.headers["accept-language"]));
     }
     sendJson(res, answer.status, answer.body);
   };

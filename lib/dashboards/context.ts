@@ -9,7 +9,7 @@ export async function dashboardContext(db: Db, merchantId: string, locale: strin
   const lang: keyof (typeof program.tiers)[number]["name"] = (locale as AppLocale) === "en" ? "en" : "zh";
   return {
     today: businessDate(new Date(), program.timeZone),
-    tiers: program.tiers.map((t) => ({ code: t.code, name: t.name[lang] })),
+    tiers: program.tiers.map((t) => ({ code: t.code, name: t.name[lang], color: t.color })),
     rights: program.rights.map((r) => ({ code: r.code, name: r.name[lang] })),
   };
 }

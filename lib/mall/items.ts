@@ -4,6 +4,7 @@ import { mallItems, mallOrders } from "@/db/schema";
 import { AppError, validationError, type Issue } from "@/lib/errors";
 import { writeAudit } from "@/lib/audit";
 import type { Actor } from "@/lib/auth/actor";
+import { codeFromName } from "@/lib/program/codes";
 import { currentProgram, type LoadedProgram } from "@/lib/program/store";
 import { getMemberRowOrThrow } from "@/lib/members/read-member";
 import { heldTotals } from "@/lib/checkout/holds";
@@ -92,8 +93,15 @@ function parseItemOrThrow(input: unknown) {
  * update a missing one), with an audit row showing the stock before and after.
  */
 export async function saveItem(db: Db, merchantId: string, input: unknown, actor: Actor | null, mode: "create" | "update" | "upsert", now = new Date()) {
-  const v = parseItemOrThrow(input);
+  const parsed = parseItemOrThrow(input);
   return db.transaction(async (tx) => {
+    let v = parsed;
+    if (!v.itemId) {
+      if (mode === "update") throw new AppError("validation_failed", "itemId: required to update an item", [{ path: "itemId", message: "required to update an item" }]);
+      // A new item without an id: one from its name, unique among this merchant's items.
+      const ids = await tx.select({ id: mallItems.itemId }).from(mallItems).where(eq(mallItems.merchantId, merchantId));
+      v = { ...v, itemId: codeFromName({ zh: v.name, en: v.nameEn }, new Set(ids.map((r) => r.id)), "item") };
+    }
     const program = await currentProgram(tx, merchantId);
     const issues = programIssues(program, v);
     if (issues.length) throw new AppError("validation_failed", issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues);

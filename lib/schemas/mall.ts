@@ -19,9 +19,11 @@ export const perMemberLimit = z.object({
 /** A mall item as operators and scripts write it (api.md, Points mall). */
 export const mallItemInput = z
   .object({
-    itemId: code,
+    /** Optional when creating: made from the name's pinyin, unique among the merchant's items. */
+    itemId: z.union([code, z.literal("")]).default(""),
     name: safeText().trim().min(1, "enter a name").max(60),
-    nameEn: safeText().trim().min(1, "enter an English name").max(60),
+    /** Optional: the Chinese name is used. */
+    nameEn: safeText().trim().max(60).default(""),
     kind: z.enum(["goods", "right", "membership"]),
     right: code.nullish(),
     plan: code.nullish(),
@@ -45,7 +47,8 @@ export const mallItemInput = z
     // Paid membership plans do not exist yet: nothing could be started by such an item.
     if (v.kind === "membership") ctx.addIssue({ code: "custom", path: ["kind"], message: "membership items need paid-membership plans, which this program does not have yet" });
     if (v.startsAt && v.endsAt && new Date(v.endsAt) <= new Date(v.startsAt)) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "must be after startsAt" });
-  });
+  })
+  .transform((v) => ({ ...v, nameEn: v.nameEn || v.name }));
 export type MallItemInput = z.input<typeof mallItemInput>;
 export type MallItem = z.output<typeof mallItemInput>;
 

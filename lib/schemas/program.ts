@@ -1,11 +1,20 @@
 import { z } from "zod";
 import { safeText } from "./text";
 import { messagingDefault, messagingRules, placeholdersOf } from "./messages";
+import { codeFromName } from "@/lib/program/codes";
 
 const code = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{0,39}$/, "lowercase letters, digits, _ or -, starting with a letter (max 40)");
-const names = z.object({ zh: safeText().trim().min(1).max(60), en: safeText().trim().min(1).max(60) });
+/** A name: the English one is optional and falls back to the Chinese. */
+const names = z
+  .object({ zh: safeText().trim().min(1).max(60), en: safeText().trim().max(60).optional() })
+  .transform((n) => ({ zh: n.zh, en: n.en || n.zh }));
+/** An item's own code; empty or left out: generated from its name when the program is parsed (see codeFromName). */
+const ownCode = z
+  .union([code, z.literal("")])
+  .default("")
+  .meta({ description: "Optional: left out or empty, it is made from the Chinese name's pinyin (unique in its list); other items cannot refer to it in the same request." });
 const fen = z.number().int().nonnegative();
 const pct = z.number().int().min(0).max(10_000);
 const isTimeZone = (tz: string) => {
@@ -42,7 +51,7 @@ export type Retention = z.infer<typeof retention>;
 export const retentionKinds = ["none", "inactivity", "requalify"] as const;
 
 export const tierInput = z.object({
-  code,
+  code: ownCode,
   name: names,
   color: z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour like #C0C0C0"),
   /** Empty for the entry tier (everyone qualifies). */
@@ -77,7 +86,7 @@ export const couponEffect = z.discriminatedUnion("type", [
 export type CouponEffect = z.infer<typeof couponEffect>;
 
 export const rightInput = z.object({
-  code,
+  code: ownCode,
   name: names,
   kind: z.enum(rightKinds),
   cadence: z.enum(cadences),
@@ -171,7 +180,7 @@ export const campaignEffect = z.discriminatedUnion("kind", [
 ]);
 
 export const campaignInput = z.object({
-  code,
+  code: ownCode,
   name: names,
   schedule,
   /** Empty: all tiers. Each at most once (a duplicate is refused, not dropped). */
@@ -194,7 +203,7 @@ export const automationAction = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("message"), template: safeText().min(1).max(60) }),
 ]);
 export const automationInput = z.object({
-  code,
+  code: ownCode,
   name: names,
   trigger: automationTrigger,
   actions: z.array(automationAction).min(1).max(5),
@@ -204,9 +213,15 @@ export const automationInput = z.object({
 });
 export type AutomationInput = z.infer<typeof automationInput>;
 
+function withCodes<T extends { code: string; name: { zh: string; en: string } }>(items: T[], fallback: string): T[] {
+  if (items.every((i) => i.code)) return items;
+  const taken = new Set(items.map((i) => i.code).filter(Boolean));
+  return items.map((i) => (i.code ? i : { ...i, code: codeFromName(i.name, taken, fallback) }));
+}
+
 /** The program's fields, before the cross-field checks and the mapping of the old retention field. */
 export const programFields = z.object({
-    timeZone: z.string().max(64).refine(isTimeZone, "an IANA time zone such as Asia/Shanghai"),
+    timeZone: z.string().max(64).refine(isTimeZone, { message: "an IANA time zone such as Asia/Shanghai", params: { reason: "timeZone" } }),
     tiers: z.array(tierInput).min(2).max(MAX_TIERS),
     /**
      * Deprecated (the format before per-tier rules): one rule for every tier above the entry tier.
@@ -270,12 +285,12 @@ export const programInput = programFields
   .superRefine((p, ctx) => {
     const tierCodes = new Set<string>();
     p.tiers.forEach((t, i) => {
-      if (tierCodes.has(t.code)) ctx.addIssue({ code: "custom", path: ["tiers", i, "code"], message: `duplicate tier code "${t.code}"` });
+      if (t.code && tierCodes.has(t.code)) ctx.addIssue({ code: "custom", path: ["tiers", i, "code"], message: `duplicate tier code "${t.code}"`, params: { reason: "duplicateCode", code: t.code } });
       tierCodes.add(t.code);
       if (i === 0 && t.thresholds.length > 0)
-        ctx.addIssue({ code: "custom", path: ["tiers", 0, "thresholds"], message: "the entry tier has no thresholds: every member qualifies" });
+        ctx.addIssue({ code: "custom", path: ["tiers", 0, "thresholds"], message: "the entry tier has no thresholds: every member qualifies", params: { reason: "entryTierThresholds" } });
       if (i > 0 && t.thresholds.length === 0)
-        ctx.addIssue({ code: "custom", path: ["tiers", i, "thresholds"], message: "a tier above the entry tier needs at least one threshold" });
+        ctx.addIssue({ code: "custom", path: ["tiers", i, "thresholds"], message: "a tier above the entry tier needs at least one threshold", params: { reason: "tierNeedsThreshold" } });
       if (i > 1) {
         const prev = p.tiers[i - 1];
         t.thresholds.forEach((th, j) => {
@@ -285,25 +300,26 @@ export const programInput = programFields
               code: "custom",
               path: ["tiers", i, "thresholds", j, "value"],
               message: `must be greater than ${same.value}, the threshold of the tier below (${prev.code})`,
+              params: { reason: "thresholdAboveBelow", below: same.value, belowCode: prev.code, belowZh: prev.name.zh, belowEn: prev.name.en },
             });
         });
       }
     });
     const rightCodes = new Set<string>();
     p.rights.forEach((r, i) => {
-      if (rightCodes.has(r.code)) ctx.addIssue({ code: "custom", path: ["rights", i, "code"], message: `duplicate right code "${r.code}"` });
+      if (r.code && rightCodes.has(r.code)) ctx.addIssue({ code: "custom", path: ["rights", i, "code"], message: `duplicate right code "${r.code}"`, params: { reason: "duplicateCode", code: r.code } });
       rightCodes.add(r.code);
     });
     const cells = new Set<string>();
     p.matrix.forEach((c, i) => {
-      if (!tierCodes.has(c.tierCode)) ctx.addIssue({ code: "custom", path: ["matrix", i, "tierCode"], message: `unknown tier "${c.tierCode}"` });
-      if (!rightCodes.has(c.rightCode)) ctx.addIssue({ code: "custom", path: ["matrix", i, "rightCode"], message: `unknown right "${c.rightCode}"` });
+      if (!tierCodes.has(c.tierCode)) ctx.addIssue({ code: "custom", path: ["matrix", i, "tierCode"], message: `unknown tier "${c.tierCode}"`, params: { reason: "unknownTier", code: c.tierCode } });
+      if (!rightCodes.has(c.rightCode)) ctx.addIssue({ code: "custom", path: ["matrix", i, "rightCode"], message: `unknown right "${c.rightCode}"`, params: { reason: "unknownRight", code: c.rightCode } });
       const key = `${c.tierCode}/${c.rightCode}`;
-      if (cells.has(key)) ctx.addIssue({ code: "custom", path: ["matrix", i], message: `duplicate cell ${key}` });
+      if (cells.has(key)) ctx.addIssue({ code: "custom", path: ["matrix", i], message: `duplicate cell ${key}`, params: { reason: "duplicateCell" } });
       cells.add(key);
     });
     if (p.trial && !tierCodes.has(p.trial.tierCode))
-      ctx.addIssue({ code: "custom", path: ["trial", "tierCode"], message: `unknown tier "${p.trial.tierCode}"` });
+      ctx.addIssue({ code: "custom", path: ["trial", "tierCode"], message: `unknown tier "${p.trial.tierCode}"`, params: { reason: "unknownTier", code: p.trial.tierCode } });
     if (p.trial?.kind === "firstOrderUpgrade") {
       const rank = (c: string | undefined) => p.tiers.findIndex((t) => t.code === c);
       if (!p.trial.upgradeTo || rank(p.trial.upgradeTo) < 0)
@@ -312,29 +328,29 @@ export const programInput = programFields
         ctx.addIssue({ code: "custom", path: ["trial", "upgradeTo"], message: "must rank above the start tier" });
     }
     if (p.points.streakRightCode && !rightCodes.has(p.points.streakRightCode))
-      ctx.addIssue({ code: "custom", path: ["points", "streakRightCode"], message: `unknown right "${p.points.streakRightCode}"` });
+      ctx.addIssue({ code: "custom", path: ["points", "streakRightCode"], message: `unknown right "${p.points.streakRightCode}"`, params: { reason: "unknownRight", code: p.points.streakRightCode } });
     const campaignCodes = new Set<string>();
     p.campaigns.forEach((c, i) => {
-      if (campaignCodes.has(c.code)) ctx.addIssue({ code: "custom", path: ["campaigns", i, "code"], message: `duplicate campaign code "${c.code}"` });
+      if (c.code && campaignCodes.has(c.code)) ctx.addIssue({ code: "custom", path: ["campaigns", i, "code"], message: `duplicate campaign code "${c.code}"`, params: { reason: "duplicateCode", code: c.code } });
       campaignCodes.add(c.code);
       const targets = new Set<string>();
       c.targetTiers.forEach((t, j) => {
-        if (!tierCodes.has(t)) ctx.addIssue({ code: "custom", path: ["campaigns", i, "targetTiers", j], message: `unknown tier "${t}"` });
-        else if (targets.has(t)) ctx.addIssue({ code: "custom", path: ["campaigns", i, "targetTiers", j], message: `duplicate tier "${t}"` });
+        if (!tierCodes.has(t)) ctx.addIssue({ code: "custom", path: ["campaigns", i, "targetTiers", j], message: `unknown tier "${t}"`, params: { reason: "unknownTier", code: t } });
+        else if (targets.has(t)) ctx.addIssue({ code: "custom", path: ["campaigns", i, "targetTiers", j], message: `duplicate tier "${t}"`, params: { reason: "duplicateTier", code: t } });
         targets.add(t);
       });
       if (c.schedule.kind === "range" && c.schedule.to < c.schedule.from)
-        ctx.addIssue({ code: "custom", path: ["campaigns", i, "schedule", "to"], message: "must not be before the start date" });
+        ctx.addIssue({ code: "custom", path: ["campaigns", i, "schedule", "to"], message: "must not be before the start date", params: { reason: "endBeforeStart" } });
       if (c.effect.kind === "grantRight" && !rightCodes.has(c.effect.rightCode))
-        ctx.addIssue({ code: "custom", path: ["campaigns", i, "effect", "rightCode"], message: `unknown right "${c.effect.rightCode}"` });
+        ctx.addIssue({ code: "custom", path: ["campaigns", i, "effect", "rightCode"], message: `unknown right "${c.effect.rightCode}"`, params: { reason: "unknownRight", code: c.effect.rightCode } });
     });
     const automationCodes = new Set<string>();
     p.automations.forEach((a, i) => {
-      if (automationCodes.has(a.code)) ctx.addIssue({ code: "custom", path: ["automations", i, "code"], message: `duplicate automation code "${a.code}"` });
+      if (a.code && automationCodes.has(a.code)) ctx.addIssue({ code: "custom", path: ["automations", i, "code"], message: `duplicate automation code "${a.code}"`, params: { reason: "duplicateCode", code: a.code } });
       automationCodes.add(a.code);
       a.actions.forEach((act, j) => {
         if (act.kind === "grantRight" && !rightCodes.has(act.rightCode))
-          ctx.addIssue({ code: "custom", path: ["automations", i, "actions", j, "rightCode"], message: `unknown right "${act.rightCode}"` });
+          ctx.addIssue({ code: "custom", path: ["automations", i, "actions", j, "rightCode"], message: `unknown right "${act.rightCode}"`, params: { reason: "unknownRight", code: act.rightCode } });
         if (act.kind === "message") messageActionIssues(p, a, act.template).forEach((message) => ctx.addIssue({ code: "custom", path: ["automations", i, "actions", j, "template"], message }));
       });
     });
@@ -345,20 +361,24 @@ export const programInput = programFields
     });
     const bonusFloors = new Set<number>();
     p.wallet.topUpBonuses.forEach((b, i) => {
-      if (bonusFloors.has(b.minAmount)) ctx.addIssue({ code: "custom", path: ["wallet", "topUpBonuses", i, "minAmount"], message: `two rules start at ${b.minAmount} fen` });
+      if (bonusFloors.has(b.minAmount)) ctx.addIssue({ code: "custom", path: ["wallet", "topUpBonuses", i, "minAmount"], message: `two rules start at ${b.minAmount} fen`, params: { reason: "sameTopUpFloor", amount: b.minAmount } });
       bonusFloors.add(b.minAmount);
     });
     if (!(p.lifecycle.dormantDays < p.lifecycle.lostDays))
-      ctx.addIssue({ code: "custom", path: ["lifecycle", "lostDays"], message: "must be greater than the dormant day count" });
+      ctx.addIssue({ code: "custom", path: ["lifecycle", "lostDays"], message: "must be greater than the dormant day count", params: { reason: "lostAfterDormant" } });
   })
   // The old top-level rule fills every tier above the entry tier that has none of its own; the
   // output has a rule on every tier and no top-level one.
+  // Items without a code get one from their name, unique in their list.
   .transform(({ retention: legacy, ...p }) => ({
     ...p,
-    tiers: p.tiers.map(({ retention: own, ...t }, i): TierInput & { retention: Retention } => ({
+    tiers: withCodes(p.tiers, "tier").map(({ retention: own, ...t }, i): TierInput & { retention: Retention } => ({
       ...t,
       retention: i === 0 ? { kind: "none" } : (own ?? legacy ?? { kind: "none" }),
     })),
+    rights: withCodes(p.rights, "right"),
+    campaigns: withCodes(p.campaigns, "campaign"),
+    automations: withCodes(p.automations, "automation"),
   }));
 
 export type ProgramInput = z.input<typeof programInput>;

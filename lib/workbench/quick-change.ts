@@ -11,7 +11,7 @@ export const quickChangeKey = (c: QuickChange) => (c.kind === "matrixCell" ? `ma
  */
 export function makeQuickChange(p: ProgramInput, change: QuickChange): boolean {
   if (change.kind === "automationEnabled" || change.kind === "campaignEnabled") {
-    const list: { code: string; enabled?: boolean }[] = change.kind === "automationEnabled" ? p.automations : p.campaigns;
+    const list: { code?: string; enabled?: boolean }[] = change.kind === "automationEnabled" ? p.automations : p.campaigns;
     const item = list.find((x) => x.code === change.code);
     if (!item) return false;
     item.enabled = change.enabled;
@@ -30,7 +30,7 @@ export function makeQuickChange(p: ProgramInput, change: QuickChange): boolean {
 /** The change that puts back what `change` replaces in `p` (read before it is made). */
 export function inverseQuickChange(p: ProgramInput, change: QuickChange): QuickChange {
   if (change.kind === "automationEnabled" || change.kind === "campaignEnabled") {
-    const list: { code: string; enabled?: boolean }[] = change.kind === "automationEnabled" ? p.automations : p.campaigns;
+    const list: { code?: string; enabled?: boolean }[] = change.kind === "automationEnabled" ? p.automations : p.campaigns;
     return { ...change, enabled: list.find((x) => x.code === change.code)?.enabled !== false };
   }
   const cell = p.matrix.find((c) => c.tierCode === change.tierCode && c.rightCode === change.rightCode);

@@ -187,6 +187,15 @@ describe.each(testDatabases)("points mall on $name", ({ open }) => {
     expect(n).toBe(0);
   });
 
+  it("an item named only in Chinese gets an id from its pinyin (unique) and its Chinese name as the English one", async () => {
+    const db = database.db;
+    const first = await saveItem(db, merchantId, { name: "保温杯", kind: "goods", points: 300 }, operator, "create");
+    expect(first).toMatchObject({ itemId: "bao_wen_bei", name: "保温杯", nameEn: "保温杯" });
+    const second = await saveItem(db, merchantId, { itemId: "", name: "保温杯", nameEn: "", kind: "goods", points: 300 }, operator, "create");
+    expect(second).toMatchObject({ itemId: "bao_wen_bei_2", nameEn: "保温杯" });
+    expect(await codeOf(saveItem(db, merchantId, { name: "保温杯", kind: "goods", points: 300 }, operator, "update"))).toBe("validation_failed itemId");
+  });
+
   it("stock edits are audited with before and after; an ordered item is deactivated, not deleted", async () => {
     const db = database.db;
     await saveItem(db, merchantId, { itemId: "mug", name: "马克杯", nameEn: "Mug", kind: "goods", points: 100, stock: 50 }, operator, "update");

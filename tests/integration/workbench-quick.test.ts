@@ -28,7 +28,7 @@ describe.each(testDatabases)("quick changes from the workbench on $name", ({ ope
     const db = database.db;
     const before = structuredClone(toExport(await currentProgram(db, merchantId)));
     expect(before.automations.find((a) => a.code === "winback")?.enabled).toBe(true);
-    expect(await applyQuickChange(db, merchantId, { baseVersion: 1, change: { kind: "automationEnabled", code: "winback", enabled: false } }, actor)).toEqual({ version: 2 });
+    expect(await applyQuickChange(db, merchantId, { baseVersion: 1, change: { kind: "automationEnabled", code: "winback", enabled: false } }, actor)).toEqual({ version: 2, unchanged: false });
     const after = toExport(await currentProgram(db, merchantId));
     expect(after.automations.find((a) => a.code === "winback")?.enabled).toBe(false);
     expect({ ...after, automations: after.automations.map((a) => ({ ...a, enabled: true })) }).toEqual(before);

@@ -85,4 +85,23 @@ describe.each(testDatabases)("saving from the workbench on $name", ({ open }) =>
     expect(version).toBe(current.version + 1);
     expect((await currentProgram(db, merchantId)).points.checkIn).toBe(99);
   });
+
+  it("makes no version and no audit row when the saved program is the one in force (same values, keys in another order)", async () => {
+    const db = database.db;
+    const current = await currentProgram(db, merchantId);
+    const audits = async () => (await db.select().from(auditLog).where(and(eq(auditLog.merchantId, merchantId), eq(auditLog.action, "program.update")))).length;
+    const auditsBefore = await audits();
+    const same = structuredClone(toExport(current));
+    // Every object's keys in reverse order (jsonb and an exported file may order them differently).
+    const reverseKeys = (v: unknown): unknown =>
+      Array.isArray(v) ? v.map(reverseKeys) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reverseKeys(x)])) : v;
+    const r = await saveProgramFromEditor(db, merchantId, { program: reverseKeys(same) as typeof same, tierMoves: [], baseVersion: current.version }, actor);
+    expect(r).toEqual({ version: current.version, unchanged: true });
+    expect((await currentProgram(db, merchantId)).version).toBe(current.version);
+    expect(await audits()).toBe(auditsBefore);
+    // One real change still makes one version and one row.
+    same.points.review = same.points.review + 1;
+    expect(await saveProgramFromEditor(db, merchantId, { program: same, tierMoves: [], baseVersion: current.version }, actor)).toEqual({ version: current.version + 1, unchanged: false });
+    expect(await audits()).toBe(auditsBefore + 1);
+  });
 });

@@ -5,6 +5,9 @@ import type { Actor, Permission } from "@/lib/auth/actor";
 import { AppError } from "@/lib/errors";
 import { userInput } from "@/lib/schemas/users";
 import { quickChangeInput } from "@/lib/schemas/workbench";
+import { programInput } from "@/lib/schemas/program";
+import { demoProgram } from "@/lib/program/demo-program";
+import { z } from "zod";
 
 // The action client's collaborators: the guard (here a stand-in applying the real policy) and the
 // request's translator (here zh-CN).
@@ -21,6 +24,7 @@ vi.mock("@/lib/auth/guard", async () => {
 });
 vi.mock("next-intl/server", () => ({
   getTranslations: async (namespace?: string) => createTranslator({ locale: "zh-CN", messages: zh, namespace: namespace as never }),
+  getLocale: async () => "zh-CN",
 }));
 
 const { merchantAction } = await import("@/lib/api/action");
@@ -96,5 +100,30 @@ describe("merchantAction", () => {
       session.actor = user(role);
       expect(await toggle(input)).toEqual({ ok: true, data: { version: 2 } });
     }
+  });
+
+  it("says in Chinese why a program field is refused: a number, not text; above the tier below", async () => {
+    session.actor = user("owner");
+    const save = merchantAction("program.write", z.object({ program: programInput }), async () => ({ version: 2 }));
+    const word = structuredClone(demoProgram);
+    (word.points as { perYuan: unknown }).perYuan = Number("五十");
+    const r1 = await save({ program: word });
+    expect(r1.ok === false && r1.error.fieldErrors["program.points.perYuan"]).toBe("须为数字（如 50），不能是文字");
+    const low = structuredClone(demoProgram);
+    low.tiers[2].thresholds = [{ measure: "growth", window: "lifetime", value: 800 }];
+    const r2 = await save({ program: low });
+    expect(r2.ok === false && r2.error.fieldErrors["program.tiers.2.thresholds.0.value"]).toBe("须大于下一级「银卡会员」的同类门槛 1,000");
+  });
+
+  it("says in Chinese why the domain refused a program (the server's own parse)", async () => {
+    session.actor = user("owner");
+    const { validationError } = await import("@/lib/errors");
+    const save = merchantAction("program.write", z.object({}), async () => {
+      const r = programInput.safeParse({ ...structuredClone(demoProgram), lifecycle: { newDays: 30, dormantDays: 90, lostDays: 90 } });
+      if (r.success) throw new Error("expected a refusal");
+      throw validationError(r.error, ["program"]);
+    });
+    const r = await save({});
+    expect(r.ok === false && r.error.fieldErrors["program.lifecycle.lostDays"]).toBe("须大于沉睡天数");
   });
 });

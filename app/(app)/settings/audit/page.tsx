@@ -28,7 +28,17 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   };
   const parsed = auditFilter.safeParse({ action: one("action"), entity: one("entity"), actor: one("actor"), from: one("from"), to: one("to") });
   const filter = parsed.success ? parsed.data : {};
-  const [{ rows, actions, entities }, t, format] = await Promise.all([listAudit(db, actor.merchantId, filter), getTranslations("workbench.audit"), getFormatter()]);
+  const [{ rows, actions, entities }, t, format, ta, te, tw] = await Promise.all([
+    listAudit(db, actor.merchantId, filter),
+    getTranslations("workbench.audit"),
+    getFormatter(),
+    getTranslations("auditActions"),
+    getTranslations("auditEntities"),
+    getTranslations("auditWords"),
+  ]);
+  // Actions and entities in words; a code the messages do not know yet shows as itself.
+  const actionWord = (a: string) => (ta.has(a) ? ta(a) : a);
+  const entityWord = (e: string) => (te.has(e) ? te(e) : e);
   return (
     <Card aria-labelledby="audit-heading">
       <CardHeader id="audit-heading" title={t("title")} description={t("description")} />
@@ -38,7 +48,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <select id="f-action" name="action" defaultValue={filter.action ?? ""} className={inputClasses()}>
             <option value="">{t("all")}</option>
             {actions.map((a) => (
-              <option key={a} value={a}>{a}</option>
+              <option key={a} value={a}>{actionWord(a)}</option>
             ))}
           </select>
         </div>
@@ -47,7 +57,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           <select id="f-entity" name="entity" defaultValue={filter.entity ?? ""} className={inputClasses()}>
             <option value="">{t("all")}</option>
             {entities.map((a) => (
-              <option key={a} value={a}>{a}</option>
+              <option key={a} value={a}>{entityWord(a)}</option>
             ))}
           </select>
         </div>
@@ -84,13 +94,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               <tr key={r.id} className="border-b border-gray-100 align-top" data-testid="audit-row">
                 <td className="py-2.5 pr-3 pl-5 whitespace-nowrap text-gray-600 tabular-nums">{format.dateTime(r.at, { dateStyle: "medium", timeStyle: "medium" })}</td>
                 <td className="py-2.5 pr-3 text-gray-900">{r.actorLabel ?? r.actorType}</td>
-                <td className="py-2.5 pr-3"><code className="font-mono text-xs">{r.action}</code></td>
+                <td className="py-2.5 pr-3 text-gray-900" title={r.action}>{actionWord(r.action)}</td>
                 <td className="py-2.5 pr-3 text-gray-600">
-                  {r.entity}
-                  {r.entityId ? <span className="text-gray-400"> #{r.entityId}</span> : null}
+                  {entityWord(r.entity)}
+                  {r.entityId ? <span className="text-gray-400"> {r.entity === "program" ? tw("version", { version: r.entityId }) : `#${r.entityId}`}</span> : null}
                 </td>
                 <td className="py-2.5 pr-5">
-                  <AuditChanges before={r.before} after={r.after} />
+                  <AuditChanges entity={r.entity} before={r.before} after={r.after} />
                 </td>
               </tr>
             ))}

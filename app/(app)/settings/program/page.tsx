@@ -7,6 +7,7 @@ import { ImportExport } from "@/components/workbench/import-export";
 import { ProgramSettingsForm } from "@/components/workbench/program-settings-form";
 import { PeriodJobCard } from "@/components/settings/period-job-card";
 import { periodJobStatus } from "@/lib/jobs/period-days";
+import { timeZoneOptions } from "@/lib/util/time-zones";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("workbench.settings"))("title") };
@@ -19,7 +20,7 @@ export default async function ProgramSettingsPage() {
   const period = can(actor, "settings.write") ? await periodJobStatus(db, actor.merchantId) : null;
   return (
     <div className="space-y-6">
-      <ProgramSettingsForm initial={{ timeZone: program.timeZone, lifecycle: program.lifecycle, costs: program.costs }} readOnly={!can(actor, "settings.write")} />
+      <ProgramSettingsForm initial={{ timeZone: program.timeZone, lifecycle: program.lifecycle, costs: program.costs }} readOnly={!can(actor, "settings.write")} zones={timeZoneOptions(program.timeZone)} />
       {period?.clock ? (
         <PeriodJobCard
           goLive={period.clock.goLive}
