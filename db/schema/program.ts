@@ -23,6 +23,8 @@ export const programVersions = pgTable(
     costs: jsonb("costs").notNull(),
     /** Stored value rules (`{ enabled, topUpBonuses }`); null in versions written before stored value: disabled. */
     wallet: jsonb("wallet"),
+    /** Paid-membership plans (an array of lib/schemas/program.ts `planInput`); null in versions written before plans: none. */
+    plans: jsonb("plans"),
     createdBy: text("created_by"),
     note: text("note"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

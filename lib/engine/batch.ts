@@ -5,6 +5,7 @@ import { newId } from "@/lib/util/ids";
 import { AppError } from "@/lib/errors";
 import { settleDebt, takeFromLots, type Lot } from "./lots";
 import { lotExpiry, qualifyingRank, describeThresholds, type Measures } from "./rules";
+import { BatchMemberships } from "./membership";
 
 export interface MemberState {
   memberId: string;
@@ -158,6 +159,8 @@ export class Batch {
   touchedDates: string[] = [];
   /** Wallet work the current event queued (drained by the caller after each event). */
   walletOps: WalletOp[] = [];
+  /** Paid-membership purchases of the batch's members (loaded only when the batch needs them; see membership.ts). */
+  membership = new BatchMemberships();
 
   points: PointsRow[] = [];
   growth: GrowthRow[] = [];

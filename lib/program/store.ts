@@ -1,7 +1,8 @@
 import { and, desc, eq, lte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { programVersions, tiers, rights, matrixCells, campaigns, automations } from "@/db/schema";
-import { couponEffect, pointsRules, programInput, retention as retentionRule, walletDisabled, walletRules, type Program, type ProgramInput, type Retention } from "@/lib/schemas/program";
+import { z } from "zod";
+import { couponEffect, planInput, pointsRules, programInput, retention as retentionRule, walletDisabled, walletRules, type Program, type ProgramInput, type Retention } from "@/lib/schemas/program";
 import { AppError, validationError } from "@/lib/errors";
 
 /** The beginning of time for version 1, so history from any date can be loaded under it. */
@@ -75,6 +76,7 @@ export async function saveProgram(
       lifecycle: p.lifecycle,
       costs: p.costs,
       wallet: p.wallet,
+      plans: p.plans,
       createdBy: opts.createdBy ?? null,
       note: opts.note ?? null,
     });
@@ -187,6 +189,7 @@ export async function loadProgramVersion(db: Db, merchantId: string, version: nu
     lifecycle: head.lifecycle as Program["lifecycle"],
     costs: head.costs as Program["costs"],
     wallet: head.wallet == null ? walletDisabled : walletRules.parse(head.wallet),
+    plans: head.plans == null ? [] : z.array(planInput).parse(head.plans),
     tiers: ts.map((t, i) => ({
       code: t.code,
       name: { zh: t.nameZh, en: t.nameEn },

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { and, eq, like } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { memberships, pointsLedger, rightInstances } from "@/db/schema";
+import { createMerchant } from "@/lib/tenancy/merchants";
+import { ingestEvents } from "@/lib/engine/ingest";
+import { testDatabases } from "../db";
+
+describe.each(testDatabases)("paid membership through the engine on $name", ({ open }) => {
+  let database: Database;
+  let merchantId: string;
+  const ev = (id: string, type: string, occurredAt: string, memberId: string, data: Record<string, unknown>) => ({ id, type, occurredAt, memberId, data });
+  const send = async (...events: unknown[]) => ingestEvents(database.db, merchantId, events);
+  const pointsOf = async (source: string) => {
+    const [row] = await database.db.select().from(pointsLedger).where(and(eq(pointsLedger.merchantId, merchantId), eq(pointsLedger.source, source)));
+    return row?.delta;
+  };
+  const rightsOf = async (purchaseId: string) =>
+    (
+      await database.db
+        .select()
+        .from(rightInstances)
+        .where(and(eq(rightInstances.merchantId, merchantId), like(rightInstances.source, `membership:${purchaseId}:%`)))
+        .orderBy(rightInstances.source)
+    ).map((r) => [r.source, r.rightCode, r.voidedAt === null ? "live" : "voided", r.redeemedAt === null ? "" : "redeemed"]);
+  const purchases = async (memberId: string) =>
+    (await database.db.select().from(memberships).where(and(eq(memberships.merchantId, merchantId), eq(memberships.memberId, memberId))).orderBy(memberships.purchasedAt)).map((p) => [
+      p.purchaseId,
+      p.startsAt.toISOString(),
+      p.endsAt.toISOString(),
+      p.refundedAt === null ? "" : "refunded",
+    ]);
+
+  beforeAll(async () => {
+    database = await open();
+    merchantId = (await createMerchant(database.db, { slug: "svip", name: "SVIP", demoProgram: true })).id;
+    const res = await send(ev("r-A", "member.registered", "2026-09-01T10:00:00+08:00", "A", {}), ev("r-B", "member.registered", "2026-09-01T10:00:00+08:00", "B", {}));
+    expect(res.map((r) => r.status)).toEqual(["applied", "applied"]);
+  });
+  afterAll(() => database.close());
+
+  it("a purchase starts a 12-month card with 1 免邮券 on start and this month's 2 × 9折券; not an order (no points)", async () => {
+    const [r] = await send(ev("p-A1", "membership.purchased", "2026-09-05T10:00:00+08:00", "A", { purchaseId: "A1", plan: "svip", amount: 19900 }));
+    expect(r.status).toBe("applied");
+    // 2026-09-05 10:00 Shanghai = 02:00Z; 12 months later, same time.
+    expect(await purchases("A")).toEqual([["A1", "2026-09-05T02:00:00.000Z", "2027-09-05T02:00:00.000Z", ""]]);
+    expect(await rightsOf("A1")).toEqual([
+      ["membership:A1:2026-09:coupon_90:1.0", "coupon_90", "live", ""],
+      ["membership:A1:2026-09:coupon_90:1.1", "coupon_90", "live", ""],
+      ["membership:A1:start:free_shipping:0.0", "free_shipping", "live", ""],
+    ]);
+    const rows = await database.db.select().from(pointsLedger).where(and(eq(pointsLedger.merchantId, merchantId), like(pointsLedger.source, "ev:p-A1%")));
+    expect(rows).toEqual([]);
+  });
+
+  it("the card's ×1.5 on an ordinary day; beside the ×2 double-points day (the 18th) ×2 wins, not ×3", async () => {
+    const res = await send(
+      ev("o-A1", "order.paid", "2026-09-10T12:00:00+08:00", "A", { orderId: "OA1", amount: 10_000 }),
+      ev("o-A2", "order.paid", "2026-09-18T12:00:00+08:00", "A", { orderId: "OA2", amount: 10_000 }),
+      ev("o-B1", "order.paid", "2026-09-10T12:00:00+08:00", "B", { orderId: "OB1", amount: 10_000 }),
+    );
+    expect(res.map((r) => r.status)).toEqual(["applied", "applied", "applied"]);
+    // ¥100 × 1 point/yuan × basic ×1: with the card × 1.5 = 150; on the 18th max(×2, ×1.5) = 200; without a card 100.
+    expect(await pointsOf("ev:o-A1:order")).toBe(150);
+    expect(await pointsOf("ev:o-A2:order")).toBe(200);
+    expect(await pointsOf("ev:o-B1:order")).toBe(100);
+  });
+
+  it("a second annual card while the first runs extends it by 12 months, with its own on-start right only", async () => {
+    const [r] = await send(ev("p-A2", "membership.purchased", "2026-10-01T09:00:00+08:00", "A", { purchaseId: "A2", plan: "svip", amount: 19900 }));
+    expect(r.status).toBe("applied");
+    expect(await purchases("A")).toEqual([
+      ["A1", "2026-09-05T02:00:00.000Z", "2027-09-05T02:00:00.000Z", ""],
+      ["A2", "2027-09-05T02:00:00.000Z", "2028-09-05T02:00:00.000Z", ""],
+    ]);
+    expect(await rightsOf("A2")).toEqual([["membership:A2:start:free_shipping:0.0", "free_shipping", "live", ""]]);
+  });
+
+  it("a refund removes the purchase's 12 months and voids its unused rights (a used one stays used)", async () => {
+    const [used] = await database.db.select().from(rightInstances).where(and(eq(rightInstances.merchantId, merchantId), eq(rightInstances.source, "membership:A1:2026-09:coupon_90:1.0")));
+    const res = await send(
+      ev("u-1", "right.redeemed", "2026-10-01T12:00:00+08:00", "A", { grantId: used.grantId }),
+      ev("f-A1", "membership.refunded", "2026-10-02T12:00:00+08:00", "A", { purchaseId: "A1" }),
+    );
+    expect(res.map((r) => r.status)).toEqual(["applied", "applied"]);
+    expect(await purchases("A")).toEqual([
+      ["A1", "2026-09-05T02:00:00.000Z", "2027-09-05T02:00:00.000Z", "refunded"],
+      ["A2", "2026-09-05T02:00:00.000Z", "2027-09-05T02:00:00.000Z", ""],
+    ]);
+    expect(await rightsOf("A1")).toEqual([
+      ["membership:A1:2026-09:coupon_90:1.0", "coupon_90", "live", "redeemed"],
+      ["membership:A1:2026-09:coupon_90:1.1", "coupon_90", "voided", ""],
+      ["membership:A1:start:free_shipping:0.0", "free_shipping", "voided", ""],
+    ]);
+    // The card still runs on A2: ×1.5.
+    await send(ev("o-A3", "order.paid", "2026-10-10T12:00:00+08:00", "A", { orderId: "OA3", amount: 10_000 }));
+    expect(await pointsOf("ev:o-A3:order")).toBe(150);
+  });
+
+  it("a purchase and its refund in one batch leave no live right and no card", async () => {
+    const res = await send(
+      ev("p-B1", "membership.purchased", "2026-10-03T09:00:00+08:00", "B", { purchaseId: "B1", plan: "svip", amount: 19900 }),
+      ev("f-B1", "membership.refunded", "2026-10-03T09:30:00+08:00", "B", { purchaseId: "B1" }),
+      ev("o-B2", "order.paid", "2026-10-03T12:00:00+08:00", "B", { orderId: "OB2", amount: 10_000 }),
+    );
+    expect(res.map((r) => r.status)).toEqual(["applied", "applied", "applied"]);
+    expect(await purchases("B")).toEqual([["B1", "2026-10-03T01:00:00.000Z", "2027-10-03T01:00:00.000Z", "refunded"]]);
+    expect(await rightsOf("B1")).toEqual([]);
+    expect(await pointsOf("ev:o-B2:order")).toBe(100);
+  });
+
+  it("bad input: field-level errors, nothing changed", async () => {
+    const before = await purchases("A");
+    const res = await send(
+      ev("x1", "membership.purchased", "2026-10-05T09:00:00+08:00", "A", { purchaseId: "X1", plan: "gold_card", amount: 100 }),
+      ev("x2", "membership.purchased", "2026-10-05T09:00:00+08:00", "A", { purchaseId: "A2", plan: "svip", amount: 100 }),
+      ev("x3", "membership.purchased", "2026-10-05T09:00:00+08:00", "A", { purchaseId: "X3", plan: "svip", amount: -1 }),
+      ev("x4", "membership.refunded", "2026-10-05T09:00:00+08:00", "A", { purchaseId: "nope" }),
+      ev("x5", "membership.refunded", "2026-10-05T09:00:00+08:00", "A", { purchaseId: "A1" }),
+      ev("x6", "membership.refunded", "2026-10-05T09:00:00+08:00", "A", { purchaseId: "B1" }),
+      ev("x7", "membership.purchased", "2026-10-05T09:00:00+08:00", "nobody", { purchaseId: "X7", plan: "svip", amount: 100 }),
+    );
+    expect(res.map((r) => [r.status, r.error?.code, r.error?.issues?.map((i) => i.path).join(",")])).toEqual([
+      ["rejected", "validation_failed", "data.plan"],
+      ["rejected", "conflict", "data.purchaseId"],
+      ["rejected", "validation_failed", "data.amount"],
+      ["rejected", "not_found", "data.purchaseId"],
+      ["rejected", "conflict", "data.purchaseId"],
+      ["rejected", "not_found", "data.purchaseId"],
+      ["rejected", "not_found", "memberId"],
+    ]);
+    expect(await purchases("A")).toEqual(before);
+  });
+});
