@@ -4,7 +4,10 @@ import type { Database } from "@/db/client";
 import { memberships, pointsLedger, rightInstances } from "@/db/schema";
 import { createMerchant } from "@/lib/tenancy/merchants";
 import { ingestEvents } from "@/lib/engine/ingest";
+import { cancelOrder, placeOrder } from "@/lib/mall/orders";
+import { mallOrderInput } from "@/lib/schemas/mall";
 import { testDatabases } from "../db";
+import { outcome, pointsTotals } from "../checks";
 
 describe.each(testDatabases)("paid membership through the engine on $name", ({ open }) => {
   let database: Database;
@@ -107,6 +110,31 @@ describe.each(testDatabases)("paid membership through the engine on $name", ({ o
     expect(await purchases("B")).toEqual([["B1", "2026-10-03T01:00:00.000Z", "2027-10-03T01:00:00.000Z", "refunded"]]);
     expect(await rightsOf("B1")).toEqual([]);
     expect(await pointsOf("ev:o-B2:order")).toBe(100);
+  });
+
+  it("the SVIP card from the mall for 10,000 points starts a card; the cancel gives the points back and ends it", async () => {
+    const db = database.db;
+    // 100 welcome points + ¥10,000 × 1 (basic, the 10th: no campaign) = 10,100 points.
+    await send(ev("r-C", "member.registered", "2026-11-01T10:00:00+08:00", "C", {}), ev("o-C1", "order.paid", "2026-11-10T10:00:00+08:00", "C", { orderId: "OC1", amount: 1_000_000 }));
+    expect(await pointsTotals(db, merchantId, "C")).toEqual({ balance: 10_100, lots: 10_100, ledger: 10_100 });
+    // 2026-11-20 12:00 Shanghai.
+    const now = new Date("2026-11-20T04:00:00Z");
+    expect(await outcome(placeOrder(db, merchantId, "C", mallOrderInput.parse({ id: "c2", itemId: "svip_card", quantity: 2 }), { now }))).toBe("validation_failed quantity");
+    const { order } = await placeOrder(db, merchantId, "C", mallOrderInput.parse({ id: "c1", itemId: "svip_card" }), { now });
+    expect(order).toEqual({ id: "c1", memberId: "C", itemId: "svip_card", quantity: 1, points: 10_000, cash: 0, status: "placed", membership: { plan: "svip", startsAt: "2026-11-20T04:00:00.000Z", endsAt: "2027-11-20T04:00:00.000Z" } });
+    expect(await pointsTotals(db, merchantId, "C")).toEqual({ balance: 100, lots: 100, ledger: 100 });
+    expect(await purchases("C")).toEqual([["mall:c1", "2026-11-20T04:00:00.000Z", "2027-11-20T04:00:00.000Z", ""]]);
+    expect((await rightsOf("mall:c1")).map((r) => r.slice(0, 3))).toEqual([
+      ["membership:mall:c1:2026-11:coupon_90:1.0", "coupon_90", "live"],
+      ["membership:mall:c1:2026-11:coupon_90:1.1", "coupon_90", "live"],
+      ["membership:mall:c1:start:free_shipping:0.0", "free_shipping", "live"],
+    ]);
+    // The repeat answers the same order, with its card.
+    expect((await placeOrder(db, merchantId, "C", mallOrderInput.parse({ id: "c1", itemId: "svip_card" }), { now })).order).toEqual(order);
+    await cancelOrder(db, merchantId, "c1", { now: new Date("2026-11-21T04:00:00Z") });
+    expect(await pointsTotals(db, merchantId, "C")).toEqual({ balance: 10_100, lots: 10_100, ledger: 10_100 });
+    expect((await purchases("C")).map((p) => p[3])).toEqual(["refunded"]);
+    expect((await rightsOf("mall:c1")).map((r) => r[2])).toEqual(["voided", "voided", "voided"]);
   });
 
   it("bad input: field-level errors, nothing changed", async () => {
