@@ -6,6 +6,12 @@ import { createMerchant } from "@/lib/tenancy/merchants";
 import { ingestEvents } from "@/lib/engine/ingest";
 import { cancelOrder, placeOrder } from "@/lib/mall/orders";
 import { mallOrderInput } from "@/lib/schemas/mall";
+import { replaceProgram } from "@/lib/program/update-program";
+import { demoProgram } from "@/lib/program/demo-program";
+import { saveItem } from "@/lib/mall/items";
+import { listVersions } from "@/lib/program/store";
+import { AppError } from "@/lib/errors";
+import type { Actor } from "@/lib/auth/actor";
 import { testDatabases } from "../db";
 import { outcome, pointsTotals } from "../checks";
 
@@ -158,5 +164,35 @@ describe.each(testDatabases)("paid membership through the engine on $name", ({ o
       ["rejected", "not_found", "memberId"],
     ]);
     expect(await purchases("A")).toEqual(before);
+  });
+
+  it("the program save refuses to remove a right or a plan an active mall item uses, naming the item; nothing changes", async () => {
+    const db = database.db;
+    const owner: Actor = { kind: "user", userId: "u1", merchantId, role: "owner", email: "owner@example.com", name: "Owner" };
+    const mugRight = { code: "mug_coupon", name: { zh: "马克杯券", en: "Mug coupon" }, kind: "gift", cadence: "once", group: "base", unitCost: 500 } as const;
+    await replaceProgram(db, merchantId, { ...demoProgram, rights: [...demoProgram.rights, mugRight] }, owner);
+    await saveItem(db, merchantId, { itemId: "mug", name: "马克杯", nameEn: "Mug", kind: "right", right: "mug_coupon", points: 300 }, owner, "create");
+    const versions = (await listVersions(db, merchantId)).length;
+    const refusal = async (p: unknown) => {
+      try {
+        await replaceProgram(db, merchantId, p, owner);
+        return null;
+      } catch (e) {
+        if (!(e instanceof AppError)) throw e;
+        return [e.code, ...e.issues.map((i) => `${i.path}: ${i.message}`)];
+      }
+    };
+    expect(await refusal(demoProgram)).toEqual([
+      "validation_failed",
+      'rights: the right "mug_coupon" is used by the active mall item mug (马克杯): deactivate or change that item first',
+    ]);
+    expect(await refusal({ ...demoProgram, rights: [...demoProgram.rights, mugRight], plans: [] })).toEqual([
+      "validation_failed",
+      'plans: the plan "svip" is used by the active mall item svip_card (年卡 SVIP): deactivate or change that item first',
+    ]);
+    expect((await listVersions(db, merchantId)).length).toBe(versions);
+    // Once the item is inactive the right may go.
+    await saveItem(db, merchantId, { itemId: "mug", name: "马克杯", nameEn: "Mug", kind: "right", right: "mug_coupon", points: 300, active: false }, owner, "update");
+    expect(await refusal(demoProgram)).toBeNull();
   });
 });
