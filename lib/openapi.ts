@@ -80,7 +80,7 @@ export function openApiDocument() {
         },
       },
       "/api/v1/members/{memberId}": {
-        get: { summary: "A member's state", parameters: [memberIdParam], responses: { "200": { description: "The member" }, ...errors(401, 404) } },
+        get: { summary: "A member's state: tier, points, stored value, paid-membership cards (memberships)", parameters: [memberIdParam], responses: { "200": { description: "The member" }, ...errors(401, 404) } },
       },
       "/api/v1/members/{memberId}/ledger": {
         get: {

@@ -13,6 +13,8 @@ import backgroundZh from "./areas/background.zh-CN.json";
 import backgroundEn from "./areas/background.en.json";
 import mallZh from "./areas/mall.zh-CN.json";
 import mallEn from "./areas/mall.en.json";
+import membershipZh from "./areas/membership.zh-CN.json";
+import membershipEn from "./areas/membership.en.json";
 
 /**
  * Messages per locale: the core file plus one pair of files per product area
@@ -28,6 +30,7 @@ const areas: [Messages, Messages][] = [
   [checkoutZh, checkoutEn],
   [backgroundZh, backgroundEn],
   [mallZh, mallEn],
+  [membershipZh, membershipEn],
 ];
 
 function merge(core: Messages, extra: Messages[]): Messages {

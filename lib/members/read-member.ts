@@ -4,6 +4,7 @@ import { members, orders, pointsLedger, pointsLots, rightInstances } from "@/db/
 import { AppError } from "@/lib/errors";
 import { currentProgram } from "@/lib/program/store";
 import { walletView } from "@/lib/checkout/holds";
+import { cardsAnswer, memberCards } from "@/lib/membership/read";
 
 export async function getMemberRowOrThrow(db: Db, merchantId: string, memberId: string) {
   const [m] = await db.select().from(members).where(and(eq(members.merchantId, merchantId), eq(members.memberId, memberId)));
@@ -18,7 +19,7 @@ export async function memberView(db: Db, merchantId: string, memberId: string, n
   const tier = program.tiers.find((t) => t.code === m.tierCode);
   const in30 = new Date(now.getTime() + 30 * 86_400_000);
   const yearAgo = new Date(now.getTime() - 365 * 86_400_000);
-  const [[expiring], [spend12], wallet] = await Promise.all([
+  const [[expiring], [spend12], wallet, cards] = await Promise.all([
     db
       .select({ n: sql<number>`coalesce(sum(${pointsLots.remaining}), 0)`.mapWith(Number) })
       .from(pointsLots)
@@ -29,6 +30,7 @@ export async function memberView(db: Db, merchantId: string, memberId: string, n
       .where(and(eq(orders.merchantId, merchantId), eq(orders.memberId, memberId), gt(orders.paidAt, yearAgo))),
     // Open checkout holds set aside points and stored value: `held`, and `available` without them.
     walletView(db, merchantId, memberId, now),
+    memberCards(db, merchantId, memberId),
   ]);
   return {
     memberId: m.memberId,
@@ -43,6 +45,8 @@ export async function memberView(db: Db, merchantId: string, memberId: string, n
     rfm: { r: m.rfmR, f: m.rfmF, m: m.rfmM },
     registeredAt: m.registeredAt.toISOString(),
     lastOrderAt: m.lastOrderAt?.toISOString() ?? null,
+    /** Paid-membership cards (付费会员卡), oldest first; one per card, an extension moves its endsAt. */
+    memberships: cardsAnswer(cards),
   };
 }
 

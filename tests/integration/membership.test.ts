@@ -12,6 +12,9 @@ import { saveItem } from "@/lib/mall/items";
 import { listVersions } from "@/lib/program/store";
 import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/actor";
+import { memberView } from "@/lib/members/read-member";
+import { listMembers } from "@/lib/members/list-members";
+import { memberListQuery } from "@/lib/schemas/members";
 import { testDatabases } from "../db";
 import { outcome, pointsTotals } from "../checks";
 
@@ -141,6 +144,22 @@ describe.each(testDatabases)("paid membership through the engine on $name", ({ o
     expect(await pointsTotals(db, merchantId, "C")).toEqual({ balance: 10_100, lots: 10_100, ledger: 10_100 });
     expect((await purchases("C")).map((p) => p[3])).toEqual(["refunded"]);
     expect((await rightsOf("mall:c1")).map((r) => r[2])).toEqual(["voided", "voided", "voided"]);
+  });
+
+  it("member reads carry the cards; the member list filters on holding one (any plan, or this plan)", async () => {
+    const db = database.db;
+    // A: A1 refunded, A2 moved back to A1's start: one card, 2026-09-05 → 2027-09-05 (10:00 Shanghai).
+    expect((await memberView(db, merchantId, "A")).memberships).toEqual([{ plan: "svip", startsAt: "2026-09-05T02:00:00.000Z", endsAt: "2027-09-05T02:00:00.000Z" }]);
+    // B's only purchase and C's mall card were refunded / cancelled: no card.
+    expect((await memberView(db, merchantId, "B")).memberships).toEqual([]);
+    expect((await memberView(db, merchantId, "C")).memberships).toEqual([]);
+    const ids = async (card?: string) =>
+      (await listMembers(db, merchantId, memberListQuery.parse({ card, sort: "memberId", dir: "asc" }), { timeZone: "Asia/Shanghai", fullPhone: false })).rows.map((r) => r.memberId);
+    expect(await ids()).toEqual(["A", "B", "C"]);
+    expect(await ids("any")).toEqual(["A"]);
+    expect(await ids("svip")).toEqual(["A"]);
+    expect(await ids("gold_card")).toEqual([]);
+    expect(memberListQuery.safeParse({ card: "Not A Code" }).error?.issues.map((i) => i.path.join("."))).toEqual(["card"]);
   });
 
   it("bad input: field-level errors, nothing changed", async () => {
