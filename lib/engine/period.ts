@@ -11,6 +11,7 @@ import { describeThresholds, qualifyingRank, windowsUsed } from "./rules";
 import { writeBatch } from "./write";
 import { invalidateRollupsFrom } from "@/lib/metrics/rollup";
 import { extendAggregates, openDayAfter } from "@/lib/metrics/aggregates";
+import { issuePlanMonthlyRights, membershipExpiringRows } from "./membership-period";
 
 export interface PeriodRunResult {
   asOf: string;
@@ -96,7 +97,9 @@ async function runDay(db: Db, merchantId: string, date: string, last: boolean) {
     if (date.endsWith("-01")) {
       await issueScheduledRights(tx, merchantId, p, date, dayStart, "monthly");
       await issueScheduledRights(tx, merchantId, p, date, dayStart, "birthday");
+      await issuePlanMonthlyRights(tx, merchantId, p, date, dayStart);
     }
+    // Paid-membership cards end by their endsAt (nothing to write). membership.ended: emitted by the event hook (cardsEnded(tx, merchantId, dayStart, dayEnd) lists the day's).
     await timeAutomations(tx, merchantId, p, date, dayStart, dayEnd);
     if (last || Number(date.slice(8, 10)) === daysInMonth(date)) {
       await updateLifecycle(tx, merchantId, p, date);
@@ -271,6 +274,7 @@ async function timeAutomations(tx: Db, merchantId: string, p: LoadedProgram, dat
         where ${registered} and exists (select 1 from points_lots l where l.merchant_id = m.merchant_id and l.member_id = m.member_id
           and l.remaining > 0 and l.expires_at > ${dayEnd.toISOString()}::timestamptz and l.expires_at <= ${until}::timestamptz) ${cooldown}`);
     }
+    else if (t.kind === "membershipExpiringInDays") rows = await membershipExpiringRows(tx, merchantId, p, date, t.days, registered, cooldown);
     if (!rows.length) continue;
     // Occasions already fired (for automations without a cooldown) are skipped by the firing key.
     const fired = new Set(

@@ -186,6 +186,8 @@ export const automationTrigger = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("birthdayInDays"), days: z.number().int().min(0).max(60) }),
   z.object({ kind: z.literal("noOrderForDays"), days: z.number().int().min(1).max(730) }),
   z.object({ kind: z.literal("pointsExpiringInDays"), days: z.number().int().min(1).max(365) }),
+  /** A paid-membership card ends in `days` days (its last purchase not followed by a renewal). */
+  z.object({ kind: z.literal("membershipExpiringInDays"), days: z.number().int().min(1).max(365) }),
 ]);
 export const automationAction = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("grantRight"), rightCode: code }),
