@@ -39,7 +39,7 @@ const queryParameters = (s: z.ZodObject) => {
 };
 const memberIdParam = { name: "memberId", in: "path", required: true, schema: { type: "string" } };
 
-export const metricNames = ["tier-distribution", "tier-changes", "rights-usage", "rights-cost", "member-roi", "repurchase", "arpu", "revenue-share", "lifecycle", "points", "retention", "rfm", "wallet", "mall"];
+export const metricNames = ["tier-distribution", "tier-changes", "rights-usage", "rights-cost", "member-roi", "repurchase", "arpu", "revenue-share", "lifecycle", "points", "retention", "rfm", "wallet", "mall", "memberships"];
 
 export function openApiDocument() {
   return {

@@ -8,6 +8,7 @@ import { runPeriodJob } from "@/lib/engine/period";
 import { saveProgram } from "@/lib/program/store";
 import { demoProgram } from "@/lib/program/demo-program";
 import type { ProgramInput } from "@/lib/schemas/program";
+import { memberships } from "@/lib/metrics/memberships";
 import { testDatabases } from "../db";
 
 // A one-month plan: 1 免邮券 at each purchase, 1 × 9折券 monthly; the automation messages 7 days before a card ends.
@@ -83,5 +84,19 @@ describe.each(testDatabases)("paid membership in the period job on $name", ({ op
       { memberId: "D", occasion: "card-ends:2026-02-28", firedDate: "2026-02-21" },
       { memberId: "E", occasion: "card-ends:2026-03-28", firedDate: "2026-03-21" },
     ]);
+  });
+
+  it("KPI memberships by month: active at the end, starts, renewals, ends, renewal rate, revenue", async () => {
+    const r = await memberships(database.db, { merchantId, from: "2026-01-01", to: "2026-04-30", granularity: "month" });
+    // Jan: D1 and E1 bought Jan 31 (¥19.90 each), both running at the end of January.
+    // Feb: E2 renews E1 while it runs (renewed); D1 ends Feb 28 and D buys nothing after (rate 0/1); only E holds a card on Mar 1.
+    // Mar: E's card (E1 + E2) ends Mar 28; Apr: nothing (rate null: no card ended).
+    expect(r.series).toEqual([
+      { period: "2026-01-01", active: 2, started: 2, renewed: 0, ended: 0, renewalRate: null, revenue: 3980 },
+      { period: "2026-02-01", active: 1, started: 1, renewed: 1, ended: 1, renewalRate: 0, revenue: 1990 },
+      { period: "2026-03-01", active: 0, started: 0, renewed: 0, ended: 1, renewalRate: 0, revenue: 0 },
+      { period: "2026-04-01", active: 0, started: 0, renewed: 0, ended: 0, renewalRate: null, revenue: 0 },
+    ]);
+    expect(r.total).toEqual({ active: 0, started: 3, renewed: 1, ended: 2, renewalRate: 0, revenue: 5970 });
   });
 });

@@ -15,6 +15,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { memberView } from "@/lib/members/read-member";
 import { listMembers } from "@/lib/members/list-members";
 import { memberListQuery } from "@/lib/schemas/members";
+import { memberships as membershipsKpi } from "@/lib/metrics/memberships";
 import { testDatabases } from "../db";
 import { outcome, pointsTotals } from "../checks";
 
@@ -160,6 +161,19 @@ describe.each(testDatabases)("paid membership through the engine on $name", ({ o
     expect(await ids("svip")).toEqual(["A"]);
     expect(await ids("gold_card")).toEqual([]);
     expect(memberListQuery.safeParse({ card: "Not A Code" }).error?.issues.map((i) => i.path.join("."))).toEqual(["card"]);
+  });
+
+  it("KPI memberships: refunded purchases are not starts; revenue is cash paid net of cash refunded, by business date", async () => {
+    const r = await membershipsKpi(database.db, { merchantId, from: "2026-09-01", to: "2026-12-31", granularity: "month" });
+    // Sep: A1 ¥199 paid (refunded in Oct: not a start). Oct: A2 and B1 paid ¥398, A1 and B1 refunded ¥398; A2 starts (A1 refunded: not a renewal).
+    // Nov: C's mall card (points, ¥0) cancelled. A holds A2 (moved back to Sep 5 by A1's refund) at the end of every month.
+    expect(r.series).toEqual([
+      { period: "2026-09-01", active: 1, started: 0, renewed: 0, ended: 0, renewalRate: null, revenue: 19_900 },
+      { period: "2026-10-01", active: 1, started: 1, renewed: 0, ended: 0, renewalRate: null, revenue: 0 },
+      { period: "2026-11-01", active: 1, started: 0, renewed: 0, ended: 0, renewalRate: null, revenue: 0 },
+      { period: "2026-12-01", active: 1, started: 0, renewed: 0, ended: 0, renewalRate: null, revenue: 0 },
+    ]);
+    expect(r.total).toEqual({ active: 1, started: 1, renewed: 0, ended: 0, renewalRate: null, revenue: 19_900 });
   });
 
   it("bad input: field-level errors, nothing changed", async () => {
