@@ -65,3 +65,23 @@ test("an operator places a phone order for a member from the member page", async
   await expect(form.getByRole("status")).toContainText("扣除 500 积分");
   await expect(page.getByTestId("points-balance")).toHaveText("500");
 });
+
+test("an analyst sees the mall and memberships dashboards (points and revenue) and cannot edit the mall or a member", async ({ page }) => {
+  await signIn(page, "analyst");
+  await page.goto("/dashboards/points");
+  await expect(page.getByTestId("chart-mall")).toBeVisible();
+  await expect(page.getByTestId("chart-mall")).toContainText("svip_card");
+  await page.goto("/dashboards/revenue");
+  const card = page.getByTestId("chart-memberships");
+  await expect(card).toBeVisible();
+  await expect(card.getByRole("heading", { name: "付费会员卡" })).toBeVisible();
+  // The mall: read-only, the SVIP card listed beside the other items.
+  await page.goto("/mall");
+  await expect(page.getByTestId("mall-item-svip_card")).toBeVisible();
+  await expect(page.getByTestId("mall-add")).toHaveCount(0);
+  // A member page shows the paid-membership card section, without the phone-order form.
+  await page.goto("/members");
+  await page.getByRole("link").filter({ hasText: /./ }).locator("xpath=//a[starts-with(@href, '/members/') and not(contains(@href, 'import'))]").first().click();
+  await expect(page.getByTestId("membership-card")).toBeVisible();
+  await expect(page.getByTestId("phone-order-form")).toHaveCount(0);
+});

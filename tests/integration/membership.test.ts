@@ -176,6 +176,17 @@ describe.each(testDatabases)("paid membership through the engine on $name", ({ o
     expect(r.total).toEqual({ active: 1, started: 1, renewed: 0, ended: 0, renewalRate: null, revenue: 19_900 });
   });
 
+  it("a 1-per-month mall item across a month boundary in Asia/Shanghai: the month is the merchant's, not UTC's", async () => {
+    const db = database.db;
+    const tote = (id: string, at: string) => outcome(placeOrder(db, merchantId, "C", mallOrderInput.parse({ id, itemId: "tote_bag" }), { now: new Date(at) }));
+    // 2026-11-30 23:30 in Shanghai (15:30Z): November's one.
+    expect(await tote("t1", "2026-11-30T15:30:00Z")).toBe("ok");
+    // 2026-12-01 00:30 in Shanghai — still Nov 30 in UTC: December's one.
+    expect(await tote("t2", "2026-11-30T16:30:00Z")).toBe("ok");
+    // 2026-12-01 18:00 in Shanghai: December's second → refused.
+    expect(await tote("t3", "2026-12-01T10:00:00Z")).toBe("limit_reached quantity");
+  });
+
   it("bad input: field-level errors, nothing changed", async () => {
     const before = await purchases("A");
     const res = await send(
