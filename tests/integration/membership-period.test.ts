@@ -5,7 +5,7 @@ import { automationFirings, rightInstances } from "@/db/schema";
 import { createMerchant } from "@/lib/tenancy/merchants";
 import { ingestEvents } from "@/lib/engine/ingest";
 import { runPeriodJob } from "@/lib/engine/period";
-import { saveProgram } from "@/lib/program/store";
+import { currentProgram, saveProgram, toExport } from "@/lib/program/store";
 import { demoProgram } from "@/lib/program/demo-program";
 import type { ProgramInput } from "@/lib/schemas/program";
 import { memberships } from "@/lib/metrics/memberships";
@@ -62,6 +62,14 @@ describe.each(testDatabases)("paid membership in the period job on $name", ({ op
         .where(and(eq(rightInstances.merchantId, merchantId), eq(rightInstances.memberId, memberId), like(rightInstances.source, "membership:%:20%")))
         .orderBy(rightInstances.source)
     ).map((r) => `${r.source} @${r.issuedDate}`);
+
+  it("the program's export carries its plans as saved (import/export round trip)", async () => {
+    const exported = toExport(await currentProgram(database.db, merchantId));
+    expect(exported.plans).toEqual(program.plans);
+    // An export imports again as the same program (plans included).
+    await saveProgram(database.db, merchantId, exported, { effectiveFrom: new Date("2099-01-01T00:00:00Z") });
+    expect(toExport(await currentProgram(database.db, merchantId)).plans).toEqual(program.plans);
+  });
 
   it("monthly plan rights: at the card's start, then on each 1st while it runs, never twice", async () => {
     // D: January's at the start (Jan 31), February's on Feb 1; the card ended Feb 28: nothing on Mar 1.

@@ -187,6 +187,20 @@ describe.each(testDatabases)("paid membership through the engine on $name", ({ o
     expect(await tote("t3", "2026-12-01T10:00:00Z")).toBe("limit_reached quantity");
   });
 
+  it("10 concurrent SVIP-card orders by one member stack one after another: one card of 120 months, 10 purchases, 100,000 points", async () => {
+    const db = database.db;
+    // 100 welcome + ¥100,000 × 1 (basic, the 10th) = 100,100 points.
+    await send(ev("r-F", "member.registered", "2026-11-01T10:00:00+08:00", "F", {}), ev("o-F1", "order.paid", "2026-11-10T10:00:00+08:00", "F", { orderId: "OF1", amount: 10_000_000 }));
+    const now = new Date("2026-11-20T04:00:00Z");
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => outcome(placeOrder(db, merchantId, "F", mallOrderInput.parse({ id: `f${i}`, itemId: "svip_card" }), { now }))));
+    expect(results).toEqual(Array(10).fill("ok"));
+    expect(await pointsTotals(db, merchantId, "F")).toEqual({ balance: 100, lots: 100, ledger: 100 });
+    // 2026-11-20 12:00 Shanghai + 10 × 12 months.
+    expect((await memberView(db, merchantId, "F")).memberships).toEqual([{ plan: "svip", startsAt: "2026-11-20T04:00:00.000Z", endsAt: "2036-11-20T04:00:00.000Z" }]);
+    const ends = (await purchases("F")).map((p) => p[2]).sort();
+    expect(new Set(ends).size).toBe(10);
+  });
+
   it("bad input: field-level errors, nothing changed", async () => {
     const before = await purchases("A");
     const res = await send(
