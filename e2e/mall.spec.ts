@@ -70,11 +70,14 @@ test("an analyst sees the mall and memberships dashboards (points and revenue) a
   await signIn(page, "analyst");
   await page.goto("/dashboards/points");
   await expect(page.getByTestId("chart-mall")).toBeVisible();
-  await expect(page.getByTestId("chart-mall")).toContainText("svip_card");
   await page.goto("/dashboards/revenue");
   const card = page.getByTestId("chart-memberships");
   await expect(card).toBeVisible();
   await expect(card.getByRole("heading", { name: "付费会员卡" })).toBeVisible();
+  // The plans editor (rights page) is read-only: no "add plan".
+  await page.goto("/rights");
+  await expect(page.getByTestId("plan-svip")).toBeVisible();
+  await expect(page.getByTestId("add-plan")).toHaveCount(0);
   // The mall: read-only, the SVIP card listed beside the other items.
   await page.goto("/mall");
   await expect(page.getByTestId("mall-item-svip_card")).toBeVisible();
