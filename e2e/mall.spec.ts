@@ -66,7 +66,18 @@ test("an operator places a phone order for a member from the member page", async
   await expect(page.getByTestId("points-balance")).toHaveText("500");
 });
 
-test("an analyst sees the mall and memberships dashboards (points and revenue) and cannot edit the mall or a member", async ({ page }) => {
+test("an analyst sees the mall and memberships dashboards (points and revenue) and cannot edit the mall or a member", async ({ page, browser }) => {
+  // An operator registers a member who buys the SVIP card (¥199) over the API.
+  const memberId = `svip-${unique()}`;
+  const op = await browser.newPage();
+  await signIn(op, "operator");
+  await seedMembers(op.request, [{ id: memberId, name: "卡会员", phone: "13900000002" }]);
+  const bought = await op.request.post("/api/v1/events", {
+    data: { id: `buy-${memberId}`, type: "membership.purchased", occurredAt: new Date().toISOString(), memberId, data: { purchaseId: `P-${memberId}`, plan: "svip", amount: 19_900 } },
+  });
+  expect(bought.status()).toBe(200);
+  await op.close();
+
   await signIn(page, "analyst");
   await page.goto("/dashboards/points");
   await expect(page.getByTestId("chart-mall")).toBeVisible();
@@ -83,8 +94,8 @@ test("an analyst sees the mall and memberships dashboards (points and revenue) a
   await expect(page.getByTestId("mall-item-svip_card")).toBeVisible();
   await expect(page.getByTestId("mall-add")).toHaveCount(0);
   // A member page shows the paid-membership card section, without the phone-order form.
-  await page.goto("/members");
-  await page.getByRole("link").filter({ hasText: /./ }).locator("xpath=//a[starts-with(@href, '/members/') and not(contains(@href, 'import'))]").first().click();
-  await expect(page.getByTestId("membership-card")).toBeVisible();
+  await page.goto(`/members/${memberId}`);
+  await expect(page.getByTestId("membership-card")).toContainText("年卡 SVIP");
+  await expect(page.getByTestId("membership-time-left")).toContainText("剩余");
   await expect(page.getByTestId("phone-order-form")).toHaveCount(0);
 });
