@@ -56,7 +56,11 @@ async function run(seconds, record) {
   let units = 0;
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
-      while (Date.now() < end) units += await one(c, record);
+      while (Date.now() < end) {
+        // Awaited first: `units += await …` would read `units` before the await and lose the other clients' counts.
+        const done = await one(c, record);
+        units += done;
+      }
     }),
   );
   return units / ((Date.now() - t0) / 1000);
