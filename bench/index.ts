@@ -1,9 +1,10 @@
-// npm run bench -- <name> [args]: ingest | checkout | metrics | members | seed | import-file | period
+// npm run bench -- <name> [args]: ingest | checkout | mall | metrics | members | seed | import-file | period
 const [benchName, ...args] = process.argv.slice(2);
 const benches: Record<string, () => Promise<void>> = {
   seed: async () => (await import("./seed")).benchSeed(args),
   ingest: async () => (await import("./ingest")).benchIngest(args),
   checkout: async () => (await import("./checkout")).benchCheckout(),
+  mall: async () => (await import("./mall")).benchMall(),
   metrics: async () => {
     await import("./metrics");
   },

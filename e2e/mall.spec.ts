@@ -65,3 +65,37 @@ test("an operator places a phone order for a member from the member page", async
   await expect(form.getByRole("status")).toContainText("扣除 500 积分");
   await expect(page.getByTestId("points-balance")).toHaveText("500");
 });
+
+test("an analyst sees the mall and memberships dashboards (points and revenue) and cannot edit the mall or a member", async ({ page, browser }) => {
+  // An operator registers a member who buys the SVIP card (¥199) over the API.
+  const memberId = `svip-${unique()}`;
+  const op = await browser.newPage();
+  await signIn(op, "operator");
+  await seedMembers(op.request, [{ id: memberId, name: "卡会员", phone: "13900000002" }]);
+  const bought = await op.request.post("/api/v1/events", {
+    data: { id: `buy-${memberId}`, type: "membership.purchased", occurredAt: new Date().toISOString(), memberId, data: { purchaseId: `P-${memberId}`, plan: "svip", amount: 19_900 } },
+  });
+  expect(bought.status()).toBe(200);
+  await op.close();
+
+  await signIn(page, "analyst");
+  await page.goto("/dashboards/points");
+  await expect(page.getByTestId("chart-mall")).toBeVisible();
+  await page.goto("/dashboards/revenue");
+  const card = page.getByTestId("chart-memberships");
+  await expect(card).toBeVisible();
+  await expect(card.getByRole("heading", { name: "付费会员卡" })).toBeVisible();
+  // The plans editor (rights page) is read-only: no "add plan".
+  await page.goto("/rights");
+  await expect(page.getByTestId("plan-svip")).toBeVisible();
+  await expect(page.getByTestId("add-plan")).toHaveCount(0);
+  // The mall: read-only, the SVIP card listed beside the other items.
+  await page.goto("/mall");
+  await expect(page.getByTestId("mall-item-svip_card")).toBeVisible();
+  await expect(page.getByTestId("mall-add")).toHaveCount(0);
+  // A member page shows the paid-membership card section, without the phone-order form.
+  await page.goto(`/members/${memberId}`);
+  await expect(page.getByTestId("membership-card")).toContainText("年卡 SVIP");
+  await expect(page.getByTestId("membership-time-left")).toContainText("剩余");
+  await expect(page.getByTestId("phone-order-form")).toHaveCount(0);
+});

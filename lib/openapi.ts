@@ -40,7 +40,7 @@ const queryParameters = (s: z.ZodObject) => {
 };
 const memberIdParam = { name: "memberId", in: "path", required: true, schema: { type: "string" } };
 
-export const metricNames = ["tier-distribution", "tier-changes", "rights-usage", "rights-cost", "member-roi", "repurchase", "arpu", "revenue-share", "lifecycle", "points", "retention", "rfm", "wallet", "mall"];
+export const metricNames = ["tier-distribution", "tier-changes", "rights-usage", "rights-cost", "member-roi", "repurchase", "arpu", "revenue-share", "lifecycle", "points", "retention", "rfm", "wallet", "mall", "memberships"];
 
 export function openApiDocument() {
   return {
@@ -82,7 +82,7 @@ export function openApiDocument() {
       },
       "/api/v1/members/{memberId}": {
         get: {
-          summary: "A member's state",
+          summary: "A member's state: tier, points, stored value, paid-membership cards (memberships)",
           description:
             "`points.nextExpiry` is the next lot to expire: `validThrough`, the last business day its points can be used (they expire at the end of it), and its points; `points.expiryRule` states the rule in the caller's language.",
           parameters: [memberIdParam],

@@ -23,6 +23,8 @@ import truthZh from "./areas/truth.zh-CN.json";
 import truthEn from "./areas/truth.en.json";
 import languageZh from "./areas/language.zh-CN.json";
 import languageEn from "./areas/language.en.json";
+import membershipZh from "./areas/membership.zh-CN.json";
+import membershipEn from "./areas/membership.en.json";
 
 /**
  * Messages per locale: the core file plus one pair of files per product area
@@ -43,6 +45,7 @@ const areas: [Messages, Messages][] = [
   [reasonsZh, reasonsEn],
   [truthZh, truthEn],
   [languageZh, languageEn],
+  [membershipZh, membershipEn],
 ];
 
 function merge(core: Messages, extra: Messages[]): Messages {

@@ -20,6 +20,7 @@ import { DashboardNav } from "./dashboard-nav";
 import type { DashboardGroup } from "./groups";
 import { KpiCards } from "./kpi-cards";
 import { MallChart } from "./mall-chart";
+import { MembershipsChart } from "./memberships-chart";
 
 interface Props {
   /** The merchant's business date today. */
@@ -68,6 +69,9 @@ export function Dashboard({ today, tiers, rights, view }: Props) {
               <MemberRoiChart {...props} />
               <RepurchaseArpuChart {...props} />
               <RevenueShareChart {...props} />
+              <div className="lg:col-span-2">
+                <MembershipsChart {...props} />
+              </div>
             </>
           ) : view === "lifecycle" ? (
             <>

@@ -7,11 +7,12 @@ import { lifecycles, rfmSegments } from "@/lib/schemas/members";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/field";
 
-const keys = ["q", "tier", "lifecycle", "segment", "spendMin", "spendMax", "pointsMin", "pointsMax", "regFrom", "regTo"] as const;
+const keys = ["q", "tier", "lifecycle", "segment", "card", "spendMin", "spendMax", "pointsMin", "pointsMax", "regFrom", "regTo"] as const;
 
 /** The filter bar: submitting writes the filter into the URL (page 1), so the view is shareable. */
-export function MembersFilters({ tiers }: { tiers: { code: string; label: string }[] }) {
+export function MembersFilters({ tiers, plans = [] }: { tiers: { code: string; label: string }[]; plans?: { code: string; label: string }[] }) {
   const t = useTranslations("members");
+  const tCard = useTranslations("membership.filter");
   const router = useRouter();
   const pathname = usePathname();
   const params = useSearchParams();
@@ -50,6 +51,18 @@ export function MembersFilters({ tiers }: { tiers: { code: string; label: string
           <Select name="tier" defaultValue={v("tier")}>
             <option value="">{t("filters.any")}</option>
             {tiers.map((x) => (
+              <option key={x.code} value={x.code}>
+                {x.label}
+              </option>
+            ))}
+          </Select>
+        </label>
+        <label className="w-36 text-sm">
+          <span className="mb-1 block font-medium text-gray-700">{tCard("label")}</span>
+          <Select name="card" defaultValue={v("card")}>
+            <option value="">{t("filters.any")}</option>
+            <option value="any">{tCard("holding")}</option>
+            {plans.map((x) => (
               <option key={x.code} value={x.code}>
                 {x.label}
               </option>

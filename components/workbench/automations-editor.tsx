@@ -14,7 +14,7 @@ import { ErrorText, useEditor, useProgramForm } from "./program-form";
 type Automation = Program["automations"][number];
 type Trigger = Automation["trigger"];
 type Action = Automation["actions"][number];
-const triggerKinds = ["registered", "tierUpgraded", "birthdayInDays", "noOrderForDays", "pointsExpiringInDays"] as const;
+const triggerKinds = ["registered", "tierUpgraded", "birthdayInDays", "noOrderForDays", "pointsExpiringInDays", "membershipExpiringInDays"] as const;
 const actionKinds = ["grantRight", "bonusPoints", "message"] as const;
 
 export function AutomationsEditor({ firings, messages = {} }: { firings: Record<string, { count: number; last: string | null }>; messages?: Record<string, MessageCounts> }) {

@@ -9,3 +9,4 @@ export * from "./auth";
 export * from "./jobs";
 export * from "./webhooks";
 export * from "./mall";
+export * from "./memberships";

@@ -25,6 +25,8 @@ export const programVersions = pgTable(
     wallet: jsonb("wallet"),
     /** Message templates, frequency cap and quiet hours (lib/schemas/messages.ts); null in versions written before them: none. */
     messaging: jsonb("messaging"),
+    /** Paid-membership plans (an array of lib/schemas/program.ts `planInput`); null in versions written before plans: none. */
+    plans: jsonb("plans"),
     createdBy: text("created_by"),
     note: text("note"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

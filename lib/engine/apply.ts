@@ -9,6 +9,7 @@ import type { Batch, HoldState, MemberState, OrderState, WalletOp } from "./batc
 import { coded, codeColumns } from "@/lib/reasons/row";
 import { firstOrderUpgrade } from "./first-order";
 import { campaignsInForce, campaignMultiplierPct, orderGrowth, orderPoints, proRataClawback } from "./rules";
+import { membershipPurchased, membershipRefunded, planMultiplierPctAt } from "./membership";
 
 export interface EventContext {
   event: EventInput;
@@ -53,6 +54,10 @@ export function applyEvent(b: Batch, ctx: EventContext) {
       b.memberOrThrow(e.memberId);
       b.walletOps.push({ kind: "refundTopUp", memberId: e.memberId, topUpId: e.data.topUpId, amount: e.data.amount, source: `ev:${e.id}:top-up-refund` });
       return;
+    case "membership.purchased":
+      return membershipPurchased(b, ctx, e);
+    case "membership.refunded":
+      return membershipRefunded(b, ctx, e);
   }
 }
 
@@ -130,7 +135,9 @@ function orderPaid(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "
     const tier = p.tiers.find((t) => t.code === m.tierCode) ?? p.tiers[0];
     const campaigns = campaignsInForce(p, date, tier.code, m.birthday);
     const campaignPct = campaignMultiplierPct(campaigns);
-    points = orderPoints(e.data.amount, p.points.perYuan, tier.pointsMultiplierPct, campaignPct);
+    // A running paid-membership card's multiplier competes with the campaigns' (the largest applies).
+    const planPct = planMultiplierPctAt(b, p, m.memberId, at);
+    points = orderPoints(e.data.amount, p.points.perYuan, tier.pointsMultiplierPct, Math.max(campaignPct, planPct));
     growth = orderGrowth(e.data.amount, p.growth.perYuan);
     const bonus = campaigns.reduce((sum, c) => sum + (c.effect.kind === "bonusPoints" ? c.effect.points : 0), 0);
     if (points + bonus > MAX_POINTS_PER_EVENT)
@@ -140,7 +147,7 @@ function orderPaid(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "
       kind: "earn",
       source: `ev:${e.id}:order`,
       rule: "order",
-      ...coded("order", { orderId: e.data.orderId, amount: e.data.amount, perYuan: p.points.perYuan, tierPct: tier.pointsMultiplierPct, campaignPct }),
+      ...coded("order", { orderId: e.data.orderId, amount: e.data.amount, perYuan: p.points.perYuan, tierPct: tier.pointsMultiplierPct, campaignPct, planPct }),
       at,
       date,
     });

@@ -8,6 +8,7 @@ import { settleDebt, takeFromLots, type Lot } from "./lots";
 import { lotExpiry, qualifyingRank, thresholdParams, type Measures } from "./rules";
 import type { DomainEvent, DomainEventType } from "@/lib/webhooks/domain-events";
 import { coded, codeColumns, type CodedReason } from "@/lib/reasons/row";
+import { BatchMemberships } from "./membership";
 
 export interface MemberState {
   memberId: string;
@@ -167,6 +168,8 @@ export class Batch {
   touchedDates: string[] = [];
   /** Wallet work the current event queued (drained by the caller after each event). */
   walletOps: WalletOp[] = [];
+  /** Paid-membership purchases of the batch's members (loaded only when the batch needs them; see membership.ts). */
+  membership = new BatchMemberships();
 
   points: PointsRow[] = [];
   growth: GrowthRow[] = [];

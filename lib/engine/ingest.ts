@@ -10,6 +10,7 @@ import { applyEvent, runWalletOp } from "./apply";
 import { loadState, lockKeys, withBigBatchSlot, type LoadRequest, type Versions } from "./load";
 import { windowsUsed } from "./rules";
 import { batchWrites } from "./write";
+import { loadMembershipsFor, membershipWrites } from "./membership";
 import { invalidateRollupsSql } from "@/lib/metrics/rollup";
 
 export interface Candidate {
@@ -220,6 +221,7 @@ async function applyCandidates(pipe: Pipeline, merchantId: string, cs: Candidate
     await loadState(pipe, b, again.request);
     programOf = again.programOf;
   }
+  await loadMembershipsFor(pipe, b, cs, programOf!);
   const results: EventResult[] = [];
   const eventRows: (typeof events.$inferInsert)[] = [];
   const dates: string[] = [];
@@ -246,5 +248,5 @@ async function applyCandidates(pipe: Pipeline, merchantId: string, cs: Candidate
     }
   }
   const first = [...dates, ...(dates.length ? b.touchedDates : [])].reduce<string | null>((min, d) => (min === null || d < min ? d : min), null);
-  return { result: results, last: batchWrites(b, eventRows, first ? invalidateRollupsSql(merchantId, first, keys) : []) };
+  return { result: results, last: batchWrites(b, eventRows, [...(first ? invalidateRollupsSql(merchantId, first, keys) : []), ...membershipWrites(b)]) };
 }

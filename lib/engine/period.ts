@@ -15,6 +15,7 @@ import { openDayAfter } from "@/lib/metrics/aggregates";
 import { isoSql, isSubscribed, subscribedSql } from "@/lib/webhooks/domain-events";
 import { emitPointsExpiring } from "./period-events";
 import { applyRfm, chunkEnd, clearDayProgress, dayProgress, defaultChunkMembers, extendAggregatesBeside, inRange, rfmBounds, saveDayProgress, type MemberRange } from "./period-chunks";
+import { issuePlanMonthlyRights, membershipExpiringRows } from "./membership-period";
 
 export interface PeriodRunResult {
   asOf: string;
@@ -137,8 +138,11 @@ async function runDay(db: Db, merchantId: string, date: string, last: boolean, o
         await saveDayProgress(tx, merchantId, date, range.upTo);
         return range.upTo;
       }
-      // The day's points.expiring events, once, for all members (set-based), in the day's last chunk.
+      // Set-based over all members, once, in the day's last chunk: the points.expiring events and the
+      // paid-membership cards' monthly rights (each has a once-only source). Cards end by their endsAt
+      // (nothing to write).
       await emitPointsExpiring(tx, merchantId, p.timeZone, date, at);
+      if (date.endsWith("-01")) await issuePlanMonthlyRights(tx, merchantId, p, date, dayStart);
       await clearDayProgress(tx, merchantId, date);
       await tx.insert(periodRuns).values({ merchantId, businessDate: date });
       await invalidateRollupsFrom(tx, merchantId, date);
@@ -334,6 +338,7 @@ async function timeAutomations(tx: Db, merchantId: string, p: LoadedProgram, dat
         where ${registered} and exists (select 1 from points_lots l where l.merchant_id = m.merchant_id and l.member_id = m.member_id
           and l.remaining > 0 and l.expires_at > ${dayEnd.toISOString()}::timestamptz and l.expires_at <= ${until}::timestamptz) ${cooldown}`);
     }
+    else if (t.kind === "membershipExpiringInDays") rows = await membershipExpiringRows(tx, merchantId, p, date, t.days, registered, cooldown);
     if (!rows.length) continue;
     // Occasions already fired (for automations without a cooldown) are skipped by the firing key.
     const fired = new Set(

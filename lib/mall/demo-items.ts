@@ -1,8 +1,7 @@
 import type { MallItemInput } from "@/lib/schemas/mall";
 
 /**
- * The demo merchant's points mall (demo-program.md, last section), without the SVIP card: that item
- * needs paid-membership plans, which do not exist yet. A right item's unit cost is its right's
+ * The demo merchant's points mall (demo-program.md, last section). A right item's unit cost is its right's
  * (the mall KPI shows it; rights cost counts such a coupon when it is redeemed).
  */
 export const demoMallItems: MallItemInput[] = [
@@ -21,4 +20,6 @@ export const demoMallItems: MallItemInput[] = [
     description: "门店自提或随单寄出",
     sortOrder: 30,
   },
+  // The SVIP card for 10,000 points (the seeds' "10000积分兑换价值500元年度会员"); its cost is its rights', counted when they are used.
+  { itemId: "svip_card", name: "年卡 SVIP", nameEn: "SVIP annual card", kind: "membership", plan: "svip", points: 10000, cash: 0, unitCost: 0, stock: null, sortOrder: 40 },
 ];

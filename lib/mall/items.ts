@@ -37,9 +37,10 @@ export function itemAnswer(r: MallItemRow): MallItemAnswer {
 }
 
 /** What the program must have for the item: its right, its tiers. Field-level issues, empty when fine. */
-export function programIssues(program: LoadedProgram, item: Pick<MallItem, "right" | "tiers">, prefix = ""): Issue[] {
+export function programIssues(program: LoadedProgram, item: Pick<MallItem, "right" | "tiers"> & { plan?: string | null }, prefix = ""): Issue[] {
   const issues: Issue[] = [];
   if (item.right && !program.rights.some((r) => r.code === item.right)) issues.push({ path: `${prefix}right`, message: `no right "${item.right}" in the program` });
+  if (item.plan && !program.plans.some((pl) => pl.code === item.plan)) issues.push({ path: `${prefix}plan`, message: `no paid-membership plan "${item.plan}" in the program` });
   (item.tiers ?? []).forEach((t, i) => {
     if (!program.tiers.some((x) => x.code === t)) issues.push({ path: `${prefix}tiers.${i}`, message: `no tier "${t}" in the program` });
   });
@@ -204,7 +205,7 @@ export async function listItemsFor(db: Db, merchantId: string, memberId: string 
   const items = await Promise.all(
     rows.map(async (r) => {
       const refusal = orderRefusal(r, { tierCode: m.tierCode, now, quantity: 1, orderedInWindow: await orderedInWindow(db, merchantId, memberId, r, date), availablePoints: m.pointsBalance - held.points });
-      const broken = r.kind === "membership" || (r.rightCode !== null && !program.rights.some((x) => x.code === r.rightCode));
+      const broken = (r.rightCode !== null && !program.rights.some((x) => x.code === r.rightCode)) || (r.planCode !== null && !program.plans.some((x) => x.code === r.planCode));
       return { ...itemAnswer(r), eligible: !refusal && !broken, ...(refusal ? { reason: refusal.code } : broken ? { reason: "not_eligible" as const } : {}) };
     }),
   );

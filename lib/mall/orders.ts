@@ -1,4 +1,4 @@
-import { and, eq, gte, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, eq, gte, inArray, isNotNull, isNull, like, sql } from "drizzle-orm";
 import { coded, reasonColumns } from "@/lib/reasons/row";
 import type { Db } from "@/db/client";
 import { mallItems, mallOrderLots, mallOrders, members, pointsLedger, pointsLots, rightInstances } from "@/db/schema";
@@ -8,6 +8,8 @@ import type { Actor } from "@/lib/auth/actor";
 import { Batch } from "@/lib/engine/batch";
 import { loadMembers, lockKeys } from "@/lib/engine/load";
 import { writeBatch } from "@/lib/engine/write";
+import { loadMemberships, membershipWrites, purchaseMembership, refundMembership } from "@/lib/engine/membership";
+import { cardsOf, type Purchase } from "@/lib/membership/cards";
 import { heldTotals, takeUnheldLots } from "@/lib/checkout/holds";
 import { openDayLogSql } from "@/lib/metrics/rollup";
 import { currentProgram } from "@/lib/program/store";
@@ -15,6 +17,7 @@ import { getMemberRowOrThrow } from "@/lib/members/read-member";
 import type { MallOrderAnswer, mallOrderInput, mallOrderStatusInput } from "@/lib/schemas/mall";
 import { businessDate } from "@/lib/util/dates";
 import { canonicalJson, sha256 } from "@/lib/util/ids";
+import { memberships } from "@/db/schema";
 import { orderedInWindow, findItem } from "./items";
 import { orderRefusal } from "./rules";
 import type { z } from "zod";
@@ -33,6 +36,24 @@ export function orderAnswer(o: OrderRow): MallOrderAnswer {
     status: o.status,
     ...(o.kind === "right" ? { grantIds: o.grantIds } : {}),
   };
+}
+
+/** The purchase id of a membership item's order (the memberships table's key). */
+export const mallPurchaseId = (orderId: string) => `mall:${orderId}`;
+const likeEscape = (x: string) => x.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** The card a purchase belongs to, as an order answers it. */
+function cardAnswer(purchases: Purchase[], purchaseId: string): MallOrderAnswer["membership"] {
+  const card = cardsOf(purchases).find((c) => c.purchaseIds.includes(purchaseId));
+  return card ? { plan: card.plan, startsAt: card.startsAt.toISOString(), endsAt: card.endsAt.toISOString() } : undefined;
+}
+
+/** A membership order's answer with its card (when the card still runs on it). */
+async function withCard(db: Db, merchantId: string, answer: MallOrderAnswer, o: OrderRow): Promise<MallOrderAnswer> {
+  if (o.kind !== "membership") return answer;
+  const rows = await db.select().from(memberships).where(and(eq(memberships.merchantId, merchantId), eq(memberships.memberId, o.memberId)));
+  const card = cardAnswer(rows, mallPurchaseId(o.orderId));
+  return card ? { ...answer, membership: card } : answer;
 }
 
 async function findOrder(db: Db, merchantId: string, orderId: string) {
@@ -65,13 +86,17 @@ export async function placeOrder(
     const prior = await findOrder(tx, merchantId, input.id);
     if (prior) {
       if (prior.bodyHash !== hash || prior.memberId !== memberId) throw new AppError("conflict", `mall order ${input.id} was already placed with a different body`, [{ path: "id", message: "already used for another order" }]);
-      return { order: orderAnswer(prior), created: false };
+      return { order: await withCard(tx, merchantId, orderAnswer(prior), prior), created: false };
     }
     const m = await getMemberRowOrThrow(tx, merchantId, memberId);
     const program = await currentProgram(tx, merchantId);
     const item = await findItem(tx, merchantId, input.itemId);
     if (!item) throw new AppError("validation_failed", `no mall item "${input.itemId}"`, itemIssue("no such item in the mall"));
-    if (item.kind === "membership") throw new AppError("validation_failed", "membership items need paid-membership plans, which do not exist yet", [{ path: "itemId", message: "membership items cannot be ordered yet" }]);
+    const plan = item.kind === "membership" ? program.plans.find((x) => x.code === item.planCode) : undefined;
+    if (item.kind === "membership" && !plan)
+      throw new AppError("validation_failed", `the plan "${item.planCode}" of item ${item.itemId} is no longer in the program`, itemIssue(`its plan "${item.planCode}" is no longer in the program`));
+    if (item.kind === "membership" && input.quantity !== 1)
+      throw new AppError("validation_failed", "a membership item is ordered one card at a time", [{ path: "quantity", message: "must be 1 for a membership card" }]);
     if (item.kind === "right" && !program.rights.some((r) => r.code === item.rightCode))
       throw new AppError("validation_failed", `the right "${item.rightCode}" of item ${item.itemId} is no longer in the program`, itemIssue(`its right "${item.rightCode}" is no longer in the program`));
 
@@ -107,6 +132,16 @@ export async function placeOrder(
       for (let i = 0; i < input.quantity; i++) b.issueRight(bm, program, item.rightCode, `mall:${input.id}:${i}`, now, null);
       grantIds = [...b.rights.values()].map((r) => r.grantId);
       await writeBatch(tx, b, []);
+    }
+    // A membership item starts or extends the member's card, with its plan's rights (lib/engine/membership.ts).
+    let card: MallOrderAnswer["membership"];
+    if (plan) {
+      const b = new Batch(merchantId);
+      await loadMembers(tx, b, [memberId]);
+      await loadMemberships(tx, b, [memberId], [mallPurchaseId(input.id)]);
+      purchaseMembership(b, program, b.memberOrThrow(memberId), { purchaseId: mallPurchaseId(input.id), plan: plan.code, amount: item.cash, points, source: `mall:${input.id}`, at: now, date }, { purchaseId: "id", plan: "itemId" });
+      card = cardAnswer(b.membership.of(memberId), mallPurchaseId(input.id));
+      await writeBatch(tx, b, [], membershipWrites(b));
     }
 
     if (points > 0) {
@@ -153,7 +188,7 @@ export async function placeOrder(
     await tx.execute(openDayLogSql(merchantId, [`m:${memberId}`]));
     if (opts.actor?.kind === "user")
       await writeAudit(tx, opts.actor, { merchantId, action: "mall.order_place", entity: "member", entityId: memberId, after: { order: input.id, item: item.itemId, quantity: input.quantity, points } });
-    return { order: orderAnswer(o), created: true };
+    return { order: { ...orderAnswer(o), ...(card ? { membership: card } : {}) }, created: true };
   });
 }
 
@@ -184,6 +219,22 @@ export async function cancelOrder(db: Db, merchantId: string, orderId: string, o
 
     const program = await currentProgram(tx, merchantId);
     const date = businessDate(now, program.timeZone);
+    // A membership card bought here ends: its months are removed and its unused rights voided (a used one → conflict).
+    if (o.kind === "membership") {
+      const purchaseId = mallPurchaseId(orderId);
+      const [used] = await tx
+        .select({ code: rightInstances.code })
+        .from(rightInstances)
+        .where(and(eq(rightInstances.merchantId, merchantId), eq(rightInstances.memberId, o.memberId), like(rightInstances.source, `membership:${likeEscape(purchaseId)}:%`), isNotNull(rightInstances.redeemedAt)))
+        .limit(1);
+      if (used) throw new AppError("conflict", `the card's right ${used.code} was already used`, [{ path: "id", message: "a right its card issued was already used" }]);
+      const b = new Batch(merchantId);
+      await loadMemberships(tx, b, [o.memberId], [purchaseId]);
+      if (b.membership.byPurchase.get(purchaseId)?.refundedAt === null) {
+        refundMembership(b, program, o.memberId, purchaseId, now, date, "id");
+        await writeBatch(tx, b, [], membershipWrites(b));
+      }
+    }
     if (o.points > 0) {
       const taken = await tx
         .select({ lotId: mallOrderLots.lotId, points: mallOrderLots.points, expiresAt: pointsLots.expiresAt })

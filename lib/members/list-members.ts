@@ -84,6 +84,9 @@ export function memberFilterWhere(merchantId: string, f: MemberListQuery, timeZo
   if (f.pointsMin !== undefined) parts.push(sql`points_balance >= ${f.pointsMin}`);
   if (f.pointsMax !== undefined) parts.push(sql`points_balance <= ${f.pointsMax}`);
   if (f.regFrom) parts.push(sql`registered_at >= ${startOfBusinessDate(f.regFrom, timeZone).toISOString()}::timestamptz`);
+  if (f.card)
+    parts.push(sql`exists (select 1 from memberships s where s.merchant_id = members.merchant_id and s.member_id = members.member_id and s.refunded_at is null
+      and s.starts_at <= now() and s.ends_at > now()${f.card === "any" ? sql`` : sql` and s.plan_code = ${f.card}`})`);
   if (f.regTo) parts.push(sql`registered_at < ${startOfBusinessDate(addDays(f.regTo, 1), timeZone).toISOString()}::timestamptz`);
   return sql.join(parts, sql` and `);
 }

@@ -6,6 +6,7 @@ import { members, orders, pointsLedger, pointsLots, rightInstances } from "@/db/
 import { AppError } from "@/lib/errors";
 import { currentProgram } from "@/lib/program/store";
 import { walletView } from "@/lib/checkout/holds";
+import { cardsAnswer, memberCards } from "@/lib/membership/read";
 
 export async function getMemberRowOrThrow(db: Db, merchantId: string, memberId: string) {
   const [m] = await db.select().from(members).where(and(eq(members.merchantId, merchantId), eq(members.memberId, memberId)));
@@ -20,7 +21,7 @@ export async function memberView(db: Db, merchantId: string, memberId: string, n
   const tier = program.tiers.find((t) => t.code === m.tierCode);
   const in30 = new Date(now.getTime() + 30 * 86_400_000);
   const yearAgo = new Date(now.getTime() - 365 * 86_400_000);
-  const [[expiring], [spend12], wallet, [next]] = await Promise.all([
+  const [[expiring], [spend12], wallet, [next], cards] = await Promise.all([
     db
       .select({ n: sql<number>`coalesce(sum(${pointsLots.remaining}), 0)`.mapWith(Number) })
       .from(pointsLots)
@@ -38,6 +39,7 @@ export async function memberView(db: Db, merchantId: string, memberId: string, n
       .where(and(eq(pointsLots.merchantId, merchantId), eq(pointsLots.memberId, memberId), gt(pointsLots.remaining, 0), gt(pointsLots.expiresAt, now)))
       .orderBy(asc(pointsLots.expiresAt))
       .limit(1),
+    memberCards(db, merchantId, memberId),
   ]);
   const nextValid = next ? lastValidDay(next.expiresAt, program.timeZone) : null;
   return {
@@ -55,6 +57,8 @@ export async function memberView(db: Db, merchantId: string, memberId: string, n
     rfm: { r: m.rfmR, f: m.rfmF, m: m.rfmM },
     registeredAt: m.registeredAt.toISOString(),
     lastOrderAt: m.lastOrderAt?.toISOString() ?? null,
+    /** Paid-membership cards (付费会员卡), oldest first; one per card, an extension moves its endsAt. */
+    memberships: cardsAnswer(cards),
   };
 }
 

@@ -13,6 +13,7 @@ import { retention } from "./retention";
 import { rfm } from "./rfm";
 import { wallet } from "./wallet";
 import { mall } from "./mall";
+import { memberships } from "./memberships";
 
 /**
  * The KPIs of metrics.md by their API name. Each is computed straight from the raw tables (the
@@ -33,6 +34,7 @@ export const metrics = {
   rfm,
   wallet,
   mall,
+  memberships,
 } satisfies Record<string, Metric>;
 
 export type MetricName = keyof typeof metrics;

@@ -106,4 +106,20 @@ export const demoProgram: ProgramInput = {
       { minAmount: 100000, bonus: 12000 },
     ],
   },
+  // 年卡 SVIP (demo-program.md): 12 months, ¥199 or 10,000 points; 1 × 免邮券 on start, 2 × 9折券 monthly; points × 1.5.
+  plans: [
+    {
+      code: "svip",
+      name: "年卡 SVIP",
+      nameEn: "SVIP annual card",
+      months: 12,
+      price: 19900,
+      points: 10000,
+      rights: [
+        { right: "free_shipping", quantity: 1, cadence: "on_start" },
+        { right: "coupon_90", quantity: 2, cadence: "monthly" },
+      ],
+      pointsMultiplier: 1.5,
+    },
+  ],
 };

@@ -1,7 +1,8 @@
 import { and, desc, eq, lte, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { programVersions, tiers, rights, matrixCells, campaigns, automations } from "@/db/schema";
-import { couponEffect, pointsRules, programInput, retention as retentionRule, walletDisabled, walletRules, type Program, type ProgramInput, type Retention } from "@/lib/schemas/program";
+import { z } from "zod";
+import { couponEffect, planInput, pointsRules, programInput, retention as retentionRule, walletDisabled, walletRules, type Program, type ProgramInput, type Retention } from "@/lib/schemas/program";
 import { messagingDefault, messagingRules } from "@/lib/schemas/messages";
 import { AppError, validationError } from "@/lib/errors";
 
@@ -77,6 +78,7 @@ export async function saveProgram(
       costs: p.costs,
       wallet: p.wallet,
       messaging: p.messaging,
+      plans: p.plans,
       createdBy: opts.createdBy ?? null,
       note: opts.note ?? null,
     });
@@ -190,6 +192,7 @@ export async function loadProgramVersion(db: Db, merchantId: string, version: nu
     costs: head.costs as Program["costs"],
     wallet: head.wallet == null ? walletDisabled : walletRules.parse(head.wallet),
     messaging: head.messaging == null ? messagingDefault : messagingRules.parse(head.messaging),
+    plans: head.plans == null ? [] : z.array(planInput).parse(head.plans),
     tiers: ts.map((t, i) => ({
       code: t.code,
       name: { zh: t.nameZh, en: t.nameEn },

@@ -94,8 +94,8 @@ const templates: Record<ReasonCode, Record<Lang, (p: P, l: Lang) => string>> = {
     en: (p, l) => `registered: trial of ${named(p.tier, l)} for ${p.days} days`,
   },
   order: {
-    zh: (p, l) => `订单 ${p.orderId} ${yuan(p.amount, l)} × 每元 ${p.perYuan} 积分 × 等级 ${p.tierPct}% × 活动 ${p.campaignPct}%`,
-    en: (p, l) => `order ${p.orderId} ${yuan(p.amount, l)} × ${p.perYuan}/yuan × tier ${p.tierPct}% × campaign ${p.campaignPct}%`,
+    zh: (p, l) => `订单 ${p.orderId} ${yuan(p.amount, l)} × 每元 ${p.perYuan} 积分 × 等级 ${p.tierPct}% × 活动 ${p.campaignPct}%${Number(p.planPct) > 100 ? `（付费会员卡 ${p.planPct}%，取较大者）` : ""}`,
+    en: (p, l) => `order ${p.orderId} ${yuan(p.amount, l)} × ${p.perYuan}/yuan × tier ${p.tierPct}% × campaign ${p.campaignPct}%${Number(p.planPct) > 100 ? ` (card ${p.planPct}%: the larger applies)` : ""}`,
   },
   order_growth: {
     zh: (p, l) => `订单 ${p.orderId} ${yuan(p.amount, l)} × 每元 ${p.perYuan} 成长值`,

@@ -49,6 +49,8 @@ export const eventTypes = [
   "right.redeemed",
   "wallet.topped_up",
   "wallet.top_up_refunded",
+  "membership.purchased",
+  "membership.refunded",
 ] as const;
 export type EventType = (typeof eventTypes)[number];
 
@@ -105,6 +107,18 @@ export const eventInput = z.discriminatedUnion("type", [
   z.object({ ...base, type: z.literal("wallet.topped_up"), data: z.object({ topUpId: id, amount: fenPositive }) }),
   // At most what of that top-up's principal is unspent; the bonus goes back pro rata.
   z.object({ ...base, type: z.literal("wallet.top_up_refunded"), data: z.object({ topUpId: id, amount: fenPositive }) }),
+  // Paid membership (付费会员卡) bought with money: not an order (no points, spend or growth).
+  z.object({
+    ...base,
+    type: z.literal("membership.purchased"),
+    data: z.object({
+      purchaseId: id,
+      plan: z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, "a plan code of the program"),
+      amount: z.number().int("must be a whole number of fen").nonnegative("must not be negative").max(MAX_ORDER_FEN, `must be at most ${MAX_ORDER_FEN} fen (¥10,000,000)`),
+    }),
+  }),
+  // Removes that purchase's months from the card and voids its unused rights.
+  z.object({ ...base, type: z.literal("membership.refunded"), data: z.object({ purchaseId: id }) }),
 ]);
 export type EventInput = z.infer<typeof eventInput>;
 

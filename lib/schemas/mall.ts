@@ -44,8 +44,8 @@ export const mallItemInput = z
     if (v.points === 0 && v.cash === 0) ctx.addIssue({ code: "custom", path: ["points"], message: "an item costs points, cash or both" });
     if (v.kind === "right" && !v.right) ctx.addIssue({ code: "custom", path: ["right"], message: "name the right this item issues" });
     if (v.kind !== "right" && v.right) ctx.addIssue({ code: "custom", path: ["right"], message: "only a right item issues a right" });
-    // Paid membership plans do not exist yet: nothing could be started by such an item.
-    if (v.kind === "membership") ctx.addIssue({ code: "custom", path: ["kind"], message: "membership items need paid-membership plans, which this program does not have yet" });
+    if (v.kind === "membership" && !v.plan) ctx.addIssue({ code: "custom", path: ["plan"], message: "name the paid-membership plan this item starts" });
+    if (v.kind !== "membership" && v.plan) ctx.addIssue({ code: "custom", path: ["plan"], message: "only a membership item starts a plan" });
     if (v.startsAt && v.endsAt && new Date(v.endsAt) <= new Date(v.startsAt)) ctx.addIssue({ code: "custom", path: ["endsAt"], message: "must be after startsAt" });
   })
   .transform((v) => ({ ...v, nameEn: v.nameEn || v.name }));
@@ -106,6 +106,8 @@ export const mallOrderAnswer = z.object({
   cash: z.number().int(),
   status: z.enum(["placed", "shipped", "picked_up", "cancelled"]),
   grantIds: z.array(z.string()).optional(),
+  /** A membership item: the member's card after the order (started or extended). */
+  membership: z.object({ plan: z.string(), startsAt: z.string(), endsAt: z.string() }).optional(),
 });
 export type MallOrderAnswer = z.infer<typeof mallOrderAnswer>;
 

@@ -37,6 +37,8 @@ export const memberListQuery = z
     pointsMax: opt(optionalInt),
     regFrom: opt(optionalDate),
     regTo: opt(optionalDate),
+    /** Holding a paid-membership card now: "any", or a plan's code. */
+    card: opt(z.string().regex(/^[a-z][a-z0-9_-]{0,39}$/, '"any" or a plan code').optional()),
     sort: opt(z.enum(memberSortKeys).default("registeredAt")),
     dir: opt(z.enum(["asc", "desc"]).default("desc")),
     cursor: opt(z.string().max(300).optional()),

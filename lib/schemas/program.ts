@@ -196,6 +196,8 @@ export const automationTrigger = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("birthdayInDays"), days: z.number().int().min(0).max(60) }),
   z.object({ kind: z.literal("noOrderForDays"), days: z.number().int().min(1).max(730) }),
   z.object({ kind: z.literal("pointsExpiringInDays"), days: z.number().int().min(1).max(365) }),
+  /** A paid-membership card ends in `days` days (its last purchase not followed by a renewal). */
+  z.object({ kind: z.literal("membershipExpiringInDays"), days: z.number().int().min(1).max(365) }),
 ]);
 export const automationAction = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("grantRight"), rightCode: code }),
@@ -218,6 +220,41 @@ function withCodes<T extends { code: string; name: { zh: string; en: string } }>
   const taken = new Set(items.map((i) => i.code).filter(Boolean));
   return items.map((i) => (i.code ? i : { ...i, code: codeFromName(i.name, taken, fallback) }));
 }
+/** Bounds of a program's paid-membership plans. */
+export const MAX_PLANS = 20;
+export const planCadences = ["on_start", "monthly"] as const;
+
+/** A right a paid-membership plan gives: `on_start` at each purchase, `monthly` at the card's start and on each following 1st. */
+export const planRight = z.object({
+  right: code,
+  quantity: z.number().int().min(1).max(100),
+  cadence: z.enum(planCadences),
+});
+
+/**
+ * A paid-membership plan (付费会员卡, api.md "Paid membership"): bought with money (`price`, fen) by
+ * event, or with points (`points`) through a mall item of kind `membership`; at least one of them.
+ * `pointsMultiplier` (×1–×10, two decimals) multiplies with the tier's and competes with campaign
+ * multipliers while the card runs (the largest applies).
+ */
+export const planInput = z.object({
+  code,
+  name: safeText().trim().min(1).max(60),
+  nameEn: safeText().trim().min(1).max(60),
+  months: z.number().int().min(1).max(120),
+  price: fen.positive("must be greater than 0").max(1_000_000_000).nullable().default(null),
+  points: z.number().int().positive("must be greater than 0").max(100_000_000).nullable().default(null),
+  rights: z.array(planRight).max(20).default([]),
+  pointsMultiplier: z
+    .number()
+    .min(1)
+    .max(10)
+    .refine((x) => Number.isInteger(Math.round(x * 100)) && Math.abs(x * 100 - Math.round(x * 100)) < 1e-9, "at most two decimals")
+    .optional(),
+});
+export type PlanInput = z.infer<typeof planInput>;
+/** A plan's multiplier in percent (×1.5 → 150; none → 100). */
+export const planMultiplierPct = (plan: Pick<PlanInput, "pointsMultiplier">) => Math.round((plan.pointsMultiplier ?? 1) * 100);
 
 /** The program's fields, before the cross-field checks and the mapping of the old retention field. */
 export const programFields = z.object({
@@ -262,6 +299,8 @@ export const programFields = z.object({
     wallet: walletRules.default(walletDisabled),
     /** Programs saved before message templates read back with none, no cap and no quiet hours. */
     messaging: messagingRules.default(messagingDefault),
+    /** Paid-membership plans; programs saved before plans read back with none. */
+    plans: z.array(planInput).max(MAX_PLANS).default([]),
   });
 
 /**
@@ -363,6 +402,15 @@ export const programInput = programFields
     p.wallet.topUpBonuses.forEach((b, i) => {
       if (bonusFloors.has(b.minAmount)) ctx.addIssue({ code: "custom", path: ["wallet", "topUpBonuses", i, "minAmount"], message: `two rules start at ${b.minAmount} fen`, params: { reason: "sameTopUpFloor", amount: b.minAmount } });
       bonusFloors.add(b.minAmount);
+    });
+    const planCodes = new Set<string>();
+    p.plans.forEach((pl, i) => {
+      if (planCodes.has(pl.code)) ctx.addIssue({ code: "custom", path: ["plans", i, "code"], message: `duplicate plan code "${pl.code}"` });
+      planCodes.add(pl.code);
+      if (pl.price === null && pl.points === null) ctx.addIssue({ code: "custom", path: ["plans", i, "price"], message: "a plan needs a price, points, or both" });
+      pl.rights.forEach((r, j) => {
+        if (!rightCodes.has(r.right)) ctx.addIssue({ code: "custom", path: ["plans", i, "rights", j, "right"], message: `unknown right "${r.right}"` });
+      });
     });
     if (!(p.lifecycle.dormantDays < p.lifecycle.lostDays))
       ctx.addIssue({ code: "custom", path: ["lifecycle", "lostDays"], message: "must be greater than the dormant day count", params: { reason: "lostAfterDormant" } });

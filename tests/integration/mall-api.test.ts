@@ -79,6 +79,7 @@ describe.each(testDatabases)("points mall over the API on $name", ({ open }) => 
       ["free_shipping", true],
       ["winback_20", false],
       ["tote_bag", true],
+      ["svip_card", false],
     ]);
   });
 
@@ -91,8 +92,10 @@ describe.each(testDatabases)("points mall over the API on $name", ({ open }) => 
     expect((await call(items$.POST, "POST", null, { body: item })).status).toBe(201);
     const neg = await call(item$.PUT, "PUT", null, { params: { itemId: "mug" }, body: { ...item, points: -5, cash: -1 } });
     expect([neg.status, neg.json.error.issues.map((i) => i.path).sort()]).toEqual([400, ["cash", "points"]]);
-    const membership = await call(items$.POST, "POST", null, { body: { ...item, itemId: "svip_card", kind: "membership", plan: "svip" } });
-    expect([membership.status, membership.json.error.issues.map((i) => i.path)]).toEqual([400, ["kind"]]);
+    const membership = await call(items$.POST, "POST", null, { body: { ...item, itemId: "svip_card2", kind: "membership", plan: "gold_card" } });
+    expect([membership.status, membership.json.error.issues.map((i) => i.path)]).toEqual([400, ["plan"]]);
+    const noPlan = await call(items$.POST, "POST", null, { body: { ...item, itemId: "svip_card2", kind: "membership" } });
+    expect([noPlan.status, noPlan.json.error.issues.map((i) => i.path)]).toEqual([400, ["plan"]]);
     const wrong = await call(item$.PATCH, "PATCH", null, { params: { itemId: "mug" } });
     expect([wrong.status, wrong.json.error.code]).toEqual([405, "method_not_allowed"]);
   });

@@ -42,12 +42,12 @@ describe.each(testDatabases)("the mall KPI on $name", ({ open }) => {
     const tote = { orders: 1, quantity: 1, points: 800, cash: 990, cost: 1_500 };
     expect(r.series).toEqual([
       // November: A's tote bag (cancelled only in December).
-      { period: "2026-11-01", free_shipping: zero, winback_20: zero, tote_bag: tote },
+      { period: "2026-11-01", free_shipping: zero, winback_20: zero, tote_bag: tote, svip_card: zero },
       // December: B's tote bag +1 and A's cancel −1; two coupons: 1,000 points, cost 2 × 800.
-      { period: "2026-12-01", free_shipping: { orders: 1, quantity: 2, points: 1_000, cash: 0, cost: 1_600 }, winback_20: zero, tote_bag: zero },
+      { period: "2026-12-01", free_shipping: { orders: 1, quantity: 2, points: 1_000, cash: 0, cost: 1_600 }, winback_20: zero, tote_bag: zero, svip_card: zero },
     ]);
     // Over both months: three placed, one cancelled.
-    expect(r.total).toEqual({ free_shipping: { orders: 1, quantity: 2, points: 1_000, cash: 0, cost: 1_600 }, winback_20: zero, tote_bag: tote });
+    expect(r.total).toEqual({ free_shipping: { orders: 1, quantity: 2, points: 1_000, cash: 0, cost: 1_600 }, winback_20: zero, tote_bag: tote, svip_card: zero });
   });
 
   it("by day the cancel counts on its own day; a tier nobody held has nothing", async () => {
@@ -57,6 +57,6 @@ describe.each(testDatabases)("the mall KPI on $name", ({ open }) => {
       ["2026-12-02", { orders: -1, quantity: -1, points: -800, cash: -990, cost: -1_500 }],
     ]);
     const gold = await metrics.mall(database.db, { merchantId, from: "2026-11-01", to: "2026-12-31", granularity: "month", tier: "gold" });
-    expect(gold.total).toEqual({ free_shipping: zero, winback_20: zero, tote_bag: zero });
+    expect(gold.total).toEqual({ free_shipping: zero, winback_20: zero, tote_bag: zero, svip_card: zero });
   });
 });

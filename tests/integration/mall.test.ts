@@ -47,12 +47,13 @@ describe.each(testDatabases)("points mall on $name", ({ open }) => {
     return { ...points, stock: item?.stock ?? null, orders: orders.n };
   };
 
-  it("the demo merchant has the three demo items (not the SVIP card)", async () => {
+  it("the demo merchant has the four demo items", async () => {
     const { items } = await listItemsFor(database.db, merchantId, undefined, now);
     expect(items.map((i) => [i.itemId, i.kind, i.points, i.cash, i.unitCost, i.stock])).toEqual([
       ["free_shipping", "right", 500, 0, 800, null],
       ["winback_20", "right", 1500, 0, 2000, null],
       ["tote_bag", "goods", 800, 990, 1500, 200],
+      ["svip_card", "membership", 10000, 0, 0, null],
     ]);
     expect(items[2].perMemberLimit).toEqual({ count: 1, period: "month" });
   });
@@ -80,6 +81,7 @@ describe.each(testDatabases)("points mall on $name", ({ open }) => {
       ["free_shipping", true, undefined],
       ["winback_20", true, undefined],
       ["tote_bag", false, "limit_reached"],
+      ["svip_card", false, "insufficient_points"],
     ]);
   });
 
@@ -176,12 +178,13 @@ describe.each(testDatabases)("points mall on $name", ({ open }) => {
     for (const q of [0, 1_000_000]) expect(mallOrderInput.safeParse({ id: "x6", itemId: "mug", quantity: q }).error?.issues.map((i) => i.path.join("."))).toEqual(["quantity"]);
     expect({ ...(await state("X")), balance: (await state("X")).balance }).toEqual({ ...before, balance: before.balance - 100, ledger: before.ledger - 100, lots: before.lots - 100, orders: 1 });
 
-    // The editor: negative points or cash, a right that does not exist, a membership item.
+    // The editor: negative points or cash, a right that does not exist, a membership item without a plan of the program.
     const bad = (o: Record<string, unknown>) => codeOf(saveItem(db, merchantId, { itemId: "bad", name: "坏", nameEn: "Bad", kind: "goods", points: 10, ...o }, operator, "create"));
     expect(await bad({ points: -1 })).toBe("validation_failed points");
     expect(await bad({ cash: -1 })).toBe("validation_failed cash");
     expect(await bad({ kind: "right", right: "nope" })).toBe("validation_failed right");
-    expect(await bad({ kind: "membership", plan: "svip" })).toBe("validation_failed kind");
+    expect(await bad({ kind: "membership", plan: "gold_card" })).toBe("validation_failed plan");
+    expect(await bad({ kind: "membership" })).toBe("validation_failed plan");
     expect(await bad({ tiers: ["platinum"] })).toBe("validation_failed tiers.0");
     const [{ n }] = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(mallItems).where(and(eq(mallItems.merchantId, merchantId), eq(mallItems.itemId, "bad")));
     expect(n).toBe(0);

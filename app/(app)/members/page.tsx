@@ -68,7 +68,10 @@ export default async function MembersPage({ searchParams }: { searchParams: Prom
         </p>
       ) : null}
       <Card aria-label={t("heading")}>
-        <MembersFilters tiers={program.tiers.map((x) => ({ code: x.code, label: localName(x.name, locale) }))} />
+        <MembersFilters
+          tiers={program.tiers.map((x) => ({ code: x.code, label: localName(x.name, locale) }))}
+          plans={program.plans.map((x) => ({ code: x.code, label: locale === "en" ? x.nameEn : x.name }))}
+        />
         {page.rows.length ? (
           <MembersTable rows={page.rows} tiers={tiers} timeZone={program.timeZone} sort={filter.sort} dir={filter.dir} />
         ) : (

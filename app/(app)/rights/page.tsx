@@ -3,6 +3,7 @@ import { getTranslations } from "next-intl/server";
 import { PageHeader } from "@/components/shell/page-header";
 import { ProgramForm } from "@/components/workbench/program-form";
 import { RightsEditor } from "@/components/workbench/rights-editor";
+import { PlansEditor } from "@/components/membership/plans-editor";
 import { VersionNote } from "@/components/workbench/version-note";
 import { loadEditor } from "@/lib/workbench/load";
 
@@ -18,6 +19,7 @@ export default async function RightsPage() {
       <PageHeader title={t("pageTitle")} description={t("pageDescription")} actions={<VersionNote version={version} effectiveFrom={effectiveFrom} />} />
       <ProgramForm program={program} version={version} readOnly={readOnly}>
         <RightsEditor />
+        <PlansEditor />
       </ProgramForm>
     </>
   );

@@ -16,6 +16,8 @@ import { HoldsCard } from "@/components/members/checkout-sections";
 import { PhoneOrderForm } from "@/components/mall/phone-order-form";
 import { listItemsFor } from "@/lib/mall/items";
 import { formatDateTime, formatInt, formatYuan, localName } from "@/components/members/format";
+import { MemberCardSection } from "@/components/membership/member-card";
+import { memberCards } from "@/lib/membership/read";
 
 type Params = { params: Promise<{ memberId: string }> };
 
@@ -50,6 +52,7 @@ export default async function MemberPage({ params }: Params) {
   }
   const tz = program.timeZone;
   const m = d.member;
+  const cards = await memberCards(db, actor.merchantId, m.memberId);
   // The phone-order form (operators): the mall's items with whether this member can order each.
   const [tMall, mallItems] = can(actor, "members.write") ? await Promise.all([getTranslations("mall.phoneOrder"), listItemsFor(db, actor.merchantId, m.memberId).then((r) => r.items)]) : [null, []];
   const unit = (measure: string, n: number) => (measure === "spend" ? formatYuan(n, locale) : measure === "orders" ? t("units.orders", { n }) : t("units.growth", { n: formatInt(n, locale) }));
@@ -146,6 +149,8 @@ export default async function MemberPage({ params }: Params) {
           <p className="mt-3 text-xs text-gray-600">{t("rights.counts", d.rightCounts)}</p>
         </Card>
       </div>
+
+      <MemberCardSection cards={cards} plans={program.plans} rights={d.rights} timeZone={tz} locale={locale} />
 
       {can(actor, "members.write") ? (
         <Card aria-labelledby="actions-heading">
