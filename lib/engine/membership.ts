@@ -99,7 +99,8 @@ export function purchaseMembership(
     dirty: true,
   };
   b.membership.add(row);
-  // membership.started: emitted by the event hook (a purchase that starts a card: !seg.extends)
+  if (!seg.extends)
+    b.emit("membership.started", m.memberId, { plan: plan.code, purchaseId: input.purchaseId, startsAt: seg.startsAt.toISOString(), endsAt: seg.endsAt.toISOString() }, input.at);
   issuePlanRights(b, m, p, plan, input.purchaseId, input.at, { onStart: true, month: seg.extends ? null : businessDate(seg.startsAt, p.timeZone).slice(0, 7) });
   return row;
 }
@@ -114,8 +115,10 @@ export function refundMembership(b: Batch, p: LoadedProgram, memberId: string, p
   row.refundedAmount = row.amount;
   row.dirty = true;
   for (const x of moved) (x as PurchaseState).dirty = true;
-  // membership.ended: emitted by the event hook (when no purchase of the card is left running)
   b.membership.refunded.push({ purchaseId, memberId, at });
+  // The refund took the card's last running months: it ends now.
+  if (!b.membership.of(memberId).some((x) => !x.refundedAt && x.purchaseId !== purchaseId && x.endsAt > at))
+    b.emit("membership.ended", memberId, { plan: row.planCode, purchaseId, endedAt: at.toISOString(), reason: "refunded" }, at);
   const prefix = `membership:${purchaseId}:`;
   for (const [grantId, r] of b.rights) {
     if (!r.source.startsWith(prefix) || r.redeemedAt || r.voidedAt) continue;

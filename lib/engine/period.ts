@@ -12,10 +12,10 @@ import { coded, codeColumns } from "@/lib/reasons/row";
 import { writeBatch } from "./write";
 import { invalidateRollupsFrom } from "@/lib/metrics/rollup";
 import { openDayAfter } from "@/lib/metrics/aggregates";
-import { isoSql, isSubscribed, subscribedSql } from "@/lib/webhooks/domain-events";
+import { emitDomainEvents, isoSql, isSubscribed, subscribedSql } from "@/lib/webhooks/domain-events";
 import { emitPointsExpiring } from "./period-events";
 import { applyRfm, chunkEnd, clearDayProgress, dayProgress, defaultChunkMembers, extendAggregatesBeside, inRange, rfmBounds, saveDayProgress, type MemberRange } from "./period-chunks";
-import { issuePlanMonthlyRights, membershipExpiringRows } from "./membership-period";
+import { cardsEnded, issuePlanMonthlyRights, membershipExpiringRows } from "./membership-period";
 
 export interface PeriodRunResult {
   asOf: string;
@@ -143,6 +143,8 @@ async function runDay(db: Db, merchantId: string, date: string, last: boolean, o
       // (nothing to write).
       await emitPointsExpiring(tx, merchantId, p.timeZone, date, at);
       if (date.endsWith("-01")) await issuePlanMonthlyRights(tx, merchantId, p, date, dayStart);
+      const ended = await cardsEnded(tx, merchantId, dayStart, dayEnd);
+      await emitDomainEvents(tx, merchantId, ended.map((c) => ({ type: "membership.ended" as const, memberId: c.member_id, data: { memberId: c.member_id, plan: c.plan_code, endedAt: new Date(c.ends_at).toISOString(), reason: "expired" }, occurredAt: new Date(c.ends_at) })));
       await clearDayProgress(tx, merchantId, date);
       await tx.insert(periodRuns).values({ merchantId, businessDate: date });
       await invalidateRollupsFrom(tx, merchantId, date);

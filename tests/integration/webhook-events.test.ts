@@ -223,6 +223,23 @@ describe.each(testDatabases)("domain events for webhooks on $name", ({ open }) =
     expect((await rows("membership.started")).map((r) => [r.memberId, r.data])).toEqual([["M1", { memberId: "M1", planCode: "plus", startsAt: "2026-03-20T02:00:00.000Z" }]]);
   });
 
+  it("paid membership emits membership.started when a card starts (not when one is extended) and membership.ended when a refund takes its last months", async () => {
+    // 年卡 SVIP, 12 months (demo program): bought 2026-03-20 10:00 Shanghai, runs to the same instant a year later.
+    await ingestEvents(db, merchantId, [
+      { id: "mp1", type: "membership.purchased", occurredAt: "2026-03-20T10:00:00+08:00", memberId: "M2", data: { purchaseId: "P1", plan: "svip", amount: 19900 } },
+      { id: "mp2", type: "membership.purchased", occurredAt: "2026-03-21T10:00:00+08:00", memberId: "M2", data: { purchaseId: "P2", plan: "svip", amount: 19900 } },
+    ]);
+    const mine = async (type: string) => (await rows(type)).filter((r) => r.memberId === "M2").map((r) => r.data);
+    expect(await mine("membership.started")).toEqual([
+      { memberId: "M2", plan: "svip", purchaseId: "P1", startsAt: "2026-03-20T02:00:00.000Z", endsAt: "2027-03-20T02:00:00.000Z" },
+    ]);
+    // Refunding the extension leaves the first year running: no end. Refunding the first then ends the card.
+    await ingestEvents(db, merchantId, [{ id: "mr2", type: "membership.refunded", occurredAt: "2026-04-01T10:00:00+08:00", memberId: "M2", data: { purchaseId: "P2" } }]);
+    expect(await mine("membership.ended")).toEqual([]);
+    await ingestEvents(db, merchantId, [{ id: "mr1", type: "membership.refunded", occurredAt: "2026-04-02T10:00:00+08:00", memberId: "M2", data: { purchaseId: "P1" } }]);
+    expect(await mine("membership.ended")).toEqual([{ memberId: "M2", plan: "svip", purchaseId: "P1", endedAt: "2026-04-02T02:00:00.000Z", reason: "refunded" }]);
+  });
+
   it("emits nothing for a rolled-back engine batch, nor for a rejected event", async () => {
     const before = (await rows()).length;
     const program = await currentProgram(db, merchantId);
