@@ -88,6 +88,11 @@ export function PreviewPanel() {
                 </div>
               ))}
             </dl>
+            {p.planCostBefore || p.planCostAfter ? (
+              <p className="text-xs text-gray-500" data-testid="preview-plan-cost">
+                {w("planCost", { before: yuan(p.planCostBefore, locale), after: yuan(p.planCostAfter, locale) })}
+              </p>
+            ) : null}
             <div className="overflow-x-auto">
               <table className="w-full text-sm" data-testid="preview-table">
                 <thead>

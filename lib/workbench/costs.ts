@@ -34,3 +34,17 @@ export function tierMonthlyCosts(p: Pick<Program, "tiers" | "rights" | "matrix">
   for (const c of Object.values(out)) c.perMemberMonth = c.monthly + c.birthday / 12;
   return out;
 }
+
+/**
+ * Monthly cost of each paid-membership plan per card holder (fen): its monthly-cadence rights ×
+ * quantity × the right's unit cost (rights given at a card's start have no monthly rate).
+ */
+export function planMonthlyCosts(p: Pick<Program, "plans" | "rights">): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const plan of p.plans ?? []) {
+    out[plan.code] = plan.rights
+      .filter((r) => r.cadence === "monthly")
+      .reduce((sum, r) => sum + r.quantity * (p.rights.find((x) => x.code === r.right)?.unitCost ?? 0), 0);
+  }
+  return out;
+}

@@ -2,8 +2,8 @@ import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Db } from "@/db/client";
 import { currentProgram } from "@/lib/program/store";
 import type { Program } from "@/lib/schemas/program";
-import { addDays, businessDate } from "@/lib/util/dates";
-import { tierMonthlyCosts } from "./costs";
+import { addDays, businessDate, startOfBusinessDate } from "@/lib/util/dates";
+import { planMonthlyCosts, tierMonthlyCosts } from "./costs";
 
 export interface TierPreview {
   code: string;
@@ -31,9 +31,12 @@ export interface ProgramPreview {
   movedUp: number;
   movedDown: number;
   tiers: TierPreview[];
-  /** Estimated monthly rights cost (fen) now and with the proposed program. */
+  /** Estimated monthly rights cost (fen) now and with the proposed program: the tiers' and the paid-membership plans'. */
   monthlyCostBefore: number;
   monthlyCostAfter: number;
+  /** Of which the plans' monthly rights for the cards running at the end of `asOf` (fen). */
+  planCostBefore: number;
+  planCostAfter: number;
   /** Members' net spend over the last 30 business days (fen): the cost rate's denominator. */
   memberSpend30d: number;
   costRateBefore: number | null;
@@ -76,7 +79,8 @@ function rankExpr(tiers: Tier[]): SQL {
  * Measures: lifetime ones from the members table (growth, lifetime_spend, order_count); rolling
  * 12-month and calendar-year ones from the growth ledger and orders, only when a threshold uses them.
  * Monthly cost: Σ tiers (monthly-cadence cells per member × members) + (birthday cells per member ×
- * members with a birthday ÷ 12). Cost rate: monthly cost ÷ members' net spend of the last 30 days.
+ * members with a birthday ÷ 12) + Σ plans (monthly plan rights per card × cards running at the end of
+ * the day). Cost rate: monthly cost ÷ members' net spend of the last 30 days.
  */
 export async function previewProgramChange(
   db: Db,
@@ -147,6 +151,18 @@ export async function previewProgramChange(
            and business_date > ${addDays(today, -30)} and business_date <= ${today}`,
   );
   const memberSpend30d = Number(spendRow?.spend ?? 0);
+  // Cards running at the end of the day, by the plan of the purchase running then.
+  const dayEnd = startOfBusinessDate(addDays(today, 1), proposed.timeZone).toISOString();
+  const holders = await queryRows<{ plan_code: string; n: number }>(
+    db,
+    sql`select plan_code, count(distinct member_id)::int as n from memberships
+         where merchant_id = ${merchantId} and refunded_at is null and starts_at < ${dayEnd}::timestamptz and ends_at >= ${dayEnd}::timestamptz
+         group by plan_code`,
+  );
+  const plansBefore = planMonthlyCosts(current);
+  const plansAfter = planMonthlyCosts(proposed);
+  const planCostBefore = holders.reduce((sum, h) => sum + Number(h.n) * (plansBefore[h.plan_code] ?? 0), 0);
+  const planCostAfter = holders.reduce((sum, h) => sum + Number(h.n) * (plansAfter[h.plan_code] ?? 0), 0);
 
   const costsBefore = tierMonthlyCosts(current);
   const costsAfter = tierMonthlyCosts(proposed);
@@ -212,6 +228,8 @@ export async function previewProgramChange(
     const ca = costsAfter[afterCode];
     monthlyCostAfter += n * ca.monthly + (g.has_birthday ? (n * ca.birthday) / 12 : 0);
   }
+  monthlyCostBefore += planCostBefore;
+  monthlyCostAfter += planCostAfter;
   for (const m of samples) {
     const d = direction(m);
     const list = d > 0 ? row(m.tier_code).upSample : d < 0 ? row(m.tier_code).downSample : null;
@@ -226,6 +244,8 @@ export async function previewProgramChange(
     tiers: order.map((c) => rows.get(c)!).concat([...rows.values()].filter((r) => !order.includes(r.code))),
     monthlyCostBefore: Math.round(monthlyCostBefore),
     monthlyCostAfter: Math.round(monthlyCostAfter),
+    planCostBefore,
+    planCostAfter,
     memberSpend30d,
     costRateBefore: rate(monthlyCostBefore),
     costRateAfter: rate(monthlyCostAfter),
