@@ -315,8 +315,12 @@ export class Batch {
     const rank = qualifyingRank(p, measures);
     if (rank <= current) return;
     const to = p.tiers[rank];
-    const why = coded("upgraded", thresholdParams(to, measures));
-    this.tierRows.push({ memberId: m.memberId, fromTier: m.tierCode, toTier: to.code, direction: "up", reason: why.reason, ...codeColumns(why), source: `${source}:tier`, changedAt: at, businessDate: date });
+    this.moveUp(m, p, to, coded("upgraded", thresholdParams(to, measures)), `${source}:tier`, at, date);
+  }
+
+  /** Moves a member up to a tier now: the tier row, the tier's upgrade gifts and the upgrade automations. */
+  moveUp(m: MemberState, p: LoadedProgram, to: LoadedProgram["tiers"][number], why: CodedReason, source: string, at: Date, date: string) {
+    this.tierRows.push({ memberId: m.memberId, fromTier: m.tierCode, toTier: to.code, direction: "up", reason: why.reason, ...codeColumns(why), source, changedAt: at, businessDate: date });
     m.tierCode = to.code;
     m.tierSince = at;
     m.trialUntil = null;

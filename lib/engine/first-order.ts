@@ -1,5 +1,5 @@
 import type { LoadedProgram } from "@/lib/program/store";
-import { coded, codeColumns } from "@/lib/reasons/row";
+import { coded } from "@/lib/reasons/row";
 import type { Batch, MemberState } from "./batch";
 
 /**
@@ -14,16 +14,5 @@ export function firstOrderUpgrade(b: Batch, p: LoadedProgram, m: MemberState, at
   const rank = (code: string | null) => p.tiers.findIndex((t) => t.code === code);
   const to = p.tiers[rank(rule.upgradeTo)];
   if (!to || rank(to.code) <= rank(m.tierCode)) return;
-  const why = coded("first_order_upgrade", { tier: to.name, days: rule.days });
-  b.tierRows.push({ memberId: m.memberId, fromTier: m.tierCode, toTier: to.code, direction: "up", reason: why.reason, ...codeColumns(why), source: `${source}:first-order`, changedAt: at, businessDate: date });
-  m.tierCode = to.code;
-  m.tierSince = at;
-  m.trialUntil = null;
-  m.dirty = true;
-  for (const cell of p.matrix) {
-    const right = p.rights.find((r) => r.code === cell.rightCode);
-    if (cell.tierCode !== to.code || right?.cadence !== "upgrade") continue;
-    for (let i = 0; i < cell.quantity; i++) b.issueRight(m, p, cell.rightCode, `upgrade:${m.memberId}:${to.code}:${date}:${cell.rightCode}:${i}`, at, to.code);
-  }
-  b.fireAutomations(m, p, "tierUpgraded", `upgraded:${to.code}:${date}`, at, date, { tier: to.code });
+  b.moveUp(m, p, to, coded("first_order_upgrade", { tier: to.name, days: rule.days }), `${source}:first-order`, at, date);
 }
