@@ -25,6 +25,7 @@ const zh: Labels = {
   costs: "运营成本", toolFen: "工具费用", labourFen: "人力费用", otherFen: "其他费用",
   wallet: "储值", topUpBonuses: "充值赠送", minAmount: "充值门槛", bonus: "赠送金额",
   timeZone: "时区", trial: "试用等级", tierMoves: "会员去向",
+  referralOrder: "邀请好友首单奖励", referrer: "邀请人得", referee: "受邀人得", monthlyCapPerReferrer: "每位邀请人每月最多奖励次数",
   // values of the program's enums, as the audit log shows them
   spend: "消费金额", orders: "订单数", lifetime: "累计", rolling12m: "近 12 个月", calendarYear: "自然年",
   none: "无", inactivity: "不活跃降级", requalify: "定期重新评定", any: "满足任一", all: "全部满足",
@@ -52,6 +53,7 @@ const en: Labels = {
   costs: "Operating costs", toolFen: "tools", labourFen: "labour", otherFen: "other",
   wallet: "Stored value", topUpBonuses: "top-up bonus", minAmount: "top-up from", bonus: "bonus",
   timeZone: "Time zone", trial: "Trial tier", tierMoves: "member moves",
+  referralOrder: "referral first-order reward", referrer: "referrer earns", referee: "referred member earns", monthlyCapPerReferrer: "rewards per referrer per month",
   spend: "spend", orders: "orders", lifetime: "lifetime", rolling12m: "last 12 months", calendarYear: "calendar year",
   none: "none", inactivity: "down after inactivity", requalify: "requalify", any: "any", all: "all",
   always: "always", upgrade: "on upgrade", monthly: "monthly", birthday: "birthday", once: "once",

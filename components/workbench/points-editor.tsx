@@ -88,7 +88,7 @@ export function PointsEditor({ defaultDate }: { defaultDate: string }) {
   const t = useTranslations("workbench.points");
   const locale = useLocale();
   const { control, setValue } = useProgramForm();
-  const [expiryKind, tiers, rights, dailyCap, expiry] = useWatch({ control, name: ["points.expiry.kind", "tiers", "rights", "points.dailyCap", "points.expiry"] });
+  const [expiryKind, tiers, rights, dailyCap, expiry, referralCap] = useWatch({ control, name: ["points.expiry.kind", "tiers", "rights", "points.dailyCap", "points.expiry", "points.referralOrder.monthlyCapPerReferrer"] });
   return (
     <div className="space-y-6">
       <ExampleLine defaultDate={defaultDate} />
@@ -120,6 +120,22 @@ export function PointsEditor({ defaultDate }: { defaultDate: string }) {
               <NumberInput name="points.dailyCap" id="points-dailyCap" nullable min={1} aria-label={t("fields.dailyCap")} />
               {dailyCap === null || dailyCap === undefined ? <span className="text-xs text-gray-500">{t("noCap")}</span> : null}
             </LabeledControl>
+          </div>
+          <div className="border-t border-gray-100 px-5 py-4" data-testid="referral-order">
+            <h3 className="text-sm font-medium text-gray-900">{t("referralOrder")}</h3>
+            <p className="mt-0.5 text-xs text-gray-500">{t("referralOrderHelp")}</p>
+            <div className="mt-3 grid grid-cols-3 gap-3">
+              <LabeledControl label={t("referralOrderReferrer")} name="points.referralOrder.referrer" htmlFor="points-referral-order-referrer">
+                <NumberInput name="points.referralOrder.referrer" id="points-referral-order-referrer" min={0} />
+              </LabeledControl>
+              <LabeledControl label={t("referralOrderReferee")} name="points.referralOrder.referee" htmlFor="points-referral-order-referee">
+                <NumberInput name="points.referralOrder.referee" id="points-referral-order-referee" min={0} />
+              </LabeledControl>
+              <LabeledControl label={t("referralOrderCap")} name="points.referralOrder.monthlyCapPerReferrer" htmlFor="points-referral-order-cap">
+                <NumberInput name="points.referralOrder.monthlyCapPerReferrer" id="points-referral-order-cap" nullable min={1} />
+                {referralCap === null || referralCap === undefined ? <span className="text-xs text-gray-500">{t("noCap")}</span> : null}
+              </LabeledControl>
+            </div>
           </div>
         </Card>
         <div className="space-y-6">

@@ -10,6 +10,7 @@ import { loadLots, loadMembers, loadWindowed, lockKeys, lockMerchant } from "./l
 import { birthdaysOn, qualifyingRank, thresholdParams, windowsUsed } from "./rules";
 import { coded, codeColumns } from "@/lib/reasons/row";
 import { writeBatch } from "./write";
+import { referralOrderRewards } from "./referral-order";
 import { invalidateRollupsFrom } from "@/lib/metrics/rollup";
 import { openDayAfter } from "@/lib/metrics/aggregates";
 import { emitDomainEvents, isoSql, isSubscribed, subscribedSql } from "@/lib/webhooks/domain-events";
@@ -130,6 +131,7 @@ async function runDay(db: Db, merchantId: string, date: string, last: boolean, o
         await issueScheduledRights(tx, merchantId, p, date, dayStart, "birthday", range);
       }
       await timeAutomations(tx, merchantId, p, date, dayStart, dayEnd, range);
+      await referralOrderRewards(tx, merchantId, p, date, dayStart, dayEnd, range);
       if (projections) {
         await updateLifecycle(tx, merchantId, p, date, range);
         if (rfm) await applyRfm(tx, merchantId, dayEnd, rfm, range);

@@ -43,6 +43,8 @@ export const reasonCodes = [
   "manual",
   "registered_first_order",
   "first_order_upgrade",
+  "referral_order_referrer",
+  "referral_order_referee",
 ] as const;
 export type ReasonCode = (typeof reasonCodes)[number];
 export type Lang = "zh" | "en";
@@ -123,6 +125,8 @@ const templates: Record<ReasonCode, Record<Lang, (p: P, l: Lang) => string>> = {
   share: { zh: () => "分享内容", en: () => "share" },
   profile_completed: { zh: () => "完善资料", en: () => "profile completed" },
   referral: { zh: (p) => `邀请会员 ${p.referee}`, en: (p) => `referral of ${p.referee}` },
+  referral_order_referrer: { zh: (p) => `邀请的会员 ${p.referee} 首单奖励`, en: (p) => `referred member ${p.referee}'s first order` },
+  referral_order_referee: { zh: (p) => `受邀首单奖励（邀请人 ${p.referrer}）`, en: (p) => `first order as referred by ${p.referrer}` },
   upgraded: {
     zh: (p, l) => `升级：${thresholdsText(p.conditions, p.mode, l)}`,
     en: (p, l) => `upgraded: ${thresholdsText(p.conditions, p.mode, l)}`,

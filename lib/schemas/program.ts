@@ -150,6 +150,19 @@ export const pointsRules = z.object({
   /** Value of one point in fen, in hundredths: 1 point = 1 fen is 100. */
   pointValueCentiFen: z.number().int().positive(),
   allowPointsPlusCash: z.boolean(),
+  /**
+   * 邀请成功下单双方奖励: points for the referrer and for the referee when a member registered with a
+   * referrer pays their first order (given by the period job at the end of that business day), at
+   * most `monthlyCapPerReferrer` rewarded referrals per referrer per calendar month (null: no cap).
+   * Programs saved before it read back with no reward.
+   */
+  referralOrder: z
+    .object({
+      referrer: z.number().int().min(0).max(1_000_000),
+      referee: z.number().int().min(0).max(1_000_000),
+      monthlyCapPerReferrer: z.number().int().min(1).max(1000).nullable(),
+    })
+    .default({ referrer: 0, referee: 0, monthlyCapPerReferrer: null }),
   /** Points as cash at checkout (积分抵现). Programs saved before it read back as disabled. */
   pointsAsCash: pointsAsCash.default({ enabled: false, maxShare: 0.5, minPoints: 100, step: 100 }),
 });
