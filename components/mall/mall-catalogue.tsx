@@ -5,6 +5,7 @@ import type { MallItemAnswer } from "@/lib/schemas/mall";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { formatYuan } from "@/components/members/format";
+import { formatMoney } from "@/lib/format/money";
 import { ItemForm, type Choice } from "./item-form";
 
 /** The catalogue: a table of items; operators add and edit in place, analysts only read. */
@@ -61,7 +62,7 @@ export function MallCatalogue({ items, canWrite, rights, tiers }: { items: MallI
                     <div className="font-mono text-xs text-gray-500">{i.itemId}</div>
                   </td>
                   <td className="px-3 py-3">{t(`kind.${i.kind}`)}</td>
-                  <td className="px-3 py-3 whitespace-nowrap">{t("price", { points: i.points.toLocaleString(locale), cash: i.cash ? (i.cash / 100).toFixed(2) : "none" })}</td>
+                  <td className="px-3 py-3 whitespace-nowrap">{t("price", { points: i.points.toLocaleString(locale), cash: i.cash ? formatMoney(i.cash, locale) : "none" })}</td>
                   <td className="px-3 py-3">{formatYuan(i.unitCost, locale)}</td>
                   <td className="px-3 py-3" data-testid={`mall-stock-${i.itemId}`}>{i.stock === null ? t("unlimited") : i.stock.toLocaleString(locale)}</td>
                   <td className="px-3 py-3">{i.perMemberLimit ? t("limit", { count: i.perMemberLimit.count, period: t(`limitPeriod.${i.perMemberLimit.period}`) }) : t("noLimit")}</td>
