@@ -147,7 +147,7 @@ function orderPaid(b: Batch, ctx: EventContext, e: Extract<EventInput, { type: "
       kind: "earn",
       source: `ev:${e.id}:order`,
       rule: "order",
-      ...coded("order", { orderId: e.data.orderId, amount: e.data.amount, perYuan: p.points.perYuan, tierPct: tier.pointsMultiplierPct, campaignPct, planPct }),
+      ...coded("order", { orderId: e.data.orderId, amount: e.data.amount, perYuan: p.points.perYuan, tierPct: tier.pointsMultiplierPct, campaignPct, ...(planPct > 100 ? { planPct } : {}) }),
       at,
       date,
     });
