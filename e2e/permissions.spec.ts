@@ -14,10 +14,14 @@ for (const role of ["analyst", "operator"] as const) {
     await expect(page.getByTestId("forbidden")).toBeVisible();
     await expect(page.getByTestId("create-api-key-form")).toHaveCount(0);
 
-    // The general section is open to every role, without the owner's tabs.
+    // The general section is open to every role, with the tabs the role may open and not the owner's.
     await page.goto("/settings");
     await expect(page.getByTestId("settings-merchant-name")).toHaveText("演示商户");
-    await expect(page.getByRole("navigation", { name: "设置分区" })).toHaveCount(0);
+    const tabs = page.getByRole("navigation", { name: "设置分区" });
+    await expect(tabs.getByRole("link", { name: "基本信息" })).toBeVisible();
+    await expect(tabs.getByRole("link", { name: "方案" })).toBeVisible();
+    await expect(tabs.getByRole("link", { name: "成员" })).toHaveCount(0);
+    await expect(tabs.getByRole("link", { name: "API 密钥" })).toHaveCount(0);
   });
 }
 

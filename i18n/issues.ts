@@ -37,6 +37,7 @@ export type IssueReason =
   | "sameTopUpFloor"
   | "lostAfterDormant"
   | "timeZone"
+  | "unknownVariable"
   | "unsafeText";
 
 const num = (n: unknown, locale: AppLocale) => (typeof n === "number" || typeof n === "bigint" ? Number(n).toLocaleString(locale) : String(n));
@@ -64,6 +65,7 @@ const reasons: Record<IssueReason, Record<AppLocale, (p: Record<string, unknown>
   sameTopUpFloor: { "zh-CN": (p, l) => `两条规则的充值门槛都是 ¥${num(Number(p.amount) / 100, l)}`, en: (p, l) => `two rules start at ¥${num(Number(p.amount) / 100, l)}` },
   lostAfterDormant: { "zh-CN": () => "须大于沉睡天数", en: () => "must be greater than the dormant day count" },
   timeZone: { "zh-CN": () => "须为 IANA 时区，如 Asia/Shanghai", en: () => "an IANA time zone such as Asia/Shanghai" },
+  unknownVariable: { "zh-CN": (p) => `没有变量 {${str(p.name)}}；可用的变量：${str(p.allowed)}`, en: (p) => `unknown variable {${str(p.name)}}; use ${str(p.allowed)}` },
   unsafeText: { "zh-CN": () => "不能含有 NUL 字符或不成对的代理字符", en: () => "must not contain a NUL character or an unpaired UTF-16 surrogate" },
 };
 
@@ -94,6 +96,8 @@ export function issueText(issue: IssueLike, locale: AppLocale): string {
   const reason = issue.params?.reason as IssueReason | undefined;
   if (issue.code === "custom" && reason && reason in reasons) return reasons[reason][locale](issue.params ?? {}, locale);
   if (issue.code === "custom" && issue.message.startsWith("must not contain a NUL")) return reasons.unsafeText[locale]({}, locale);
+  // A custom issue with no reason in the table keeps its own words (they say why), not zod's generic "无效输入".
+  if (issue.code === "custom" && issue.message) return issue.message;
   const min = issue.minimum;
   const max = issue.maximum;
   switch (issue.code) {

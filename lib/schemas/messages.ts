@@ -22,7 +22,7 @@ const templateText = safeText()
   .max(500)
   .superRefine((text, ctx) => {
     for (const name of placeholdersOf(text))
-      if (!known.has(name)) ctx.addIssue({ code: "custom", message: `unknown variable {${name}}; use ${templateVariables.map((v) => `{${v}}`).join(" ")}` });
+      if (!known.has(name)) ctx.addIssue({ code: "custom", message: `unknown variable {${name}}; use ${templateVariables.map((v) => `{${v}}`).join(" ")}`, params: { reason: "unknownVariable", name, allowed: templateVariables.map((v) => `{${v}}`).join(" ") } });
   });
 
 export const messageTemplate = z.object({

@@ -63,4 +63,12 @@ describe("validation issues in the reader's language", () => {
     expect(programFieldLabel("campaigns.3.effect.pct", { campaigns: [] }, "zh-CN")).toBe("第 4 个活动 · 效果 · 比例");
     expect(programFieldLabel("lifecycle.lostDays", {}, "en")).toBe("Lifecycle · lost days");
   });
+
+  it("names an unknown template variable and the ones there are; a custom issue without a known reason keeps its own words", () => {
+    const p = structuredClone(demoProgram);
+    p.messaging.templates[0].text.zh = "{memberName} 您好，{tierName} 已开通";
+    const v = issuesOf(p).find((i) => i.path.join(".") === "messaging.templates.0.text.zh")!;
+    expect(issueText(v, "zh-CN")).toBe("没有变量 {tierName}；可用的变量：{memberName} {tier} {points} {expiringPoints} {expiresOn} {couponName} {couponCode}");
+    expect(issueText({ code: "custom", message: "a plan needs a price, points, or both", path: [] } as never, "zh-CN")).toBe("a plan needs a price, points, or both");
+  });
 });
