@@ -65,7 +65,7 @@ describe("validation issues in the reader's language", () => {
   });
 
   it("names an unknown template variable and the ones there are; a custom issue without a known reason keeps its own words", () => {
-    const p = structuredClone(demoProgram);
+    const p = structuredClone(demoProgram) as ProgramInput & { messaging: { templates: { text: { zh: string } }[] } };
     p.messaging.templates[0].text.zh = "{memberName} 您好，{tierName} 已开通";
     const v = issuesOf(p).find((i) => i.path.join(".") === "messaging.templates.0.text.zh")!;
     expect(issueText(v, "zh-CN")).toBe("没有变量 {tierName}；可用的变量：{memberName} {tier} {points} {expiringPoints} {expiresOn} {couponName} {couponCode}");
