@@ -31,7 +31,7 @@ const program: ProgramInput = {
   messaging: {
     ...demoProgram.messaging,
     templates: [
-      ...demoProgram.messaging.templates,
+      ...(demoProgram.messaging?.templates ?? []),
       { code: "card_expiring", channel: "sms", text: { zh: "{memberName}，您的会员卡即将到期，续费可继续享受会员权益。", en: "{memberName}, your membership card ends soon: renew to keep its benefits." } },
     ],
   },
