@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
-import { getFormatter, getTranslations } from "next-intl/server";
+import { getTranslations } from "next-intl/server";
+import { currentProgram } from "@/lib/program/store";
+import { formatDateTime } from "@/components/members/format";
 import { can } from "@/lib/auth/actor";
 import { currentActor } from "@/lib/auth/guard";
 import { listOutbox } from "@/lib/outbox/read-outbox";
@@ -22,11 +24,11 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
   if (!can(actor, "outbox.read")) return <ForbiddenPanel actor={actor} />;
   const raw = (await searchParams).before;
   const before = Number(Array.isArray(raw) ? raw[0] : raw);
-  const [{ rows, total, nextBefore }, t, tm, format] = await Promise.all([
+  const [{ rows, total, nextBefore }, t, tm, { timeZone }] = await Promise.all([
     listOutbox(db, actor.merchantId, { before: Number.isSafeInteger(before) && before > 0 ? before : undefined }),
     getTranslations("background.outbox"),
     getTranslations("messaging.status"),
-    getFormatter(),
+    currentProgram(db, actor.merchantId),
   ]);
   const templateLabel = (k: string) => (t.has(`templates.${k}`) ? t(`templates.${k}` as never) : k);
   return (
@@ -48,8 +50,8 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
               <tbody className="divide-y divide-gray-100">
                 {rows.map((r) => (
                   <tr key={r.id} className="align-top">
-                    <td className="px-5 py-2 whitespace-nowrap tabular-nums">{format.dateTime(r.createdAt, { dateStyle: "medium", timeStyle: "short" })}</td>
-                    <td className="px-5 py-2">
+                    <td className="px-5 py-2 whitespace-nowrap tabular-nums">{formatDateTime(r.createdAt.toISOString(), timeZone)}</td>
+                    <td className="px-5 py-2 whitespace-nowrap">
                       <Link href={`/members/${encodeURIComponent(r.memberId)}`} className="text-accent-700 hover:underline">
                         {r.memberName ?? r.memberId}
                       </Link>
@@ -62,7 +64,7 @@ export default async function OutboxPage({ searchParams }: { searchParams: Promi
                       {r.status === "capped" ? (
                         <Badge tone="red">{tm("capped")}</Badge>
                       ) : r.status === "held" ? (
-                        <Badge tone="amber">{r.committedAt ? tm("released") : tm("held", { time: format.dateTime(r.heldUntil!, { dateStyle: "medium", timeStyle: "short" }) })}</Badge>
+                        <Badge tone="amber">{r.committedAt ? tm("released") : tm("held", { time: formatDateTime(r.heldUntil?.toISOString() ?? null, timeZone) })}</Badge>
                       ) : r.committedAt ? (
                         <Badge tone="green">{tm("sent")}</Badge>
                       ) : (
