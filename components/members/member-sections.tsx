@@ -6,6 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { formatDateTime, formatInt, formatYuan, localName } from "./format";
 import { ReasonAction } from "./reason-action";
 import { ReasonText } from "./reason-text";
+import { occasionText } from "@/lib/reasons/source";
 import { WalletCard } from "./checkout-sections";
 
 function Table({ caption, head, children, empty, testId }: { caption: string; head: ReactNode[]; children: ReactNode[]; empty: string; testId?: string }) {
@@ -182,7 +183,9 @@ export async function MemberSections({ detail: d, timeZone: tz, canWrite }: { de
           {d.firings.map((f) => (
             <tr key={`${f.code}-${f.occasion}`}>
               <td className={td}>{localName(f.name, locale)}</td>
-              <td className={`${td} font-mono text-xs text-gray-500`}>{f.occasion}</td>
+              <td className={`${td} text-xs text-gray-500`} title={f.occasion} data-occasion={f.occasion}>
+                {occasionText(f.occasion, locale === "en" ? "en" : "zh")}
+              </td>
               <td className={`${td} whitespace-nowrap`}>{formatDateTime(f.firedAt, tz)}</td>
             </tr>
           ))}

@@ -29,6 +29,7 @@ const words: Record<string, Record<Lang, string>> = {
   upgrade: { zh: "升级礼", en: "upgrade gift" },
   streak: { zh: "连续签到", en: "check-in streak" },
   firstOrder: { zh: "首单升级", en: "first-order upgrade" },
+  "referral-order": { zh: "邀请首单奖励", en: "referral first order" },
 };
 
 const occasionWords: Record<string, Record<Lang, string>> = {
@@ -37,7 +38,16 @@ const occasionWords: Record<string, Record<Lang, string>> = {
   on: { zh: "触发于", en: "on" },
   "idle-since": { zh: "未消费自", en: "idle since" },
   expiring: { zh: "积分将过期", en: "points expiring" },
+  birthday: { zh: "生日", en: "birthday" },
+  "card-ends": { zh: "会员卡到期", en: "card ends" },
 };
+
+/** An automation firing's occasion (`registered`, `upgraded:gold:2026-10-22`, `birthday:2027`, …) in words, its codes and dates kept. */
+export function occasionText(occasion: string, lang: Lang): string {
+  const [head, ...rest] = occasion.split(":");
+  const w = occasionWords[head]?.[lang];
+  return w ? [w, ...rest].join(" ") : occasion;
+}
 
 const dateRe = /^\d{4}-\d{2}-\d{2}$/;
 

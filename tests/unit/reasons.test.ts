@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseLegacyReason, reasonView, renderReason, sourceText, type ReasonParams } from "@/lib/reasons";
 import { coded } from "@/lib/reasons/row";
+import { occasionText } from "@/lib/reasons/source";
 
 const gold = { zh: "金卡", en: "Gold" };
 
@@ -95,5 +96,14 @@ describe("sources in words", () => {
   ])("%s", (source, zh, en) => {
     expect(sourceText(source, "zh")).toBe(zh);
     expect(sourceText(source, "en")).toBe(en);
+  });
+});
+
+describe("automation occasions in words", () => {
+  it("names the occasion and keeps its codes and dates", () => {
+    expect(occasionText("registered", "zh")).toBe("注册时");
+    expect(occasionText("upgraded:gold:2026-10-22", "zh")).toBe("升级时 gold 2026-10-22");
+    expect(occasionText("card-ends:2026-03-28", "en")).toBe("card ends 2026-03-28");
+    expect(occasionText("something-new:1", "zh")).toBe("something-new:1");
   });
 });
