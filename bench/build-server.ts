@@ -45,15 +45,15 @@ export function benchEnv(): NodeJS.ProcessEnv {
 }
 
 /**
- * Builds (when needed) and starts the bench server on PostgreSQL `dbUrl` at `port`, and waits until
- * it answers. `stop()` ends it and its children.
+ * Builds (when needed) and starts the bench server on PostgreSQL `dbUrl` at `port` (with `extraEnv`
+ * added to its environment), and waits until it answers. `stop()` ends it and its children.
  */
-export async function startBenchServer(dbUrl: string, port: number): Promise<{ stop: () => void }> {
+export async function startBenchServer(dbUrl: string, port: number, extraEnv: Record<string, string> = {}): Promise<{ stop: () => void }> {
   const serverDir = prepareBenchServer();
   console.log(`starting the server (npm start in ${serverDir}) on PostgreSQL, port ${port}…`);
   const server = spawn(process.execPath, [path.join(serverDir, "scripts", "start.mjs")], {
     cwd: serverDir,
-    env: { ...benchEnv(), DATABASE_URL: dbUrl, PORT: String(port), HOSTNAME: "127.0.0.1", NEXTAUTH_SECRET: "bench", SEED_DEMO_MEMBERS: "0" },
+    env: { ...benchEnv(), DATABASE_URL: dbUrl, PORT: String(port), HOSTNAME: "127.0.0.1", NEXTAUTH_SECRET: "bench", SEED_DEMO_MEMBERS: "0", ...extraEnv },
     stdio: "ignore",
     detached: true,
   });

@@ -1,4 +1,4 @@
-// npm run bench -- <name> [args]: ingest | checkout | mall | metrics | members | seed | import-file | period
+// npm run bench -- <name> [args]: ingest | checkout | mall | metrics | members | seed | import-file | period | webhooks
 const [benchName, ...args] = process.argv.slice(2);
 const benches: Record<string, () => Promise<void>> = {
   seed: async () => (await import("./seed")).benchSeed(args),
@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<void>> = {
     await import("./import-file");
   },
   period: async () => (await import("./period")).benchPeriod(),
+  webhooks: async () => (await import("./webhooks")).benchWebhooks(),
 };
 const run = benches[benchName ?? ""];
 if (!run) {

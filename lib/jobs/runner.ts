@@ -44,6 +44,7 @@ export class JobRunner {
   private readonly abort = new AbortController();
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<unknown> | null = null;
+  private wokenWhilePolling = false;
 
   constructor(private readonly o: RunnerOptions) {
     this.worker = o.worker ?? `${os.hostname()}:${process.pid}:${randomToken(4)}`;
@@ -51,7 +52,10 @@ export class JobRunner {
     this.leaseMs = o.leaseMs ?? 60_000;
   }
 
-  /** Starts polling every `pollMs` (1 s by default). */
+  /**
+   * Starts polling every `pollMs` (1 s by default), and at once whenever a job it runs finishes (a
+   * slot is free, and a busy queue, such as webhook deliveries, has more due).
+   */
   start() {
     const tick = () => {
       this.timer = null;
@@ -60,16 +64,18 @@ export class JobRunner {
         .catch((e) => this.o.log?.(`jobs: poll failed: ${(e as Error).message}`))
         .finally(() => {
           this.polling = null;
-          if (!this.abort.signal.aborted) this.timer = setTimeout(tick, this.o.pollMs ?? 1_000);
+          if (!this.abort.signal.aborted) this.timer = setTimeout(tick, this.wokenWhilePolling ? 0 : (this.o.pollMs ?? 1_000));
+          this.wokenWhilePolling = false;
         });
     };
     tick();
     return this;
   }
 
-  /** Polls now instead of at the next tick (after enqueueing urgent work). */
+  /** Polls now instead of at the next tick (after enqueueing urgent work, or when a slot frees); right after the poll under way, if any. Nothing before start(). */
   wake() {
-    if (this.timer && !this.polling) {
+    if (this.polling) this.wokenWhilePolling = true;
+    else if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
       this.start();
@@ -105,7 +111,10 @@ export class JobRunner {
     if (free < 1 || this.abort.signal.aborted) return [];
     const jobs = await claimJobs(this.o.db, { worker: this.worker, kinds: Object.keys(this.o.handlers), now: this.now(), leaseMs: this.leaseMs, limit: free });
     return jobs.map((job) => {
-      const p = this.execute(job).finally(() => this.running.delete(p));
+      const p = this.execute(job).finally(() => {
+        this.running.delete(p);
+        this.wake();
+      });
       this.running.add(p);
       return p;
     });

@@ -121,6 +121,21 @@ describe.each(testDatabases)("job queue on $name", ({ name, open }) => {
     expect((await jobRow("long")).state).toBe("done");
   });
 
+  it("a started runner takes the next due job as soon as one finishes, not at its next poll", async () => {
+    const db = database.db;
+    // 7 due jobs, 2 slots, polls a minute apart: only slots freeing can get all 7 run within seconds.
+    for (let i = 0; i < 7; i++) await enqueueJob(db, { merchantId, kind: "quick", key: `quick-${i}` }, new Date(T0));
+    const ran: string[] = [];
+    const runner = new JobRunner({ db, now: () => new Date(T0), concurrency: 2, pollMs: 60_000, handlers: { quick: { run: async (job) => void ran.push(job.key) } } });
+    runner.start();
+    const until = Date.now() + 5_000;
+    while (ran.length < 7 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    await runner.stop(5_000);
+    expect(ran.sort()).toEqual(["quick-0", "quick-1", "quick-2", "quick-3", "quick-4", "quick-5", "quick-6"]);
+    const [left] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from jobs where kind = 'quick' and state <> 'done'`);
+    expect(left.n).toBe(0);
+  });
+
   it("prunes jobs done more than 7 days ago and keeps parked ones", async () => {
     const db = database.db;
     const day = 86_400_000;
