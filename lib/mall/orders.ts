@@ -22,6 +22,7 @@ import { orderedInWindow, findItem } from "./items";
 import { orderRefusal } from "./rules";
 import type { z } from "zod";
 import { emitDomainEvents, pointsEvent } from "@/lib/webhooks/domain-events";
+import { ENGINE_ITEM, placeGoodsOrder } from "./goods-order";
 
 type OrderRow = typeof mallOrders.$inferSelect;
 
@@ -80,6 +81,22 @@ export async function placeOrder(
   opts: { actor?: Actor | null; now?: Date } = {},
 ): Promise<{ order: MallOrderAnswer; created: boolean }> {
   const now = opts.now ?? new Date();
+  const fast = await placeGoodsOrder(db, merchantId, memberId, input, { actor: opts.actor, now });
+  return fast === ENGINE_ITEM ? placeOrderWithEngine(db, merchantId, memberId, input, { actor: opts.actor, now }) : fast;
+}
+
+/**
+ * The order of an item that issues rights or starts a membership card (the engine's batch writes
+ * those), or the replay of such an order: the query builder's transaction, statement by statement.
+ */
+async function placeOrderWithEngine(
+  db: Db,
+  merchantId: string,
+  memberId: string,
+  input: z.output<typeof mallOrderInput>,
+  opts: { actor?: Actor | null; now: Date },
+): Promise<{ order: MallOrderAnswer; created: boolean }> {
+  const now = opts.now;
   const hash = sha256(canonicalJson(input));
   return db.transaction(async (tx) => {
     await lockKeys(tx, merchantId, [`m:${memberId}`]);
