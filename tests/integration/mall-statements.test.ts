@@ -1,0 +1,112 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { and, asc, eq, sql } from "drizzle-orm";
+import { PglitePreparedQuery } from "drizzle-orm/pglite/session";
+import { openDatabase, type Database } from "@/db/client";
+import { domainEvents, mallItems, mallOrderLots, pointsLedger } from "@/db/schema";
+import { createMerchant } from "@/lib/tenancy/merchants";
+import { ingestEvents } from "@/lib/engine/ingest";
+import { placeOrder } from "@/lib/mall/orders";
+import { currentProgram } from "@/lib/program/store";
+import { mallOrderInput } from "@/lib/schemas/mall";
+import { createWebhookEndpoint } from "@/lib/webhooks/endpoints";
+import { testDatabases } from "../db";
+import { outcome, pointsTotals } from "../checks";
+
+// 2026-12-01 12:00 in Shanghai (the demo program's time zone).
+const now = new Date("2026-12-01T04:00:00Z");
+const order = (id: string) => mallOrderInput.parse({ id, itemId: "tote_bag", quantity: 1 });
+
+/** M1 of the demo program: 100 welcome points and 1,000 points of a ¥1,000 order (1,100); the demo items (tote bag: 800 points + ¥9.90, stock 200, 1 a month). */
+async function setUp(database: Database, slug: string) {
+  const merchantId = (await createMerchant(database.db, { slug, name: "Mall statements", demoProgram: true })).id;
+  const res = await ingestEvents(database.db, merchantId, [
+    { id: "r1", type: "member.registered", occurredAt: "2026-11-25T09:00:00+08:00", memberId: "M1", data: {} },
+    { id: "o1", type: "order.paid", occurredAt: "2026-11-26T10:00:00+08:00", memberId: "M1", data: { orderId: "O1", amount: 100000 } },
+  ]);
+  expect(res.map((r) => r.status)).toEqual(["applied", "applied"]);
+  return merchantId;
+}
+
+describe.each(testDatabases)("a goods order in two round trips on $name", ({ open }) => {
+  let database: Database;
+  let merchantId: string;
+  beforeAll(async () => {
+    vi.stubEnv("WEBHOOK_ALLOW_PRIVATE", "1");
+    database = await open();
+    merchantId = await setUp(database, "ms");
+    await createWebhookEndpoint(database.db, merchantId, { url: "http://127.0.0.1:9/hooks", types: ["points.spent"] }, null);
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await database.close();
+  });
+
+  it("writes what the statement-by-statement order wrote: stock, lots, ledger row with its reason code, balance, the points.spent event; a replay answers the same", async () => {
+    const db = database.db;
+    const expected = { id: "T1", memberId: "M1", itemId: "tote_bag", quantity: 1, points: 800, cash: 990, status: "placed" };
+    expect(await placeOrder(db, merchantId, "M1", order("T1"), { now })).toEqual({ order: expected, created: true });
+    expect(await placeOrder(db, merchantId, "M1", order("T1"), { now: new Date(now.getTime() + 1_000) })).toEqual({ order: expected, created: false });
+    // 1,100 − 800 = 300 points, in the balance, the lots and the ledger.
+    expect(await pointsTotals(db, merchantId, "M1")).toEqual({ balance: 300, lots: 300, ledger: 300 });
+    const [item] = await db.select({ stock: mallItems.stock }).from(mallItems).where(and(eq(mallItems.merchantId, merchantId), eq(mallItems.itemId, "tote_bag")));
+    expect(item.stock).toBe(199);
+    const [lots] = await db
+      .select({ n: sql<number>`coalesce(sum(${mallOrderLots.points}), 0)`.mapWith(Number) })
+      .from(mallOrderLots)
+      .where(and(eq(mallOrderLots.merchantId, merchantId), eq(mallOrderLots.orderId, "T1")));
+    expect(lots.n).toBe(800);
+    const ledger = await db
+      .select({ delta: pointsLedger.delta, kind: pointsLedger.kind, rule: pointsLedger.rule, reason: pointsLedger.reason, reasonCode: pointsLedger.reasonCode, reasonParams: pointsLedger.reasonParams, businessDate: pointsLedger.businessDate })
+      .from(pointsLedger)
+      .where(and(eq(pointsLedger.merchantId, merchantId), eq(pointsLedger.source, "mall:T1")));
+    expect(ledger).toEqual([
+      { delta: -800, kind: "spend", rule: "mall", reason: "points mall: 1 × Tote bag", reasonCode: "mall_order", reasonParams: { quantity: 1, item: { zh: "帆布袋", en: "Tote bag" } }, businessDate: "2026-12-01" },
+    ]);
+    const events = await db.select({ type: domainEvents.type, data: domainEvents.data }).from(domainEvents).where(eq(domainEvents.merchantId, merchantId)).orderBy(asc(domainEvents.id));
+    expect(events).toEqual([{ type: "points.spent", data: expect.objectContaining({ memberId: "M1", points: 800, delta: -800, rule: "mall", source: "mall:T1", reason: "points mall: 1 × 帆布袋", balance: 300 }) }]);
+  });
+
+  it("the limit of 1 a month is counted in the merchant's time zone: 23:59 on 31 December in Shanghai is still December, 00:00 is January", async () => {
+    const db = database.db;
+    // 2026-12-31T15:59Z is 23:59 in Shanghai: the December order counts → limit_reached (checked before points).
+    expect(await outcome(placeOrder(db, merchantId, "M1", order("T2"), { now: new Date("2026-12-31T15:59:00Z") }))).toBe("limit_reached quantity");
+    // 2026-12-31T16:00Z is 1 January in Shanghai (still 31 December in UTC): the limit passes; 300 points < 800 → insufficient_points.
+    expect(await outcome(placeOrder(db, merchantId, "M1", order("T3"), { now: new Date("2026-12-31T16:00:00Z") }))).toBe("insufficient_points quantity");
+    // Neither changed anything.
+    expect(await pointsTotals(db, merchantId, "M1")).toEqual({ balance: 300, lots: 300, ledger: 300 });
+    const [item] = await db.select({ stock: mallItems.stock }).from(mallItems).where(and(eq(mallItems.merchantId, merchantId), eq(mallItems.itemId, "tote_bag")));
+    expect(item.stock).toBe(199);
+  });
+});
+
+/**
+ * What a mall order costs the server is mostly its statements (see checkout-statements.test.ts):
+ * counted on PGlite, where the driver can be watched; PostgreSQL gets the same statements pipelined.
+ */
+describe("mall order statements (PGlite)", () => {
+  let database: Database;
+  let merchantId: string;
+  beforeAll(async () => {
+    database = await openDatabase({ dataDir: "memory://" });
+    merchantId = await setUp(database, "ms-count");
+  });
+  afterAll(() => database.close());
+  afterEach(() => vi.restoreAllMocks());
+
+  const counted = async (f: () => Promise<unknown>) => {
+    const spy = vi.spyOn(PglitePreparedQuery.prototype, "execute");
+    await f().catch(() => {});
+    const n = spy.mock.calls.length;
+    spy.mockRestore();
+    return n;
+  };
+
+  it("a goods order is three statements (lock, read, write); its replay and a refusal two (lock, read)", async () => {
+    // Loads the program into this process's cache first, as any earlier request would have.
+    await currentProgram(database.db, merchantId);
+    expect(await counted(() => placeOrder(database.db, merchantId, "M1", order("T1"), { now }))).toBe(3);
+    expect(await counted(() => placeOrder(database.db, merchantId, "M1", order("T1"), { now }))).toBe(2);
+    expect(await counted(() => placeOrder(database.db, merchantId, "M1", order("T2"), { now }))).toBe(2);
+    expect(await outcome(placeOrder(database.db, merchantId, "M1", order("T2"), { now }))).toBe("limit_reached quantity");
+  });
+});
