@@ -2,7 +2,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { and, asc, eq, sql } from "drizzle-orm";
 import { PglitePreparedQuery } from "drizzle-orm/pglite/session";
 import { openDatabase, type Database } from "@/db/client";
-import { domainEvents, mallItems, mallOrderLots, pointsLedger } from "@/db/schema";
+import { auditLog, domainEvents, mallItems, mallOrderLots, mallOrders, pointsLedger } from "@/db/schema";
+import type { Actor } from "@/lib/auth/actor";
 import { createMerchant } from "@/lib/tenancy/merchants";
 import { ingestEvents } from "@/lib/engine/ingest";
 import { placeOrder } from "@/lib/mall/orders";
@@ -14,16 +15,19 @@ import { outcome, pointsTotals } from "../checks";
 
 // 2026-12-01 12:00 in Shanghai (the demo program's time zone).
 const now = new Date("2026-12-01T04:00:00Z");
+const operator: Actor = { kind: "user", userId: "u1", merchantId: "x", role: "operator", email: "op@example.com", name: "Op" };
 const order = (id: string) => mallOrderInput.parse({ id, itemId: "tote_bag", quantity: 1 });
 
-/** M1 of the demo program: 100 welcome points and 1,000 points of a ¥1,000 order (1,100); the demo items (tote bag: 800 points + ¥9.90, stock 200, 1 a month). */
+/** M1 and M2 of the demo program, each: 100 welcome points and 1,000 points of a ¥1,000 order (1,100); the demo items (tote bag: 800 points + ¥9.90, stock 200, 1 a month). */
 async function setUp(database: Database, slug: string) {
   const merchantId = (await createMerchant(database.db, { slug, name: "Mall statements", demoProgram: true })).id;
   const res = await ingestEvents(database.db, merchantId, [
     { id: "r1", type: "member.registered", occurredAt: "2026-11-25T09:00:00+08:00", memberId: "M1", data: {} },
     { id: "o1", type: "order.paid", occurredAt: "2026-11-26T10:00:00+08:00", memberId: "M1", data: { orderId: "O1", amount: 100000 } },
+    { id: "r2", type: "member.registered", occurredAt: "2026-11-25T09:00:00+08:00", memberId: "M2", data: {} },
+    { id: "o2", type: "order.paid", occurredAt: "2026-11-26T10:00:00+08:00", memberId: "M2", data: { orderId: "O2", amount: 100000 } },
   ]);
-  expect(res.map((r) => r.status)).toEqual(["applied", "applied"]);
+  expect(res.map((r) => r.status)).toEqual(["applied", "applied", "applied", "applied"]);
   return merchantId;
 }
 
@@ -76,6 +80,22 @@ describe.each(testDatabases)("a goods order in two round trips on $name", ({ ope
     expect(await pointsTotals(db, merchantId, "M1")).toEqual({ balance: 300, lots: 300, ledger: 300 });
     const [item] = await db.select({ stock: mallItems.stock }).from(mallItems).where(and(eq(mallItems.merchantId, merchantId), eq(mallItems.itemId, "tote_bag")));
     expect(item.stock).toBe(199);
+  });
+
+  it("an operator's order (the console's phone order) names who placed it and is audited in the same transaction", async () => {
+    const db = database.db;
+    const { order: placed } = await placeOrder(db, merchantId, "M2", order("T4"), { now, actor: operator });
+    expect(placed).toEqual({ id: "T4", memberId: "M2", itemId: "tote_bag", quantity: 1, points: 800, cash: 990, status: "placed" });
+    const [o] = await db.select({ placedBy: mallOrders.placedBy, businessDate: mallOrders.businessDate, unitCost: mallOrders.unitCost }).from(mallOrders).where(and(eq(mallOrders.merchantId, merchantId), eq(mallOrders.orderId, "T4")));
+    expect(o).toEqual({ placedBy: "op@example.com", businessDate: "2026-12-01", unitCost: 1500 });
+    const audits = await db.select({ action: auditLog.action, entityId: auditLog.entityId, after: auditLog.after }).from(auditLog).where(and(eq(auditLog.merchantId, merchantId), eq(auditLog.action, "mall.order_place")));
+    expect(audits.map((a) => ({ ...a, after: typeof a.after === "string" ? JSON.parse(a.after) : a.after }))).toEqual([
+      { action: "mall.order_place", entityId: "M2", after: { order: "T4", item: "tote_bag", quantity: 1, points: 800 } },
+    ]);
+    // 1,100 − 800 = 300; stock 200 − 2 orders = 198.
+    expect(await pointsTotals(db, merchantId, "M2")).toEqual({ balance: 300, lots: 300, ledger: 300 });
+    const [item] = await db.select({ stock: mallItems.stock }).from(mallItems).where(and(eq(mallItems.merchantId, merchantId), eq(mallItems.itemId, "tote_bag")));
+    expect(item.stock).toBe(198);
   });
 });
 
