@@ -1,6 +1,6 @@
 import { pipelinedTransaction, runStmt, type Db, type Stmt } from "@/db/client";
 import type { SQL } from "drizzle-orm";
-import { AppError } from "@/lib/errors";
+import { AppError, violatedConstraint } from "@/lib/errors";
 import { writeAudit } from "@/lib/audit";
 import type { Actor } from "@/lib/auth/actor";
 import { lockKeys } from "@/lib/engine/load";
@@ -14,7 +14,7 @@ import type { MallOrderAnswer, mallOrderInput } from "@/lib/schemas/mall";
 import { businessDate } from "@/lib/util/dates";
 import { canonicalJson, sha256 } from "@/lib/util/ids";
 import { domainEventsSql, pointsEvent } from "@/lib/webhooks/domain-events";
-import { mallReadStmt, type MallItemJson, type MallOrderJson, type MallReadRow } from "./order-sql";
+import { mallReadStmt, STOCK_CHECK, takeStockStmt, type MallItemJson, type MallOrderJson, type MallReadRow } from "./order-sql";
 import { limitWindowStart, orderRefusal } from "./rules";
 import type { z } from "zod";
 
@@ -52,8 +52,8 @@ const earliestWindowStart = (now: Date) => `${new Date(now.getTime() - 86_400_00
 
 /**
  * placeOrder of a goods item (lib/mall/orders.ts says what it does) in two round trips on
- * PostgreSQL, as a checkout hold: BEGIN, the member's lock and one read statement (which also takes
- * the stock) together; then all the writes as one statement with COMMIT. The same refusals in the
+ * PostgreSQL, as a checkout hold: BEGIN, the member's lock and one read statement together; then all
+ * the writes (the stock taken among them) as one statement with COMMIT. The same refusals in the
  * same order, the same rows, reason codes and domain events as the statement-by-statement path.
  * An item that issues rights or a membership card (and the replay of a card's order) → ENGINE_ITEM,
  * nothing changed.
@@ -71,7 +71,7 @@ export async function placeGoodsOrder(
     return await pipelinedTransaction<{ order: MallOrderAnswer; created: boolean }>(db, async (p) => {
       const [, [{ r }]] = await Promise.all([
         lockKeys(p, merchantId, [`m:${memberId}`]),
-        runStmt<{ r: MallReadRow }>(p, mallReadStmt(merchantId, memberId, now, input.id, input.itemId, input.quantity, earliestWindowStart(now))),
+        runStmt<{ r: MallReadRow }>(p, mallReadStmt(merchantId, memberId, now, input.id, input.itemId, earliestWindowStart(now))),
       ]);
       const prior = r.prior;
       if (prior) {
@@ -93,12 +93,11 @@ export async function placeGoodsOrder(
         { tierCode: r.member.tierCode, now, quantity: input.quantity, orderedInWindow: orderedInWindow(r.ordered, item, date), availablePoints: r.member.balance - r.held.points },
       );
       if (refusal) throw new AppError(refusal.code, refusal.message, [{ path: refusal.code === "insufficient_points" || refusal.code === "limit_reached" || refusal.code === "out_of_stock" ? "quantity" : "itemId", message: refusal.message }]);
-      // Another member's order took the last units since the item was read.
-      if (item.stock !== null && !r.taken) throw new AppError("out_of_stock", "out of stock", [{ path: "quantity", message: "out of stock" }]);
 
       const points = item.points * input.quantity;
       const order: MallOrderJson = { orderId: input.id, memberId, itemId: item.itemId, kind: item.kind, quantity: input.quantity, points, cash: item.cash * input.quantity, status: "placed", grantIds: [], bodyHash: hash };
       const parts: (Stmt | SQL | null)[] = [
+        item.stock === null ? null : takeStockStmt(merchantId, item.itemId, input.quantity),
         insertSql("mall_orders", merchantId, MALL_ORDER_COLUMNS, [
           { ...order, unitCost: item.unitCost, businessDate: date, placedAt: now, placedBy: opts.actor?.kind === "user" ? opts.actor.email : null },
         ]),
@@ -135,6 +134,8 @@ export async function placeGoodsOrder(
     });
   } catch (e) {
     if (e instanceof EngineItem) return ENGINE_ITEM;
+    // Another member's order took the last units since the item was read: nothing was written.
+    if (violatedConstraint(e) === STOCK_CHECK) throw new AppError("out_of_stock", "out of stock", [{ path: "quantity", message: "out of stock" }]);
     throw e;
   }
 }

@@ -7,6 +7,8 @@ import type { Actor } from "@/lib/auth/actor";
 import { createMerchant } from "@/lib/tenancy/merchants";
 import { ingestEvents } from "@/lib/engine/ingest";
 import { placeOrder } from "@/lib/mall/orders";
+import { saveItem } from "@/lib/mall/items";
+import postgres from "postgres";
 import { currentProgram } from "@/lib/program/store";
 import { mallOrderInput } from "@/lib/schemas/mall";
 import { createWebhookEndpoint } from "@/lib/webhooks/endpoints";
@@ -96,6 +98,43 @@ describe.each(testDatabases)("a goods order in two round trips on $name", ({ ope
     expect(await pointsTotals(db, merchantId, "M2")).toEqual({ balance: 300, lots: 300, ledger: 300 });
     const [item] = await db.select({ stock: mallItems.stock }).from(mallItems).where(and(eq(mallItems.merchantId, merchantId), eq(mallItems.itemId, "tote_bag")));
     expect(item.stock).toBe(198);
+  });
+});
+
+/**
+ * A goods order reads the stock, then takes it in its last statement: when another transaction took
+ * the last unit in between, the check on mall_items refuses the write and the order answers
+ * out_of_stock with nothing written. Two connections are needed to stage it: PostgreSQL only.
+ */
+describe.each(testDatabases.filter((d) => d.name === "postgres"))("the last unit taken between the read and the write on $name", ({ open }) => {
+  let database: Database & { url?: string };
+  let merchantId: string;
+  beforeAll(async () => {
+    database = await open();
+    merchantId = await setUp(database, "ms-race");
+    await saveItem(database.db, merchantId, { itemId: "last_one", name: "最后一件", nameEn: "Last one", kind: "goods", points: 100, stock: 1 }, null, "create");
+  });
+  afterAll(() => database.close());
+
+  it("answers out_of_stock and changes nothing", async () => {
+    const other = postgres(database.url!, { max: 1, onnotice: () => {} });
+    let placing: Promise<string> | undefined;
+    try {
+      await other.begin(async (tx) => {
+        await tx`update mall_items set stock = 0 where merchant_id = ${merchantId} and item_id = 'last_one'`;
+        // The order reads stock 1 (the update is not committed) and waits on the item's row in its write.
+        placing = outcome(placeOrder(database.db, merchantId, "M1", mallOrderInput.parse({ id: "R1", itemId: "last_one", quantity: 1 }), { now }));
+        await new Promise((r) => setTimeout(r, 500));
+      });
+      expect(await placing).toBe("out_of_stock quantity");
+    } finally {
+      await other.end();
+    }
+    const db = database.db;
+    expect(await pointsTotals(db, merchantId, "M1")).toEqual({ balance: 1_100, lots: 1_100, ledger: 1_100 });
+    const [item] = await db.select({ stock: mallItems.stock }).from(mallItems).where(and(eq(mallItems.merchantId, merchantId), eq(mallItems.itemId, "last_one")));
+    expect(item.stock).toBe(0);
+    expect(await db.select().from(mallOrders).where(eq(mallOrders.merchantId, merchantId))).toEqual([]);
   });
 });
 
