@@ -67,11 +67,14 @@ const itemIssue = (message: string) => [{ path: "itemId", message }];
 /**
  * POST /api/v1/members/{memberId}/mall-orders. One transaction under the member's lock (the lock
  * engine batches and checkout holds take): the member's limit is counted under it, so one member's
- * concurrent orders cannot both pass it. Stock is taken with one conditional update, so it never
- * goes below zero whatever the number of members ordering at once. Points come from lots
- * oldest-expiring first, never from points an open checkout hold set aside. `id` is the
- * idempotency key: the same body again answers the same order (created false); another body → 409.
- * A refusal changes nothing.
+ * concurrent orders cannot both pass it. Stock never goes below zero whatever the number of
+ * members ordering at once (a check on mall_items, and a conditional update on the engine path).
+ * Points come from lots oldest-expiring first, never from points an open checkout hold set aside.
+ * `id` is the idempotency key: the same body again answers the same order (created false); another
+ * body → 409. A refusal changes nothing. A goods item's order takes two round trips
+ * (placeGoodsOrder, lib/mall/goods-order.ts); an item issuing rights or a membership card, and the
+ * replay of a card's order, go through the engine's batch (placeOrderWithEngine), after that path
+ * has read the item and rolled back.
  */
 export async function placeOrder(
   db: Db,
