@@ -6,7 +6,7 @@ import { auditLog, domainEvents, mallItems, mallOrderLots, mallOrders, pointsLed
 import type { Actor } from "@/lib/auth/actor";
 import { createMerchant } from "@/lib/tenancy/merchants";
 import { ingestEvents } from "@/lib/engine/ingest";
-import { placeOrder } from "@/lib/mall/orders";
+import { cancelOrder, placeOrder } from "@/lib/mall/orders";
 import { saveItem } from "@/lib/mall/items";
 import postgres from "postgres";
 import { currentProgram } from "@/lib/program/store";
@@ -20,7 +20,7 @@ const now = new Date("2026-12-01T04:00:00Z");
 const operator: Actor = { kind: "user", userId: "u1", merchantId: "x", role: "operator", email: "op@example.com", name: "Op" };
 const order = (id: string) => mallOrderInput.parse({ id, itemId: "tote_bag", quantity: 1 });
 
-/** M1 and M2 of the demo program, each: 100 welcome points and 1,000 points of a ¥1,000 order (1,100); the demo items (tote bag: 800 points + ¥9.90, stock 200, 1 a month). */
+/** M1, M2 and M3 of the demo program, each: 100 welcome points and 1,000 points of a ¥1,000 order (1,100); the demo items (tote bag: 800 points + ¥9.90, stock 200, 1 a month). */
 async function setUp(database: Database, slug: string) {
   const merchantId = (await createMerchant(database.db, { slug, name: "Mall statements", demoProgram: true })).id;
   const res = await ingestEvents(database.db, merchantId, [
@@ -28,8 +28,10 @@ async function setUp(database: Database, slug: string) {
     { id: "o1", type: "order.paid", occurredAt: "2026-11-26T10:00:00+08:00", memberId: "M1", data: { orderId: "O1", amount: 100000 } },
     { id: "r2", type: "member.registered", occurredAt: "2026-11-25T09:00:00+08:00", memberId: "M2", data: {} },
     { id: "o2", type: "order.paid", occurredAt: "2026-11-26T10:00:00+08:00", memberId: "M2", data: { orderId: "O2", amount: 100000 } },
+    { id: "r3", type: "member.registered", occurredAt: "2026-11-25T09:00:00+08:00", memberId: "M3", data: {} },
+    { id: "o3", type: "order.paid", occurredAt: "2026-11-26T10:00:00+08:00", memberId: "M3", data: { orderId: "O3", amount: 100000 } },
   ]);
-  expect(res.map((r) => r.status)).toEqual(["applied", "applied", "applied", "applied"]);
+  expect(res.map((r) => r.status)).toEqual(["applied", "applied", "applied", "applied", "applied", "applied"]);
   return merchantId;
 }
 
@@ -98,6 +100,30 @@ describe.each(testDatabases)("a goods order in two round trips on $name", ({ ope
     expect(await pointsTotals(db, merchantId, "M2")).toEqual({ balance: 300, lots: 300, ledger: 300 });
     const [item] = await db.select({ stock: mallItems.stock }).from(mallItems).where(and(eq(mallItems.merchantId, merchantId), eq(mallItems.itemId, "tote_bag")));
     expect(item.stock).toBe(198);
+  });
+
+  it("limits by day, year and ever, each in Shanghai's calendar; a cancelled order no longer counts", async () => {
+    const db = database.db;
+    for (const [itemId, count, period] of [["daily", 2, "day"], ["yearly", 3, "year"], ["once", 1, "ever"]] as const)
+      await saveItem(db, merchantId, { itemId, name: itemId, nameEn: itemId, kind: "goods", points: 10, perMemberLimit: { count, period } }, null, "create");
+    let n = 0;
+    const place = (itemId: string, quantity: number, at: string) =>
+      outcome(placeOrder(db, merchantId, "M3", mallOrderInput.parse({ id: `L${++n}`, itemId, quantity }), { now: new Date(at) }));
+    // 2 a day: 23:00 and 23:59 on 1 December in Shanghai are the same day; 00:00 (16:00Z) is the next.
+    expect(await place("daily", 2, "2026-12-01T15:00:00Z")).toBe("ok");
+    expect(await place("daily", 1, "2026-12-01T15:59:00Z")).toBe("limit_reached quantity");
+    expect(await place("daily", 1, "2026-12-01T16:00:00Z")).toBe("ok");
+    // 3 a year: 23:00 and 23:59 on 31 December 2026 in Shanghai; 1 January 2027 starts a new year there.
+    expect(await place("yearly", 3, "2026-12-31T15:00:00Z")).toBe("ok");
+    expect(await place("yearly", 1, "2026-12-31T15:59:00Z")).toBe("limit_reached quantity");
+    expect(await place("yearly", 1, "2026-12-31T16:00:00Z")).toBe("ok");
+    // 1 ever: still counted half a year later, until it is cancelled (order L7).
+    expect(await place("once", 1, "2026-12-01T04:00:00Z")).toBe("ok");
+    expect(await place("once", 1, "2027-06-01T04:00:00Z")).toBe("limit_reached quantity");
+    await cancelOrder(db, merchantId, "L7", { now: new Date("2027-06-01T04:00:00Z") });
+    expect(await place("once", 1, "2027-06-01T04:01:00Z")).toBe("ok");
+    // Placed: daily 2 + 1, yearly 3 + 1, once 1 (cancelled, its 10 points back) + 1 = 8 units of 10 points: 1,100 − 80 = 1,020.
+    expect(await pointsTotals(db, merchantId, "M3")).toEqual({ balance: 1_020, lots: 1_020, ledger: 1_020 });
   });
 });
 
