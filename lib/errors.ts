@@ -98,6 +98,15 @@ function sqlStateOf(err: unknown): string | undefined {
   return undefined;
 }
 
+/** The constraint a (driver or drizzle-wrapped) database error names: postgres.js `constraint_name`, PGlite `constraint`. */
+export function violatedConstraint(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e && typeof e === "object" && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const name = (e as { constraint_name?: unknown; constraint?: unknown }).constraint_name ?? (e as { constraint?: unknown }).constraint;
+    if (typeof name === "string") return name;
+  }
+  return undefined;
+}
+
 /**
  * A unique violation (23505) that reached an answer: two requests raced to make the same thing and
  * this one lost. Answered 409 without the database's text (it names tables, constraints and values).

@@ -1,11 +1,13 @@
-import { pgTable, text, timestamp, integer, bigint, boolean, date, jsonb, primaryKey, index } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { pgTable, text, timestamp, integer, bigint, boolean, date, jsonb, primaryKey, index, check } from "drizzle-orm/pg-core";
 
 const money = (name: string) => bigint(name, { mode: "number" });
 const tz = (name: string) => timestamp(name, { withTimezone: true });
 
 /**
- * A points-mall (积分商城) item (api.md, Points mall). `stock` null is unlimited; an order takes
- * stock with one conditional update (`stock >= q`), so it never goes below zero. Operators' changes
+ * A points-mall (积分商城) item (api.md, Points mall). `stock` null is unlimited; it never goes
+ * below zero (the check: a goods order takes its units in its last statement, refused by it when
+ * another order took them first; other orders with a conditional update, `stock >= q`). Operators' changes
  * are audited (audit_log, entity "mall_item", stock before and after).
  */
 export const mallItems = pgTable(
@@ -39,7 +41,7 @@ export const mallItems = pgTable(
     createdAt: tz("created_at").notNull().defaultNow(),
     updatedAt: tz("updated_at").notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.merchantId, t.itemId] })],
+  (t) => [primaryKey({ columns: [t.merchantId, t.itemId] }), check("mall_items_stock_not_negative", sql`${t.stock} >= 0`)],
 );
 
 /**

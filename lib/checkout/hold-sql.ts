@@ -15,7 +15,7 @@ export const instant = (s: string) => new Date(s);
 const open = (h: string, now: string) => `${h}.status = 'held' and ${h}.expires_at > ${now}`;
 
 /** Points set aside in lot `lot` (of member `member`) by open holds at $3. */
-const heldInLot = (member: string, lot: string) =>
+export const heldInLot = (member: string, lot: string) =>
   `(select coalesce(sum(x.points), 0) from hold_lots x join holds o on o.merchant_id = x.merchant_id and o.hold_id = x.hold_id
      where x.merchant_id = $1::text and x.member_id = ${member} and x.lot_id = ${lot} and ${open("o", "$3::timestamptz")})`;
 
@@ -25,14 +25,14 @@ const grantHeld = (grant: string, except: string) =>
      where x.merchant_id = $1::text and x.grant_id = ${grant} and ${open("o", "$3::timestamptz")}${except ? ` and o.hold_id <> ${except}` : ""})`;
 
 /** Points and stored value the member's open holds set aside at $3. */
-const heldTotals = (member: string) =>
+export const heldTotals = (member: string) =>
   `(select json_build_object('points', coalesce(sum(o.points), 0), 'wallet', coalesce(sum(o.wallet), 0)) from holds o
      where o.merchant_id = $1::text and o.member_id = ${member} and ${open("o", "$3::timestamptz")})`;
 
 const wallet = (member: string) => `(select json_build_object('principal', w.principal, 'bonus', w.bonus) from wallets w where w.merchant_id = $1::text and w.member_id = ${member})`;
 
 /** The merchant's newest program version: the one a checkout uses (currentProgram). */
-const VERSION = `(select max(v.version) from program_versions v where v.merchant_id = $1::text)`;
+export const VERSION = `(select max(v.version) from program_versions v where v.merchant_id = $1::text)`;
 
 export interface QuoteRow {
   balance: number | null;

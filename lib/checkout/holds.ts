@@ -279,7 +279,7 @@ function answerOf(h: HoldRowJson, now: Date): HoldAnswer {
 }
 
 /** `points` from lots (oldest-expiring first, each less what open holds set aside there). */
-function takeFromLots(lots: readonly { id: number; remaining: number; held: number }[], points: number) {
+export function takeFromLots(lots: readonly { id: number; remaining: number; held: number }[], points: number) {
   const takes: { lotId: number; points: number }[] = [];
   let left = points;
   for (const lot of lots) {
@@ -367,7 +367,7 @@ export async function confirmHold(db: Db, merchantId: string, holdId: string, no
   });
 }
 
-const POINTS_LEDGER_COLUMNS = {
+export const POINTS_LEDGER_COLUMNS = {
   memberId: "text",
   delta: "bigint",
   kind: "text",

@@ -22,6 +22,7 @@ import { orderedInWindow, findItem } from "./items";
 import { orderRefusal } from "./rules";
 import type { z } from "zod";
 import { emitDomainEvents, pointsEvent } from "@/lib/webhooks/domain-events";
+import { ENGINE_ITEM, placeGoodsOrder } from "./goods-order";
 
 type OrderRow = typeof mallOrders.$inferSelect;
 
@@ -66,11 +67,14 @@ const itemIssue = (message: string) => [{ path: "itemId", message }];
 /**
  * POST /api/v1/members/{memberId}/mall-orders. One transaction under the member's lock (the lock
  * engine batches and checkout holds take): the member's limit is counted under it, so one member's
- * concurrent orders cannot both pass it. Stock is taken with one conditional update, so it never
- * goes below zero whatever the number of members ordering at once. Points come from lots
- * oldest-expiring first, never from points an open checkout hold set aside. `id` is the
- * idempotency key: the same body again answers the same order (created false); another body → 409.
- * A refusal changes nothing.
+ * concurrent orders cannot both pass it. Stock never goes below zero whatever the number of
+ * members ordering at once (a check on mall_items, and a conditional update on the engine path).
+ * Points come from lots oldest-expiring first, never from points an open checkout hold set aside.
+ * `id` is the idempotency key: the same body again answers the same order (created false); another
+ * body → 409. A refusal changes nothing. A goods item's order takes two round trips
+ * (placeGoodsOrder, lib/mall/goods-order.ts); an item issuing rights or a membership card, and the
+ * replay of a card's order, go through the engine's batch (placeOrderWithEngine), after that path
+ * has read the item and rolled back.
  */
 export async function placeOrder(
   db: Db,
@@ -80,6 +84,22 @@ export async function placeOrder(
   opts: { actor?: Actor | null; now?: Date } = {},
 ): Promise<{ order: MallOrderAnswer; created: boolean }> {
   const now = opts.now ?? new Date();
+  const fast = await placeGoodsOrder(db, merchantId, memberId, input, { actor: opts.actor, now });
+  return fast === ENGINE_ITEM ? placeOrderWithEngine(db, merchantId, memberId, input, { actor: opts.actor, now }) : fast;
+}
+
+/**
+ * The order of an item that issues rights or starts a membership card (the engine's batch writes
+ * those), or the replay of such an order: the query builder's transaction, statement by statement.
+ */
+async function placeOrderWithEngine(
+  db: Db,
+  merchantId: string,
+  memberId: string,
+  input: z.output<typeof mallOrderInput>,
+  opts: { actor?: Actor | null; now: Date },
+): Promise<{ order: MallOrderAnswer; created: boolean }> {
+  const now = opts.now;
   const hash = sha256(canonicalJson(input));
   return db.transaction(async (tx) => {
     await lockKeys(tx, merchantId, [`m:${memberId}`]);

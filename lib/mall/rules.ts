@@ -2,6 +2,8 @@ import type { mallItems } from "@/db/schema";
 
 export type MallItemRow = typeof mallItems.$inferSelect;
 export type Refusal = "out_of_stock" | "limit_reached" | "not_eligible" | "insufficient_points";
+/** What the refusals read of an item. */
+export type RefusalItem = Pick<MallItemRow, "active" | "startsAt" | "endsAt" | "tiers" | "stock" | "perMemberLimit" | "points">;
 
 /**
  * The first business date of the per-member limit's window that holds `date` (YYYY-MM-DD, the
@@ -16,7 +18,7 @@ export function limitWindowStart(period: "day" | "month" | "year" | "ever", date
 }
 
 /** Why the item is not open to a member of `tierCode` at `now` regardless of stock and limits, or null. */
-export function notEligibleReason(item: MallItemRow, tierCode: string, now: Date): string | null {
+export function notEligibleReason(item: RefusalItem, tierCode: string, now: Date): string | null {
   if (!item.active) return "the item is not active";
   if (item.startsAt && now < item.startsAt) return `the item is on offer from ${item.startsAt.toISOString()}`;
   if (item.endsAt && now >= item.endsAt) return `the item was on offer until ${item.endsAt.toISOString()}`;
@@ -29,7 +31,7 @@ export function notEligibleReason(item: MallItemRow, tierCode: string, now: Date
  * the member's limit, points), or null when it may be placed.
  */
 export function orderRefusal(
-  item: MallItemRow,
+  item: RefusalItem,
   o: { tierCode: string; now: Date; quantity: number; orderedInWindow: number; availablePoints: number },
 ): { code: Refusal; message: string } | null {
   const why = notEligibleReason(item, o.tierCode, o.now);

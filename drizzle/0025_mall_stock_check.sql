@@ -1,0 +1,1 @@
+ALTER TABLE "mall_items" ADD CONSTRAINT "mall_items_stock_not_negative" CHECK ("mall_items"."stock" >= 0);
