@@ -15,7 +15,7 @@ import { businessDate } from "@/lib/util/dates";
 import { canonicalJson, sha256 } from "@/lib/util/ids";
 import { domainEventsSql, pointsEvent } from "@/lib/webhooks/domain-events";
 import { mallReadStmt, STOCK_CHECK, takeStockStmt, type MallItemJson, type MallOrderJson, type MallReadRow } from "./order-sql";
-import { limitWindowStart, orderRefusal } from "./rules";
+import { limitWindowStart, orderAnswer, orderRefusal } from "./rules";
 import type { z } from "zod";
 
 /** placeGoodsOrder's answer when the item (or the replayed order) is one the engine's batch writes: placeOrder's other path. */
@@ -23,18 +23,6 @@ export const ENGINE_ITEM = Symbol("engine item");
 class EngineItem extends Error {}
 
 const itemIssue = (message: string) => [{ path: "itemId", message }];
-
-/** An order as POST …/mall-orders answers it, from its row read as JSON. */
-const answerOf = (o: MallOrderJson): MallOrderAnswer => ({
-  id: o.orderId,
-  memberId: o.memberId,
-  itemId: o.itemId,
-  quantity: o.quantity,
-  points: o.points,
-  cash: o.cash,
-  status: o.status,
-  ...(o.kind === "right" ? { grantIds: o.grantIds } : {}),
-});
 
 /** Units of the item the member ordered in its limit's window holding business date `date`. */
 function orderedInWindow(ordered: MallReadRow["ordered"], item: MallItemJson, date: string) {
@@ -78,7 +66,7 @@ export async function placeGoodsOrder(
         if (prior.bodyHash !== hash || prior.memberId !== memberId) throw new AppError("conflict", `mall order ${input.id} was already placed with a different body`, [{ path: "id", message: "already used for another order" }]);
         // A card's order answers its card: the other path reads it.
         if (prior.kind === "membership") throw new EngineItem();
-        return { result: { order: answerOf(prior), created: false }, last: null };
+        return { result: { order: orderAnswer(prior), created: false }, last: null };
       }
       if (!r.member) throw new AppError("not_found", `member ${memberId} not found`);
       if (r.version === null) throw new AppError("not_found", "this merchant has no program yet");
@@ -130,7 +118,7 @@ export async function placeGoodsOrder(
       parts.push(openDayLogSql(merchantId, [`m:${memberId}`]));
       if (opts.actor?.kind === "user")
         await writeAudit(p.db(), opts.actor, { merchantId, action: "mall.order_place", entity: "member", entityId: memberId, after: { order: input.id, item: item.itemId, quantity: input.quantity, points } });
-      return { result: { order: answerOf(order), created: true }, last: combineWrites(parts) };
+      return { result: { order: orderAnswer(order), created: true }, last: combineWrites(parts) };
     });
   } catch (e) {
     if (e instanceof EngineItem) return ENGINE_ITEM;

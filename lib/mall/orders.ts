@@ -19,25 +19,13 @@ import { businessDate } from "@/lib/util/dates";
 import { canonicalJson, sha256 } from "@/lib/util/ids";
 import { memberships } from "@/db/schema";
 import { orderedInWindow, findItem } from "./items";
-import { orderRefusal } from "./rules";
+import { orderAnswer, orderRefusal } from "./rules";
 import type { z } from "zod";
 import { emitDomainEvents, pointsEvent } from "@/lib/webhooks/domain-events";
 import { ENGINE_ITEM, placeGoodsOrder } from "./goods-order";
 
 type OrderRow = typeof mallOrders.$inferSelect;
 
-export function orderAnswer(o: OrderRow): MallOrderAnswer {
-  return {
-    id: o.orderId,
-    memberId: o.memberId,
-    itemId: o.itemId,
-    quantity: o.quantity,
-    points: o.points,
-    cash: o.cash,
-    status: o.status,
-    ...(o.kind === "right" ? { grantIds: o.grantIds } : {}),
-  };
-}
 
 /** The purchase id of a membership item's order (the memberships table's key). */
 export const mallPurchaseId = (orderId: string) => `mall:${orderId}`;

@@ -1,4 +1,5 @@
 import type { mallItems } from "@/db/schema";
+import type { MallOrderAnswer } from "@/lib/schemas/mall";
 
 export type MallItemRow = typeof mallItems.$inferSelect;
 export type Refusal = "out_of_stock" | "limit_reached" | "not_eligible" | "insufficient_points";
@@ -43,4 +44,18 @@ export function orderRefusal(
   const points = item.points * o.quantity;
   if (points > o.availablePoints) return { code: "insufficient_points", message: `${points} points needed, ${o.availablePoints} available` };
   return null;
+}
+
+/** An order as the API answers it, from its row (read by the query builder or as JSON). */
+export function orderAnswer(o: Pick<MallOrderAnswer, "memberId" | "itemId" | "quantity" | "points" | "cash" | "status"> & { orderId: string; kind: string; grantIds: string[] }): MallOrderAnswer {
+  return {
+    id: o.orderId,
+    memberId: o.memberId,
+    itemId: o.itemId,
+    quantity: o.quantity,
+    points: o.points,
+    cash: o.cash,
+    status: o.status,
+    ...(o.kind === "right" ? { grantIds: o.grantIds } : {}),
+  };
 }
